@@ -1,0 +1,478 @@
+"""Turn a plain-text news article into tidy tables.
+
+The article format is deliberately plain, one block per line::
+
+    Title line (no final full stop)
+    Summary paragraph.
+
+    *Optional note lines start with an asterisk (an image caption).
+    A paragraph ends with . ! ? : or ; (optionally followed by a closing quote).
+    A Heading Has No Final Punctuation
+    | Optional pipe table | with two columns |
+    |---|---|
+    | Row label: | Row text |
+
+:func:`parse` turns such a text into an :class:`Article` whose attributes are
+pandas DataFrames, one per kind of thing: ``article``, ``sections``,
+``paragraphs``, ``sentences``, ``tokens``, ``quotes``, ``mentions``,
+``entities`` and ``focus_areas``. Ids are stable and ordered: ``SEC1``,
+``P01``, ``S01``, ``Q1``, ``M001``, ``F1``.
+
+Anything that does not fit the format raises :class:`ArticleFormatError`,
+whose message names the line and what was expected. No other exception
+escapes :func:`parse`.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass, fields
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["Article", "ArticleFormatError", "parse", "parse_file", "write_tables", "load_gazetteer"]
+
+
+class ArticleFormatError(ValueError):
+    """The text does not have the shape of an article.
+
+    ``line`` is the 1-based line number the problem was found on (``None``
+    when it concerns the whole text) and ``expected`` says what was expected.
+    """
+
+    def __init__(self, line: int | None, expected: str):
+        self.line = line
+        self.expected = expected
+        where = f"line {line}" if line is not None else "article"
+        super().__init__(f"{where}: {expected}")
+
+
+# --- characters -------------------------------------------------------------
+
+OPEN_QUOTES = {'"': '"', "\u201c": "\u201d", "\u201e": "\u201d"}
+CLOSE_QUOTES = {'"', "\u201d"}
+SENTENCE_END = ".!?\u2026"
+BLOCK_END = SENTENCE_END + ":;"
+CLOSERS = "\"\u201d\u2019')]"
+APOSTROPHES = "'\u2019"
+DASHES = "\u2012\u2013\u2014\u2015"
+#: Words after which a full stop does not end a sentence.
+ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "st", "prof", "gen", "gov", "sen", "rep", "sr", "jr",
+    "vs", "etc", "e.g", "i.e", "u.s", "u.k", "u.n", "e.u", "no", "jan", "feb",
+    "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "ltd", "co",
+}
+WORD_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+MAX_HEADING_WORDS = 12
+
+
+def _clean(line: str) -> str:
+    """Collapse every run of whitespace to one space and strip the ends."""
+    return " ".join(line.split())
+
+
+def _ends_block(text: str) -> bool:
+    stripped = text.rstrip(CLOSERS)
+    return bool(stripped) and stripped[-1] in BLOCK_END
+
+
+# --- reading lines into blocks ---------------------------------------------
+
+@dataclass
+class _Block:
+    kind: str  # title, summary, note, heading, body, table
+    line: int
+    text: str = ""
+    rows: list | None = None
+
+
+def _split_table_row(line: str, number: int) -> list[str]:
+    inner = line.strip()
+    if not inner.endswith("|") or len(inner) < 2:
+        raise ArticleFormatError(number, "a table row that starts and ends with '|'")
+    return [_clean(cell) for cell in inner[1:-1].split("|")]
+
+
+def _read_table(lines: list[tuple[int, str]]) -> list[list[str]]:
+    """Parse consecutive pipe-table lines; return the header and body rows."""
+    rows = [(n, _split_table_row(text, n)) for n, text in lines]
+    if len(rows) < 3:
+        raise ArticleFormatError(rows[0][0], "a table with a header row, a '|---|' separator and at least one row")
+    sep_line, separator = rows[1]
+    if not all(re.fullmatch(r":?-{3,}:?", cell) for cell in separator):
+        raise ArticleFormatError(sep_line, "a separator row like '|---|---|' under the table header")
+    width = len(rows[0][1])
+    if width != 2:
+        raise ArticleFormatError(rows[0][0], f"a two-column table (focus area | approach), found {width} columns")
+    for number, cells in rows:
+        if len(cells) != width:
+            raise ArticleFormatError(number, f"a table row with {width} cells like the header, found {len(cells)} (ragged table)")
+    body = [cells for _, cells in rows[2:]]
+    for (number, cells) in rows[2:]:
+        if not all(cells):
+            raise ArticleFormatError(number, "a table row with no empty cell")
+    return [rows[0][1], *body]
+
+
+def _blocks(text: str) -> list[_Block]:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    numbered = [(i + 1, line) for i, line in enumerate(lines)]
+    blocks: list[_Block] = []
+    i = 0
+    while i < len(numbered):
+        number, raw = numbered[i]
+        line = _clean(raw)
+        if not line:
+            i += 1
+            continue
+        if line.startswith("|"):
+            j = i
+            while j < len(numbered) and _clean(numbered[j][1]).startswith("|"):
+                j += 1
+            rows = _read_table([(n, _clean(t)) for n, t in numbered[i:j]])
+            blocks.append(_Block("table", number, rows=rows))
+            i = j
+            continue
+        if not blocks:
+            if _ends_block(line) and line[-1] != "?":
+                raise ArticleFormatError(number, "a title line first (a headline without a final full stop)")
+            if line.startswith("*"):
+                raise ArticleFormatError(number, "a title line first, not a note")
+            blocks.append(_Block("title", number, line))
+        elif line.startswith("*"):
+            note = line.strip("*").strip()
+            if not note:
+                raise ArticleFormatError(number, "text after '*' in a note line")
+            blocks.append(_Block("note", number, note))
+        elif len(blocks) == 1:
+            if not _ends_block(line):
+                raise ArticleFormatError(number, "a summary paragraph after the title (ending with . ! or ?)")
+            blocks.append(_Block("summary", number, line))
+        elif _ends_block(line):
+            blocks.append(_Block("body", number, line))
+        elif len(line.split()) <= MAX_HEADING_WORDS:
+            blocks.append(_Block("heading", number, line))
+        else:
+            raise ArticleFormatError(
+                number,
+                f"a paragraph ending with . ! ? : or ;, or a heading of at most {MAX_HEADING_WORDS} words",
+            )
+        i += 1
+    if not blocks:
+        raise ArticleFormatError(None, "some text, found an empty file")
+    if len(blocks) == 1 or blocks[1].kind != "summary":
+        raise ArticleFormatError(blocks[0].line + 1, "a summary paragraph after the title")
+    if not any(b.kind == "body" for b in blocks):
+        raise ArticleFormatError(None, "at least one body paragraph after the title and summary, found none")
+    return blocks
+
+
+# --- sentences ----------------------------------------------------------------
+
+def _quote_spans(text: str, line: int) -> list[tuple[int, int]]:
+    """Return (start, end) of each double-quoted span, quote marks included."""
+    spans, start, closer = [], None, None
+    for i, ch in enumerate(text):
+        if start is None and ch in OPEN_QUOTES:
+            start, closer = i, OPEN_QUOTES[ch]
+        elif start is not None and (ch == closer or (closer == '"' and ch in CLOSE_QUOTES)):
+            spans.append((start, i + 1))
+            start = None
+        elif start is None and ch in CLOSE_QUOTES:
+            raise ArticleFormatError(line, f"an opening quotation mark before the closing one at column {i + 1}")
+    if start is not None:
+        raise ArticleFormatError(line, f"a closing quotation mark for the quotation opened at column {start + 1} (unclosed quotation)")
+    return spans
+
+
+def split_sentences(text: str, line: int = 1) -> list[str]:
+    """Split one paragraph into sentences.
+
+    A sentence ends at ``.``, ``!``, ``?`` or ``…`` (with any closing quote or
+    bracket after it) followed by a space and a capital, digit or opening
+    quote -- unless the full stop belongs to an abbreviation, or the mark is
+    inside a quotation: a quoted sentence stays inside its reporting sentence.
+    Splits happen only at single spaces of the cleaned text, so joining the
+    sentences with spaces gives the paragraph back.
+    """
+    text = _clean(text)
+    spans = _quote_spans(text, line)
+    inside = [False] * len(text)
+    for a, b in spans:
+        for k in range(a + 1, b - 1):
+            inside[k] = True
+    sentences, start = [], 0
+    for i, ch in enumerate(text):
+        if ch != " " or inside[i] or i + 1 >= len(text):
+            continue
+        j = i - 1
+        while j > start and text[j] in CLOSERS:
+            j -= 1
+        if text[j] not in SENTENCE_END:
+            continue
+        nxt = text[i + 1]
+        if not (nxt.isupper() or nxt.isdigit() or nxt in OPEN_QUOTES or nxt in "(["):
+            continue
+        if text[j] == ".":
+            word = text[start:j].split(" ")[-1].lower().lstrip("(\"\u201c")
+            if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+        sentences.append(text[start:i])
+        start = i + 1
+    sentences.append(text[start:])
+    return sentences
+
+
+def tokenize(text: str) -> list[str]:
+    """Split text into word tokens, as tidytext's ``unnest_tokens`` does.
+
+    Letters and digits make words; an apostrophe inside a word keeps it whole
+    ("Canada's", "you're"); hyphens, dashes and other punctuation split.
+    """
+    return WORD_RE.findall(text)
+
+
+# --- gazetteer and mentions -------------------------------------------------
+
+def load_gazetteer(path: str | Path | None = None) -> pd.DataFrame:
+    """Read the gazetteer (surface forms of people, places and organisations).
+
+    By default the one shipped with the package, ``middlepowers/data/gazetteer.csv``.
+    """
+    if path is None:
+        with resources.files("middlepowers").joinpath("data", "gazetteer.csv").open(encoding="utf-8") as handle:
+            return pd.read_csv(handle, dtype=str, keep_default_na=False)
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _mention_pattern(gazetteer: pd.DataFrame) -> re.Pattern:
+    surfaces = sorted(gazetteer["surface"], key=len, reverse=True)
+    alternatives = "|".join(re.escape(s) for s in surfaces)
+    return re.compile(rf"(?<![\w.])(?:{alternatives})(?![\w])")
+
+
+# --- the tables -------------------------------------------------------------
+
+@dataclass
+class Article:
+    """Every tidy table of one article, as pandas DataFrames."""
+
+    article: pd.DataFrame
+    sections: pd.DataFrame
+    paragraphs: pd.DataFrame
+    sentences: pd.DataFrame
+    tokens: pd.DataFrame
+    quotes: pd.DataFrame
+    mentions: pd.DataFrame
+    entities: pd.DataFrame
+    focus_areas: pd.DataFrame
+
+    @classmethod
+    def table_names(cls) -> list[str]:
+        """Names of the tables, in the order they are built."""
+        return [f.name for f in fields(cls)]
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Return ``{name: DataFrame}`` for every table."""
+        return {name: getattr(self, name) for name in self.table_names()}
+
+
+def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _ids(prefix: str, n: int, width: int) -> list[str]:
+    return [f"{prefix}{i:0{width}d}" for i in range(1, n + 1)]
+
+
+def _width(n: int, least: int = 1) -> int:
+    return max(least, len(str(n)))
+
+
+def _build(blocks: list[_Block], gazetteer: pd.DataFrame) -> Article:
+    # sections: SEC1 is the front matter (title and summary), SEC2 the lead
+    # (paragraphs before the first heading, if any), then one per heading.
+    sections, paragraphs, focus = [], [], []
+    section = {"kind": "front", "heading": None, "line": blocks[0].line}
+    sections.append(section)
+    for block in blocks:
+        if block.kind == "heading":
+            section = {"kind": "headed", "heading": block.text, "line": block.line}
+            sections.append(section)
+        elif block.kind in ("body",) and section["kind"] == "front":
+            section = {"kind": "lead", "heading": None, "line": block.line}
+            sections.append(section)
+        if block.kind in ("title", "summary", "body"):
+            paragraphs.append({"section": section, "kind": block.kind, "line": block.line, "text": block.text})
+        elif block.kind == "table":
+            for row in block.rows[1:]:
+                focus.append({"section": section, "line": block.line, "area": row[0].rstrip(":").strip(), "approach": row[1]})
+    sec_ids = _ids("SEC", len(sections), 1)
+    for sid, sec in zip(sec_ids, sections):
+        sec["section_id"] = sid
+
+    par_ids = _ids("P", len(paragraphs), _width(len(paragraphs), 2))
+    sentence_rows = []
+    for pid, par in zip(par_ids, paragraphs):
+        par["paragraph_id"] = pid
+        par["pieces"] = split_sentences(par["text"], par["line"])
+        for k, piece in enumerate(par["pieces"], start=1):
+            sentence_rows.append({"paragraph": par, "position": k, "text": piece})
+    sen_ids = _ids("S", len(sentence_rows), _width(len(sentence_rows), 2))
+
+    pattern = _mention_pattern(gazetteer)
+    by_surface = gazetteer.set_index("surface")
+    token_rows, quote_rows, mention_rows = [], [], []
+    for sid, row in zip(sen_ids, sentence_rows):
+        text = row["text"]
+        row["sentence_id"] = sid
+        words = tokenize(text)
+        row["n_tokens"] = len(words)
+        for k, word in enumerate(words, start=1):
+            lower = word.lower().replace("\u2019", "'")
+            token_rows.append({"sentence_id": sid, "position": k, "token": word, "lower": lower})
+        spans = _quote_spans(text, row["paragraph"]["line"])
+        found = []
+        for match in pattern.finditer(text):
+            entry = by_surface.loc[match.group(0)]
+            in_quote = any(a < match.start() < b for a, b in spans)
+            found.append((match, entry, in_quote))
+            mention_rows.append({
+                "sentence_id": sid, "start": match.start(), "surface": match.group(0),
+                "entity_id": entry["entity_id"], "in_quote": in_quote,
+            })
+        speakers = [e for m, e, q in found if not q and e["entity_type"] == "person"]
+        for a, b in spans:
+            inner = text[a + 1:b - 1]
+            vocatives = [
+                e for m, e, q in found
+                if e["entity_type"] == "person" and a < m.start() < b
+                and re.search(rf"(^|,)\s*{re.escape(m.group(0))}\s*(,|$|[.!?])", inner)
+            ]
+            is_sentence = bool(inner) and inner[0].isupper() and inner.rstrip(CLOSERS)[-1:] in SENTENCE_END + ","
+            quote_rows.append({
+                "sentence_id": sid, "start": a, "text": inner,
+                "kind": "sentence" if is_sentence else "fragment",
+                "n_words": len(tokenize(inner)),
+                "speaker_id": speakers[0]["entity_id"] if speakers else None,
+                "addressee_id": vocatives[0]["entity_id"] if vocatives else None,
+            })
+
+    n_words = len(token_rows)
+    title = paragraphs[0]["text"]
+    summary = paragraphs[1]["text"]
+    notes = [b.text for b in blocks if b.kind == "note"]
+    article = _frame([{
+        "title": title, "summary": summary, "note": " ".join(notes) or None,
+        "n_sections": len(sections), "n_paragraphs": len(paragraphs),
+        "n_sentences": len(sentence_rows), "word_count": n_words,
+    }], ["title", "summary", "note", "n_sections", "n_paragraphs", "n_sentences", "word_count"])
+
+    sections_df = _frame([{
+        "section_id": s["section_id"], "position": i, "kind": s["kind"], "heading": s["heading"],
+        "line": s["line"], "n_paragraphs": sum(p["section"] is s for p in paragraphs),
+    } for i, s in enumerate(sections, start=1)], ["section_id", "position", "kind", "heading", "line", "n_paragraphs"])
+
+    paragraphs_df = _frame([{
+        "paragraph_id": p["paragraph_id"], "section_id": p["section"]["section_id"], "kind": p["kind"],
+        "line": p["line"], "n_sentences": len(p["pieces"]), "text": p["text"],
+    } for p in paragraphs], ["paragraph_id", "section_id", "kind", "line", "n_sentences", "text"])
+
+    sentences_df = _frame([{
+        "sentence_id": r["sentence_id"], "paragraph_id": r["paragraph"]["paragraph_id"],
+        "section_id": r["paragraph"]["section"]["section_id"], "position": r["position"],
+        "n_tokens": r["n_tokens"], "text": r["text"],
+    } for r in sentence_rows], ["sentence_id", "paragraph_id", "section_id", "position", "n_tokens", "text"])
+
+    tokens_df = _frame(token_rows, ["sentence_id", "position", "token", "lower"])
+
+    quotes_df = _frame(quote_rows, ["sentence_id", "start", "kind", "n_words", "speaker_id", "addressee_id", "text"])
+    quotes_df.insert(0, "quote_id", _ids("Q", len(quotes_df), 1))
+
+    mentions_df = _frame(mention_rows, ["sentence_id", "start", "surface", "entity_id", "in_quote"])
+    mentions_df.insert(0, "mention_id", _ids("M", len(mentions_df), _width(len(mentions_df), 3)))
+
+    entities_df = (
+        gazetteer[["entity_id", "entity", "entity_type"]]
+        .drop_duplicates("entity_id").rename(columns={"entity": "name"})
+        .reset_index(drop=True)
+    )
+    entities_df["n_mentions"] = entities_df["entity_id"].map(mentions_df["entity_id"].value_counts()).fillna(0).astype(int)
+
+    focus_df = _frame([{
+        "section_id": f["section"]["section_id"], "area": f["area"], "approach": f["approach"],
+    } for f in focus], ["section_id", "area", "approach"])
+    focus_df.insert(0, "focus_id", _ids("F", len(focus_df), 1))
+
+    return Article(article, sections_df, paragraphs_df, sentences_df, tokens_df,
+                   quotes_df, mentions_df, entities_df, focus_df)
+
+
+def parse(text: str | bytes, gazetteer: pd.DataFrame | None = None) -> Article:
+    """Parse an article's text into tidy tables.
+
+    ``text`` is the whole article (``str``, or UTF-8 ``bytes``); ``gazetteer``
+    defaults to :func:`load_gazetteer`. Returns an :class:`Article`. Raises
+    :class:`ArticleFormatError` -- and nothing else -- when the text does not
+    have the article's shape.
+    """
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise ArticleFormatError(text[: err.start].count(b"\n") + 1, "UTF-8 text") from None
+    if not isinstance(text, str):
+        raise ArticleFormatError(None, f"the article as text (str), got {type(text).__name__}")
+    text = unicodedata.normalize("NFC", text.lstrip("\ufeff"))
+    if gazetteer is None:
+        gazetteer = load_gazetteer()
+    return _build(_blocks(text), gazetteer)
+
+
+def parse_file(path: str | Path, gazetteer: pd.DataFrame | None = None) -> Article:
+    """Read and parse an article file (see :func:`parse`)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as err:
+        raise ArticleFormatError(None, f"a readable file at {path} ({err.strerror})") from None
+    return parse(data, gazetteer)
+
+
+def write_tables(article: Article, folder: str | Path) -> list[Path]:
+    """Write every table to ``folder/<name>.csv`` deterministically.
+
+    UTF-8, ``\\n`` line endings, no index, empty cells for missing values.
+    Returns the paths written, in table order.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, frame in article.tables().items():
+        path = folder / f"{name}.csv"
+        frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m middlepowers.article ARTICLE OUTDIR``: write the tables."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 2:
+        print("usage: python -m middlepowers.article ARTICLE.txt OUTDIR", file=sys.stderr)
+        return 2
+    try:
+        article = parse_file(args[0])
+    except ArticleFormatError as err:
+        print(f"{args[0]}: {err}", file=sys.stderr)
+        return 1
+    for path in write_tables(article, args[1]):
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
