@@ -25,6 +25,7 @@ escapes :func:`parse`.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import unicodedata
@@ -34,7 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["Article", "ArticleFormatError", "parse", "parse_file", "write_tables", "load_gazetteer"]
+__all__ = ["Article", "ArticleFormatError", "parse", "parse_file", "outline", "write_tables", "load_gazetteer"]
 
 
 class ArticleFormatError(ValueError):
@@ -130,6 +131,8 @@ def _blocks(text: str) -> list[_Block]:
             i += 1
             continue
         if line.startswith("|"):
+            if not blocks:
+                raise ArticleFormatError(number, "a title line first, not a table row")
             j = i
             while j < len(numbered) and _clean(numbered[j][1]).startswith("|"):
                 j += 1
@@ -138,10 +141,10 @@ def _blocks(text: str) -> list[_Block]:
             i = j
             continue
         if not blocks:
-            if _ends_block(line) and line[-1] != "?":
-                raise ArticleFormatError(number, "a title line first (a headline without a final full stop)")
             if line.startswith("*"):
                 raise ArticleFormatError(number, "a title line first, not a note")
+            if _ends_block(line) and line[-1] != "?":
+                raise ArticleFormatError(number, "a title line first (a headline without a final full stop)")
             blocks.append(_Block("title", number, line))
         elif line.startswith("*"):
             note = line.strip("*").strip()
@@ -163,11 +166,16 @@ def _blocks(text: str) -> list[_Block]:
             )
         i += 1
     if not blocks:
-        raise ArticleFormatError(None, "some text, found an empty file")
+        found = "an empty file" if not text else "only blank lines"
+        raise ArticleFormatError(1, f"a title line, found {found}")
     if len(blocks) == 1 or blocks[1].kind != "summary":
-        raise ArticleFormatError(blocks[0].line + 1, "a summary paragraph after the title")
+        line = blocks[1].line if len(blocks) > 1 else blocks[0].line + 1
+        raise ArticleFormatError(line, "a summary paragraph after the title")
     if not any(b.kind == "body" for b in blocks):
-        raise ArticleFormatError(None, "at least one body paragraph after the title and summary, found none")
+        after = blocks[2].line if len(blocks) > 2 else blocks[1].line + 1
+        raise ArticleFormatError(
+            after, "at least one body paragraph (ending with . ! ? : or ;) after the title and summary, found none"
+        )
     return blocks
 
 
@@ -341,6 +349,12 @@ def _build(blocks: list[_Block], gazetteer: pd.DataFrame) -> Article:
             entry = by_surface.loc[match.group(0)]
             in_quote = any(a < match.start() < b for a, b in spans)
             found.append((match, entry, in_quote))
+            last = mention_rows[-1] if mention_rows else None
+            if (last and last["sentence_id"] == sid and last["entity_id"] == entry["entity_id"]
+                    and last["start"] + len(last["surface"]) + 1 == match.start()):
+                # A title followed by the name ("Canadian PM" + "Mark Carney") is one mention.
+                last["surface"] = text[last["start"]:match.end()]
+                continue
             mention_rows.append({
                 "sentence_id": sid, "start": match.start(), "surface": match.group(0),
                 "entity_id": entry["entity_id"], "in_quote": in_quote,
@@ -424,9 +438,17 @@ def parse(text: str | bytes, gazetteer: pd.DataFrame | None = None) -> Article:
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as err:
-            raise ArticleFormatError(text[: err.start].count(b"\n") + 1, "UTF-8 text") from None
+            line_start = text.rfind(b"\n", 0, err.start) + 1
+            raise ArticleFormatError(
+                text[: err.start].count(b"\n") + 1,
+                f"UTF-8 text, found the byte 0x{text[err.start]:02x} at byte {err.start - line_start + 1} of the line",
+            ) from None
     if not isinstance(text, str):
         raise ArticleFormatError(None, f"the article as text (str), got {type(text).__name__}")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise ArticleFormatError(text[: err.start].count("\n") + 1, "UTF-8 text, found an unpaired surrogate") from None
     text = unicodedata.normalize("NFC", text.lstrip("\ufeff"))
     if gazetteer is None:
         gazetteer = load_gazetteer()
@@ -442,20 +464,46 @@ def parse_file(path: str | Path, gazetteer: pd.DataFrame | None = None) -> Artic
     return parse(data, gazetteer)
 
 
+def outline(text: str | bytes) -> pd.DataFrame:
+    """Show how each non-blank line of an article is read: one row per block.
+
+    Columns: ``line`` (1-based), ``kind`` (title, summary, note, heading,
+    body, table) and ``text`` (a table shows its number of rows). This is the
+    first step of :func:`parse`, exposed for teaching.
+    """
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    rows = [
+        {"line": b.line, "kind": b.kind, "text": b.text if b.kind != "table" else f"({len(b.rows) - 1} rows)"}
+        for b in _blocks(text)
+    ]
+    return pd.DataFrame(rows, columns=["line", "kind", "text"])
+
+
+def to_csv_text(frame: pd.DataFrame) -> str:
+    """Render a table as the collection's CSV: UTF-8, ``\\n`` line ends, no index."""
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
 def write_tables(article: Article, folder: str | Path) -> list[Path]:
     """Write every table to ``folder/<name>.csv`` deterministically.
 
-    UTF-8, ``\\n`` line endings, no index, empty cells for missing values.
-    Returns the paths written, in table order.
+    A file whose content would not change is left alone; a changed one is
+    replaced atomically (written beside it, then renamed), so a reader never
+    sees half a file. Returns the paths of all tables, in table order.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    paths = []
     for name, frame in article.tables().items():
         path = folder / f"{name}.csv"
-        frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
-        written.append(path)
-    return written
+        data = to_csv_text(frame).encode("utf-8")
+        if not path.exists() or path.read_bytes() != data:
+            partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            partial.write_bytes(data)
+            os.replace(partial, path)
+        paths.append(path)
+    return paths
 
 
 def main(argv: list[str] | None = None) -> int:
