@@ -13,7 +13,11 @@ NBEXEC := $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 # stored outputs never depend on anyone's attempts.
 EXEC_ENV := MIDDLEPOWERS_PROGRESS=$$(mktemp -d)/progress.json MPLBACKEND=module://matplotlib_inline.backend_inline
 
-.PHONY: help lab test test-fast notebooks exercises tables lock bench link test-latest clean
+NODE_STAMP := node_modules/.installed
+PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile \
+	--nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
+
+.PHONY: help lab test browser notebooks exercises tables navigation lock bench link test-latest clean
 
 help:
 	@echo "make lab        create the environment (from the lock file) and open JupyterLab"
@@ -22,7 +26,10 @@ help:
 	@echo "make exercises  regenerate exercises/ from solutions/"
 	@echo "make tables     rewrite data/tables/ from the article"
 	@echo "make lock       re-pin requirements.txt from requirements.in"
+	@echo "make navigation regenerate the course map and notebook navigation"
 	@echo "make bench      time every notebook against a floor notebook"
+	@echo "make link HUB=https://hub.example.edu   an nbgitpuller link for your hub"
+	@echo "make test-latest  the notebook suite on the newest releases"
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,14 +41,28 @@ $(STAMP): requirements.txt pyproject.toml
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/index.ipynb
 
-test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+# configurable-http-proxy (npm) for the JupyterHub test
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+# Debian's chromium for the browser tests (does nothing when one is installed)
+browser:
+	bash tools/setup-browser.sh
+
+test: $(STAMP) $(NODE_STAMP) browser
+	$(PYTEST) notebooks solutions exercises tests
 
 tables: $(STAMP)
 	$(BIN)/python -m middlepowers.article $(ARTICLE) data/tables
 
 notebooks: $(STAMP)
 	$(EXEC_ENV) $(NBEXEC) notebooks/*.ipynb $(wildcard solutions/*.ipynb)
+	$(BIN)/python -m middlepowers.navigation
+	$(BIN)/python -m middlepowers.worksheets solutions exercises
+
+navigation: $(STAMP)
+	$(BIN)/python -m middlepowers.navigation
 
 exercises: $(STAMP)
 	$(BIN)/python -m middlepowers.worksheets solutions exercises
@@ -50,8 +71,18 @@ lock:
 	$(PYTHON) -m pip install --quiet uv
 	$(PYTHON) -m uv pip compile --python-version 3.11 requirements.in -o requirements.txt
 
-bench: $(STAMP)
+bench: $(STAMP) $(NODE_STAMP) browser
 	$(BIN)/python -m middlepowers.bench
+	$(BIN)/python -m middlepowers.bench_browser
+	$(BIN)/python -m middlepowers.bench_hub
+
+# an nbgitpuller link for your hub: make link HUB=https://hub.example.edu
+link: $(STAMP)
+	$(BIN)/python -m middlepowers.link --hub "$(HUB)"
+
+# the notebook suite on the newest releases of every dependency (.venv-latest)
+test-latest:
+	bash tools/test-latest.sh
 
 clean:
-	rm -rf $(VENV) test-artifacts
+	rm -rf $(VENV) .venv-latest node_modules test-artifacts

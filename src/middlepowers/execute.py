@@ -1,0 +1,122 @@
+"""Run a notebook top to bottom outside JupyterLab, and measure it.
+
+Used by the tests (notebooks run with the network blocked and from other
+working directories) and by the benchmark (seconds and the kernel's peak
+memory). Nothing is written back to the notebook.
+
+Command line::
+
+    python -m middlepowers.execute [--cwd DIR] NOTEBOOK...
+
+prints one line per notebook and exits 1 if any cell raised an error (cells
+tagged ``raises-exception`` excepted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import psutil
+from nbclient import NotebookClient
+
+
+@dataclass
+class Run:
+    """What one execution of a notebook gave."""
+
+    path: Path
+    seconds: float
+    peak_kernel_mib: float
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class _PeakMemory(threading.Thread):
+    """Sample a process's resident memory until stopped; keep the peak."""
+
+    def __init__(self, interval: float = 0.02):
+        super().__init__(daemon=True)
+        self.pid: int | None = None
+        self.peak = 0
+        self.interval = interval
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        while not self._halt.is_set():
+            if self.pid is not None:
+                try:
+                    self.peak = max(self.peak, psutil.Process(self.pid).memory_info().rss)
+                except psutil.Error:
+                    pass
+            self._halt.wait(self.interval)
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+
+def _errors(nb) -> list[str]:
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or "raises-exception" in cell.metadata.get("tags", []):
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                found.append(f"cell {i}: {output.get('ename')}: {output.get('evalue')}")
+    return found
+
+
+def run(path: str | Path, cwd: str | Path | None = None, timeout: int = 300) -> Run:
+    """Execute the notebook at ``path`` with the kernel started in ``cwd``.
+
+    ``cwd`` defaults to the notebook's folder, as in JupyterLab. Errors are
+    collected, not raised, so every cell after a failing one still runs.
+    """
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+        resources={"metadata": {"path": str(cwd or path.parent)}},
+    )
+    monitor = _PeakMemory()
+    monitor.start()
+    start = time.perf_counter()
+    try:
+        with client.setup_kernel():
+            monitor.pid = client.km.provisioner.process.pid
+            for index, cell in enumerate(nb.cells):
+                client.execute_cell(cell, index)
+    finally:
+        seconds = time.perf_counter() - start
+        monitor.stop()
+    return Run(path, seconds, monitor.peak / 2**20, _errors(nb))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run notebooks from the command line; exit 1 if any had an error."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cwd", help="working directory for the kernels (default: each notebook's folder)")
+    parser.add_argument("notebooks", nargs="+")
+    args = parser.parse_args(argv)
+    failed = False
+    for name in args.notebooks:
+        result = run(name, cwd=args.cwd)
+        status = "ok" if result.ok else "FAILED"
+        print(f"{status} {name} {result.seconds:.1f}s")
+        for error in result.errors:
+            print(f"    {error}")
+        failed |= not result.ok
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""Notebook hygiene: what strict nbval relies on, and what a student sees.
+
+nbval itself (run by ``make test`` on notebooks/, solutions/ and exercises/)
+compares every stored output; these tests make sure there is something
+meaningful to compare and nothing that could only pass on this machine.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from middlepowers import navigation
+
+ROOT = Path(__file__).resolve().parents[1]
+EXECUTED = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "solutions").glob("*.ipynb"))
+WORKSHEETS = sorted((ROOT / "exercises").glob("*.ipynb"))
+LESSONS = [p for p in EXECUTED if re.match(r"\d\d-", p.name)]
+ABSOLUTE = re.compile(r"(/work/|/root/|/home/\w|/tmp/|[A-Z]:\\\\Users)")
+
+
+def ids(paths):
+    return [f"{p.parent.name}/{p.name}" for p in paths]
+
+
+def code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+
+
+@pytest.mark.parametrize("path", EXECUTED, ids=ids(EXECUTED))
+def test_executed_top_to_bottom(path):
+    nb = nbformat.read(path, as_version=4)
+    counts = [c.execution_count for c in code_cells(nb)]
+    assert counts, f"{path.name} has no code"
+    assert counts == list(range(1, len(counts) + 1)), (
+        f"{path.name}: execution counts {counts}; run `make notebooks` so strict nbval compares every cell"
+    )
+
+
+@pytest.mark.parametrize("path", EXECUTED + WORKSHEETS, ids=ids(EXECUTED + WORKSHEETS))
+def test_kernel_and_clean_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    for i, cell in enumerate(nb.cells):
+        tags = cell.metadata.get("tags", [])
+        for output in cell.get("outputs", []):
+            if "raises-exception" not in tags:
+                assert output.get("output_type") != "error", f"{path.name} cell {i}: error output"
+            data = output.get("data", {})
+            assert "image/svg+xml" not in data, f"{path.name} cell {i}: SVG differs every run; use PNG"
+            text = json.dumps(output)
+            assert not ABSOLUTE.search(text), f"{path.name} cell {i}: absolute path in output"
+        assert not ABSOLUTE.search(cell.source), f"{path.name} cell {i}: absolute path in source"
+        if "nbval-ignore-output" in tags:
+            assert re.search(r"^#.*", cell.source, re.M), (
+                f"{path.name} cell {i}: an nbval-ignore-output cell needs a comment saying why"
+            )
+
+
+@pytest.mark.parametrize("path", WORKSHEETS, ids=ids(WORKSHEETS))
+def test_worksheets_are_blank(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in code_cells(nb):
+        assert not cell.get("outputs"), f"{path.name}: a worksheet is committed without outputs"
+        assert cell.execution_count is None
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=ids(LESSONS))
+def test_lesson_frame(path):
+    """Each lesson opens with questions, objectives, timing, prerequisites and ends with navigation."""
+    nb = nbformat.read(path, as_version=4)
+    first = nb.cells[0]
+    assert first.cell_type == "markdown"
+    for word in ("Objectives", "Timing", "Prerequisites"):
+        assert word.lower() in first.source.lower(), f"{path.name}: opening cell lacks {word}"
+    assert "navigation" in nb.cells[-1].metadata.get("tags", []), f"{path.name}: last cell is not the navigation"
+    if path.parent.name == "notebooks":
+        assert any("Key points" in c.source for c in nb.cells if c.cell_type == "markdown"), (
+            f"{path.name}: no Key points section"
+        )
+
+
+def test_navigation_is_current():
+    stale = navigation.stale(ROOT)
+    assert not stale, f"navigation is stale in {[str(p.relative_to(ROOT)) for p in stale]}: run `make navigation`"
+
+
+def test_every_lesson_in_course_map_exists_in_order():
+    lessons = navigation.load_course(ROOT)
+    names = [lesson.file for lesson in lessons]
+    on_disk = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+    assert sorted(names) == on_disk, "every notebook must have an entry in data/course.toml"
+    assert names[0] == "index.ipynb"
+
+
+def test_navigation_links_point_at_files():
+    for path in EXECUTED:
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type != "markdown":
+                continue
+            for target in re.findall(r"\]\(([^)#:]+\.ipynb)\)", cell.source):
+                assert (path.parent / target).resolve().exists(), f"{path.name}: dead link {target}"
