@@ -1,0 +1,336 @@
+"""Quick checks for students: widgets over the plain checkers in :mod:`middlepowers.checks`.
+
+In a notebook::
+
+    from middlepowers.quiz import Quiz
+    quiz = Quiz("00-article-to-tidy-data")     # loads data/quizzes/00-article-to-tidy-data.toml
+    quiz.ask("how-many-sentences")              # one check: control(s), a Check button, feedback
+    quiz.check_code("count-per-section", sentences_per_section)
+    quiz.summary()                              # answered / correct / to revisit
+
+Questions and answers live in ``data/quizzes/*.toml`` (see its README), never
+in the notebook. Every attempt is saved by :mod:`middlepowers.progress`.
+Widgets are standard ipywidgets controls (labelled, keyboard operable); each
+view's plain-text form (what GitHub, nbviewer and nbval see) is the question
+as readable text, identical on every run.
+
+CSS classes for browser tests: question box ``mp-question mp-q-<id>``, check
+button ``mp-check``, feedback ``mp-feedback``, summary ``mp-summary``.
+
+Validate quiz files from a shell: ``python -m middlepowers.quiz data/quizzes/*.toml``.
+"""
+
+from __future__ import annotations
+
+import html
+import inspect
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import ipywidgets as widgets
+from IPython.display import display
+
+from middlepowers import checks
+from middlepowers.checks import Question, QuizFormatError, Result, load_quiz  # noqa: F401 (re-exported)
+from middlepowers.progress import ProgressStore
+
+__all__ = ["Quiz", "QuestionView", "SummaryView", "CodeCheckView", "QuizFormatError", "Result", "main"]
+
+CHOOSE = "— choose —"
+
+
+def _html_result(result: Result, notice: str = "") -> str:
+    lines = ([notice] if notice else []) + result.lines()
+    body = "<br>".join(html.escape(line) for line in lines)
+    return f'<div role="status" aria-live="polite">{body}</div>'
+
+
+def question_text(q: Question) -> str:
+    """The question as plain text (the fallback where widgets do not render)."""
+    out = [f"Question ({q.id}): {q.prompt}"]
+    if q.type == "single":
+        out += [f"  ( ) {o['key']}. {o['text']}" for o in q.get("options")]
+        out.append("  [Check]")
+    elif q.type == "multiple":
+        out.append("  Tick all that apply:")
+        out += [f"  [ ] {o['key']}. {o['text']}" for o in q.get("options")]
+        out.append("  [Check]")
+    elif q.type == "classify":
+        cats = " / ".join(c["label"] for c in q.get("categories"))
+        out.append(f"  Categories: {cats}")
+        out += [f"  - {i['text']}: [{CHOOSE}]" for i in q.get("items")]
+        out.append("  [Check]")
+    elif q.type == "numeric":
+        unit = f" ({q.get('unit')})" if q.get("unit") else ""
+        out.append(f"  Answer{unit}: [ type a number ]")
+        out.append("  [Check]")
+    elif q.type == "reflection":
+        out.append("  Your reflection: [ write here ]")
+        out.append("  [Save]")
+    elif q.type == "code":
+        out.append(f"  Check with: quiz.check_code({q.id!r}, {q.get('function')})")
+    return "\n".join(out)
+
+
+class QuestionView(widgets.VBox):
+    """One question: prompt, labelled control(s), a Check button and a feedback area.
+
+    ``value`` (property) reads the current answer from the controls;
+    ``check()`` (also the button's click) grades it, saves the attempt and
+    shows the feedback. The plain-text repr is :func:`question_text`.
+    """
+
+    def __init__(self, quiz: "Quiz", question: Question, **kwargs):
+        self.quiz, self.question = quiz, question
+        q = question
+        self.prompt = widgets.HTML(f"<p><b>{html.escape(q.prompt)}</b></p>")
+        self.controls: dict[str, widgets.Widget] = {}
+        wide = widgets.Layout(width="auto")
+        if q.type == "single":
+            self.control = widgets.RadioButtons(
+                options=[(o["text"], str(o["key"])) for o in q.get("options")], value=None,
+                description="Answer:", layout=wide)
+            body = [self.control]
+        elif q.type == "multiple":
+            self.controls = {str(o["key"]): widgets.Checkbox(value=False, description=o["text"], indent=False,
+                                                             layout=wide)
+                             for o in q.get("options")}
+            body = [widgets.Label("Tick all that apply:"), *self.controls.values()]
+        elif q.type == "classify":
+            opts = [(CHOOSE, "")] + [(c["label"], str(c["key"])) for c in q.get("categories")]
+            self.controls = {str(i["key"]): widgets.Dropdown(options=opts, value="", description=i["text"],
+                                                             style={"description_width": "initial"}, layout=wide)
+                             for i in q.get("items")}
+            body = list(self.controls.values())
+        elif q.type == "numeric":
+            unit = f" ({q.get('unit')})" if q.get("unit") else ""
+            self.control = widgets.Text(value="", placeholder="type a number", description=f"Answer{unit}:",
+                                        style={"description_width": "initial"})
+            body = [self.control]
+        elif q.type == "reflection":
+            self.control = widgets.Textarea(value="", placeholder="write your answer here",
+                                            description="Your reflection:", rows=4,
+                                            style={"description_width": "initial"},
+                                            layout=widgets.Layout(width="95%"))
+            body = [self.control]
+        else:
+            raise ValueError(f"{q.id!r} is a code check: use quiz.check_code({q.id!r}, your_function)")
+        label = "Save" if q.type == "reflection" else "Check"
+        self.button = widgets.Button(description=label, tooltip=f"{label} your answer to {q.id}")
+        self.button.add_class("mp-check")
+        self.feedback = widgets.HTML(value="")
+        self.feedback.add_class("mp-feedback")
+        self.button.on_click(lambda _button: self.check())
+        super().__init__(children=[self.prompt, *body, self.button, self.feedback], **kwargs)
+        self.add_class("mp-question")
+        self.add_class(f"mp-q-{q.id}")
+        self._restore()
+
+    # -- reading and writing the answer -------------------------------------
+    @property
+    def value(self) -> Any:
+        q = self.question
+        if q.type == "multiple":
+            return [k for k, box in self.controls.items() if box.value]
+        if q.type == "classify":
+            return {k: (d.value or None) for k, d in self.controls.items()}
+        return self.control.value
+
+    @value.setter
+    def value(self, answer: Any) -> None:
+        q = self.question
+        if q.type == "multiple":
+            chosen = {str(a) for a in (answer or [])}
+            for k, box in self.controls.items():
+                box.value = k in chosen
+        elif q.type == "classify":
+            for k, d in self.controls.items():
+                v = (answer or {}).get(k)
+                d.value = str(v) if v is not None and str(v) in [o[1] for o in d.options] else ""
+        elif q.type == "single":
+            self.control.value = str(answer) if answer is not None and str(answer) in [o[1] for o in self.control.options] else None
+        else:
+            self.control.value = "" if answer is None else str(answer)
+
+    def _restore(self) -> None:
+        """Fill in the last saved answer, so a restart or re-run loses nothing."""
+        attempts, notice = self.quiz.store.load()  # a corrupt file is set aside here: say so
+        lines = [notice] if notice else []
+        previous = [a for a in attempts
+                    if a.get("notebook") == self.quiz.notebook and a.get("question") == self.question.id]
+        if previous:
+            try:
+                self.value = previous[-1].get("answer")
+                lines.append(f"Your last answer (attempt {previous[-1].get('attempt')}) is filled in.")
+            except Exception:  # a strange saved answer must not stop the lesson
+                pass
+        self._notice = notice
+        self.feedback.value = "<br>".join(html.escape(line) for line in lines)
+
+    def check(self) -> Result:
+        """Grade the current answer, save it, show and return the result."""
+        try:
+            result = checks.check(self.question, self.value)
+            notice = ""
+            if result.counts:
+                saved = self.quiz.store.record(self.quiz.notebook, self.question.id, self.value, result.correct)
+                notice = saved.notice
+            notice, self._notice = notice or self._notice, ""  # show a set-aside file once
+        except Exception as error:  # never a traceback in front of a student
+            result, notice = Result(None, f"{checks.WARN} Something went wrong checking this answer "
+                                          f"({error.__class__.__name__}); please try again."), ""
+        self.feedback.value = _html_result(result, notice)
+        return result
+
+    def _repr_mimebundle_(self, **kwargs):
+        data = super()._repr_mimebundle_(**kwargs)
+        if data is not None:
+            data["text/plain"] = question_text(self.question)
+        return data
+
+
+class SummaryView(widgets.VBox):
+    """Progress for one notebook (answered / correct / to revisit) and a Refresh button."""
+
+    def __init__(self, quiz: "Quiz", **kwargs):
+        self.quiz = quiz
+        self.body = widgets.HTML()
+        self.button = widgets.Button(description="Refresh summary", tooltip="Re-read your progress file")
+        self.button.on_click(lambda _b: self.refresh())
+        super().__init__(children=[self.body, self.button], **kwargs)
+        self.add_class("mp-summary")
+        self.refresh()
+
+    def refresh(self) -> str:
+        self._text = self.quiz.summary_text()
+        lines = self._text.splitlines()
+        items = "".join(f"<li>{html.escape(line.strip())}</li>" for line in lines[1:])
+        self.body.value = f'<div role="status"><p><b>{html.escape(lines[0])}</b></p><ul>{items}</ul></div>'
+        return self._text
+
+    def _repr_mimebundle_(self, **kwargs):
+        data = super()._repr_mimebundle_(**kwargs)
+        if data is not None:
+            data["text/plain"] = self._text
+        return data
+
+
+class CodeCheckView:
+    """The displayed result of a code check: readable text and HTML (no widget)."""
+
+    def __init__(self, question: Question, result: Result, notice: str = ""):
+        self.question, self.result, self.notice = question, result, notice
+
+    def text(self) -> str:
+        return "\n".join([f"Code check ({self.question.id}):", *([self.notice] if self.notice else []),
+                          *self.result.lines()])
+
+    def _repr_mimebundle_(self, **kwargs):
+        return {
+            "text/plain": self.text(),
+            "text/html": f'<div class="mp-feedback mp-q-{self.question.id}">'
+                         f"<p><b>Code check ({html.escape(self.question.id)}):</b></p>"
+                         f"{_html_result(self.result, self.notice)}</div>",
+        }
+
+
+class Quiz:
+    """The checks of one notebook, read from ``data/quizzes/<notebook>.toml``."""
+
+    def __init__(self, notebook: str, part: str = "lesson", path: str | Path | None = None,
+                 progress: str | Path | None = None):
+        from middlepowers.paths import data_dir, repo_root
+
+        self.path = Path(path) if path is not None else data_dir("quizzes", f"{notebook}.toml")
+        self.spec = load_quiz(self.path, root=repo_root())
+        self.notebook = self.spec.notebook
+        self.store = ProgressStore(progress)
+        #: the summary counts the questions of this part ("lesson" unless the TOML says e.g. part = "worksheet")
+        self.part = part
+
+    def question(self, question_id: str) -> Question:
+        """Return a question; an unknown id gets a message listing the known ones."""
+        try:
+            return self.spec.questions[question_id]
+        except KeyError:
+            known = ", ".join(self.spec.questions)
+            raise KeyError(f"No question {question_id!r} in {self.path.name}; known ids: {known}") from None
+
+    # -- widgets -------------------------------------------------------------
+    def view(self, question_id: str) -> QuestionView:
+        """Build (but do not display) the widget for a question."""
+        return QuestionView(self, self.question(question_id))
+
+    def ask(self, question_id: str) -> None:
+        """Display one check widget."""
+        display(self.view(question_id))
+
+    def summary_text(self) -> str:
+        """Answered / correct / to revisit for this notebook, as deterministic text."""
+        attempts, notice = self.store.load()
+        mine = [a for a in attempts if a.get("notebook") == self.notebook]
+        rows, answered, correct, revisit = [], 0, 0, 0
+        mine_q = {qid: q for qid, q in self.spec.questions.items() if q.part == self.part}
+        for qid, q in mine_q.items():
+            tries = [a for a in mine if a.get("question") == qid]
+            if not tries:
+                rows.append(f"  · {qid}: not answered yet")
+                continue
+            answered += 1
+            n = len(tries)
+            if q.type == "reflection":
+                rows.append(f"  ✎ {qid}: reflection saved")
+            elif any(a.get("correct") is True for a in tries):
+                correct += 1
+                rows.append(f"  ✔ {qid}: correct ({n} attempt{'s' if n > 1 else ''})")
+            else:
+                revisit += 1
+                rows.append(f"  ↻ {qid}: to revisit ({n} attempt{'s' if n > 1 else ''})")
+        where = self.notebook if self.part == "lesson" else f"{self.notebook} ({self.part})"
+        head = (f"Progress in {where}: {answered} of {len(mine_q)} checks answered, "
+                f"{correct} correct, {revisit} to revisit.")
+        return "\n".join([*([notice] if notice else []), head, *rows])
+
+    def summary(self) -> None:
+        """Display the progress summary for this notebook."""
+        display(SummaryView(self))
+
+    # -- code checks ----------------------------------------------------------
+    def grade_code(self, question_id: str, func: Callable) -> tuple[Result, str]:
+        """Run a code check, save the attempt, return (result, notice)."""
+        q = self.question(question_id)
+        result = checks.check_code(q, func)
+        notice = ""
+        if result.counts:
+            try:
+                source = inspect.getsource(func)
+            except (OSError, TypeError):
+                source = getattr(func, "__name__", repr(type(func)))
+            notice = self.store.record(self.notebook, question_id, source, result.correct).notice
+        return result, notice
+
+    def check_code(self, question_id: str, func: Callable) -> None:
+        """Run the student's function on the question's cases and display what passed or failed."""
+        result, notice = self.grade_code(question_id, func)
+        display(CodeCheckView(self.question(question_id), result, notice))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Validate quiz files: ``python -m middlepowers.quiz FILE...`` (default: all of data/quizzes)."""
+    from middlepowers.paths import data_dir
+
+    files = [Path(a) for a in (sys.argv[1:] if argv is None else argv)] or sorted(data_dir("quizzes").glob("*.toml"))
+    bad = 0
+    for file in files:
+        try:
+            spec = load_quiz(file)
+            print(f"ok   {file}: {len(spec.questions)} questions")
+        except QuizFormatError as error:
+            bad += 1
+            print(f"FAIL {error}")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

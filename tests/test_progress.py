@@ -1,0 +1,77 @@
+"""The progress file: atomic, merged across processes, corrupt files set aside."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from middlepowers.progress import ProgressStore, default_path
+
+
+def test_env_var_overrides_the_location(tmp_path, monkeypatch):
+    monkeypatch.setenv("MIDDLEPOWERS_PROGRESS", str(tmp_path / "p.json"))
+    assert default_path() == tmp_path / "p.json"
+    monkeypatch.delenv("MIDDLEPOWERS_PROGRESS")
+    assert default_path().name == ".middlepowers-progress.json"
+
+
+def test_record_numbers_attempts_and_stores_no_timestamps(tmp_path):
+    store = ProgressStore(tmp_path / "sub" / "p.json")
+    assert store.record("nb", "q", "a", False).attempt == 1
+    assert store.record("nb", "q", float("nan"), None).attempt == 2
+    assert store.record("nb", "other", {"x": {1, 2}}, True).attempt == 1
+    data = json.loads((tmp_path / "sub" / "p.json").read_text())
+    assert data["version"] == 1
+    assert [a["attempt"] for a in data["attempts"]] == [1, 2, 1]
+    assert data["attempts"][1]["answer"] == "nan"
+    assert all(set(a) == {"notebook", "question", "attempt", "answer", "correct"} for a in data["attempts"])
+
+
+def test_write_is_atomic_and_leaves_no_temp_files(tmp_path, monkeypatch):
+    store = ProgressStore(tmp_path / "p.json")
+    store.record("nb", "q", "first", True)
+    before = (tmp_path / "p.json").read_text()
+
+    def boom(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", boom)
+    saved = store.record("nb", "q", "second", True)
+    assert saved.attempt == 0 and "could not be saved" in saved.notice
+    assert (tmp_path / "p.json").read_text() == before  # the old file is intact
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.json", "p.json.lock"]
+
+
+WRITER = """
+import sys
+from middlepowers.progress import ProgressStore
+store = ProgressStore(sys.argv[1])
+for i in range(int(sys.argv[3])):
+    store.record(sys.argv[2], "q", i, True)
+"""
+
+
+def test_two_processes_writing_at_once_lose_nothing(tmp_path):
+    path = tmp_path / "p.json"
+    n = 60
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), name, str(n)]) for name in ("nb-a", "nb-b")]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    attempts = json.loads(path.read_text())["attempts"]
+    for name in ("nb-a", "nb-b"):
+        mine = [a for a in attempts if a["notebook"] == name]
+        assert [a["answer"] for a in mine] == list(range(n))
+        assert [a["attempt"] for a in mine] == list(range(1, n + 1))
+
+
+def test_corrupt_file_is_set_aside_and_numbered(tmp_path):
+    path = tmp_path / "p.json"
+    for n, junk in enumerate(["{broken", '{"attempts": 3}', "\xff\xfe".encode("latin-1").decode("latin-1")], 1):
+        path.write_text(junk, encoding="latin-1")
+        attempts, notice = ProgressStore(path).load()
+        assert attempts == [] and f"p.json.corrupt-{n}" in notice and "fresh one" in notice
+        assert not path.exists() or json.loads(path.read_text())
+    assert (tmp_path / "p.json.corrupt-1").read_text() == "{broken"
+    saved = ProgressStore(path).record("nb", "q", 1, True)
+    assert saved.attempt == 1 and saved.notice == ""
