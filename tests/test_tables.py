@@ -1,0 +1,76 @@
+"""The tables on disk are what the parser makes of the article, byte for byte.
+
+``data/tables/*.csv`` are committed so lessons can read them without
+parsing; this test fails when they drift from a fresh parse (after a change
+to the article, the parser or the gazetteer) and says how to fix it.
+``data/external/*.csv`` are copies of the shared research folder; when that
+folder is beside the repository (CI, this machine) they must match it.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+from pathlib import Path
+
+import pytest
+
+from middlepowers.article import Article, parse_file, write_tables
+from middlepowers.paths import article_path, data_dir, repo_root
+
+TABLES = data_dir("tables")
+EXTERNAL = data_dir("external")
+
+
+def shared_data() -> Path | None:
+    """The shared research folder: $MIDDLEPOWERS_SHARED/data or ../shared/data."""
+    candidates = [Path(os.environ["MIDDLEPOWERS_SHARED"]) / "data"] if os.environ.get("MIDDLEPOWERS_SHARED") else []
+    candidates.append(repo_root().parent / "shared" / "data")
+    return next((c for c in candidates if c.is_dir()), None)
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("tables")
+    write_tables(parse_file(article_path()), folder)
+    return folder
+
+
+def test_every_table_is_on_disk():
+    expected = {f"{name}.csv" for name in Article.table_names()}
+    on_disk = {p.name for p in TABLES.glob("*.csv")}
+    assert expected - on_disk == set(), "tables missing from data/tables/: run make tables"
+    assert on_disk - expected == set(), "data/tables/ holds CSVs the parser does not write"
+
+
+@pytest.mark.parametrize("name", Article.table_names())
+def test_table_matches_a_fresh_parse(fresh, name):
+    committed, new = TABLES / f"{name}.csv", fresh / f"{name}.csv"
+    if committed.read_bytes() == new.read_bytes():
+        return
+    old_lines = committed.read_text(encoding="utf-8").splitlines()
+    new_lines = new.read_text(encoding="utf-8").splitlines()
+    first = next((i for i, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b), min(len(old_lines), len(new_lines)))
+    pytest.fail(
+        f"data/tables/{name}.csv is stale (differs from a fresh parse of the article at line {first + 1}; "
+        f"{len(old_lines)} lines on disk, {len(new_lines)} fresh): run make tables",
+        pytrace=False,
+    )
+
+
+def test_tables_use_unix_line_endings_and_utf8():
+    for path in TABLES.glob("*.csv"):
+        data = path.read_bytes()
+        assert b"\r" not in data, path.name
+        data.decode("utf-8")
+
+
+def test_external_copies_match_shared_data():
+    source = shared_data()
+    if source is None:
+        pytest.skip("the shared research folder (../shared/data) is not beside this checkout")
+    names = sorted(p.name for p in source.glob("*.csv"))
+    assert names, f"no CSV files in {source}"
+    assert sorted(p.name for p in EXTERNAL.glob("*.csv")) == names, "data/external/ and shared/data hold different files"
+    stale = [n for n in names if not filecmp.cmp(source / n, EXTERNAL / n, shallow=False)]
+    assert not stale, f"data/external/ differs from shared/data for {stale}: copy them again"
