@@ -84,7 +84,8 @@ def footer(lessons: list[Lesson], index: int, folder: str) -> str:
     if index > 0:
         prev = lessons[index - 1]
         parts.append(f"⬅ Previous: [{prev.label}]({here}{prev.file})")
-    parts.append(f"[Course map]({here}index.ipynb)")
+    if index > 1:
+        parts.append(f"[Course map]({here}index.ipynb)")
     if index + 1 < len(lessons):
         nxt = lessons[index + 1]
         parts.append(f"Next: [{nxt.label}]({here}{nxt.file}) ➡")
