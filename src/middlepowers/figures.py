@@ -80,7 +80,8 @@ def show(fig, alt: str, source: str | None = None) -> None:
         plt.close(fig)
         raise ValueError("figure is not ready for students: " + "; ".join(problems))
     if source:
-        fig.text(0.01, 0.005, f"Source: {source}", fontsize=8, ha="left", va="bottom", wrap=True)
+        # Below the axes (negative y); bbox_inches="tight" widens the PNG to keep it.
+        fig.text(0.01, -0.01, f"Source: {source}", fontsize=8, ha="left", va="top", wrap=True)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
