@@ -821,14 +821,29 @@ def plot_sentiment(scored: pd.DataFrame, colour_by: str = "attribution"):
     return fig
 
 
+def _timeline_label(event: str, width: int = 58, max_lines: int = 3) -> list[str]:
+    """Short label of an event: text up to its first ';', wrapped, cut with '…' if still long."""
+    import textwrap
+
+    lines = textwrap.wrap(event.split(";")[0].strip(), width)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = textwrap.shorten(lines[-1] + " …", width, placeholder=" …")
+        if not lines[-1].endswith("…"):
+            lines[-1] += " …"
+    return lines
+
+
 def plot_timeline(events: pd.DataFrame, since: str | None = None):
     """A dated timeline of :func:`load_events` rows (from ``since``, YYYY-MM-DD).
 
-    Each event is a dot (a bar for a range) on its own row, labelled with its
-    actor and the first words of the event.
+    Each event is a dot (a bar for a range) on its own row, coloured by actor
+    (Carney, Trump, other; see the legend) and labelled with its date and the
+    event text up to its first ';' (at most three lines).
     """
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
 
     for col in ("start", "end", "event", "actor"):
         if col not in events.columns:
@@ -837,26 +852,38 @@ def plot_timeline(events: pd.DataFrame, since: str | None = None):
     if data.empty:
         raise RhetoricInputError(f"no events on or after {since}")
     data = data.reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(data) + 1.8))
+    fig, ax = plt.subplots(figsize=(10, 0.6 * len(data) + 1.9))
+    long_span = (data["end"].max() - data["start"].min()).days > 300  # then labels carry the year
+    kinds = {"Carney": GROUP_COLOURS["carney"], "Trump": GROUP_COLOURS["trump"], "other": GROUP_COLOURS["reporter"]}
     for i, row in data.iterrows():
         y = len(data) - i
-        colour = GROUP_COLOURS["carney"] if "Carney" in row["actor"] else (
-            GROUP_COLOURS["trump"] if "Trump" in row["actor"] else GROUP_COLOURS["reporter"])
+        kind = "Carney" if "Carney" in row["actor"] else ("Trump" if "Trump" in row["actor"] else "other")
+        colour = kinds[kind]
         if row["end"] > row["start"]:
             ax.plot([row["start"], row["end"]], [y, y], color=colour, linewidth=3, alpha=0.6,
                     solid_capstyle="butt")
         ax.plot(row["start"], y, "o", color=colour)
-        words = row["event"].split()
-        label = " ".join(words[:9]) + (" …" if len(words) > 9 else "")
-        when = f"{row['start']:%d}-{row['end']:%d %b}" if row["end"] > row["start"] else f"{row['start']:%d %b}"
-        ax.annotate(f"{when}: {label}", (row["end"], y), xytext=(6, 0),
-                    textcoords="offset points", va="center", fontsize=7.5)
+        day = "%d %b %Y" if long_span else "%d %b"
+        when = f"{row['start']:%d}-{row['end']:{day}}" if row["end"] > row["start"] else f"{row['start']:{day}}"
+        label = "\n".join(_timeline_label(f"{when}: {row['event']}"))
+        ax.annotate(label, (row["end"], y), xytext=(6, 0),
+                    textcoords="offset points", va="center", fontsize=8, linespacing=1.1)
     ax.set_yticks([])
-    ax.set_ylim(0.3, len(data) + 0.7)
-    span = (data["end"].max() - data["start"].min()).days
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=8))
+    ax.set_ylim(0.4, len(data) + 0.6)
+    first, last = data["start"].min(), data["end"].max()
+    span = (last - first).days
+    if span <= 14:  # a tick for every day that has data, none for empty days after it
+        ax.set_xticks(list(pd.date_range(first, last, freq="D")))
+    else:
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=8))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b\n%Y"))
-    ax.set_xlim(data["start"].min() - pd.Timedelta(days=1), data["end"].max() + pd.Timedelta(days=max(3, span)))
+    ax.set_xlim(first - pd.Timedelta(days=0.5), last + pd.Timedelta(days=max(3, 1.2 * span) if span <= 14 else 0.6 * span))
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    present = [k for k in kinds if any((k == "other" and "Carney" not in a and "Trump" not in a) or k in a
+                                       for a in data["actor"])]
+    ax.legend(handles=[Line2D([], [], marker="o", linestyle="", color=kinds[k], label=k) for k in present],
+              title="actor", frameon=False, loc="upper right")
     ax.set_title("Timeline around the Davos speeches")
     ax.set_xlabel("date")
     ax.set_ylabel("events (latest at the bottom)")
