@@ -1,14 +1,19 @@
 """Figures that every reader can use: colour-blind-safe, titled, with alt text.
 
 ``show(fig, alt=...)`` is how the notebooks display a matplotlib figure. It
-emits the PNG with its alt text in the output metadata and, as the plain-text
+emits an HTML ``<img>`` with the PNG inline and real ``alt`` text (JupyterLab
+ignores alt metadata on plain ``image/png`` outputs) and, as the plain-text
 fallback, the alt text itself -- so a screen reader, GitHub, nbviewer and
 nbval's text comparison all see a description instead of
-``<Figure size 640x480 with 1 Axes>``.
+``<Figure size 640x480 with 1 Axes>``. nbval compares the HTML with the
+image bytes masked (``tests/nbval-sanitize.cfg``), so the alt text is
+regression-tested while pixel-level noise is not.
 """
 
 from __future__ import annotations
 
+import base64
+import html
 import io
 
 import matplotlib
@@ -86,8 +91,6 @@ def show(fig, alt: str, source: str | None = None) -> None:
     fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
     text = f"[Figure: {alt}]" + (f"\n[Source: {source}]" if source else "")
-    display(
-        {"image/png": buffer.getvalue(), "text/plain": text},
-        raw=True,
-        metadata={"image/png": {"alt": alt}},
-    )
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    img = f'<img class="mp-figure" alt="{html.escape(alt, quote=True)}" src="data:image/png;base64,{data}"/>'
+    display({"text/html": img, "text/plain": text}, raw=True)
