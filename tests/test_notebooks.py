@@ -103,3 +103,15 @@ def test_navigation_links_point_at_files():
                 continue
             for target in re.findall(r"\]\(([^)#:]+\.ipynb)\)", cell.source):
                 assert (path.parent / target).resolve().exists(), f"{path.name}: dead link {target}"
+
+
+def test_course_map_minutes_match_each_notebook():
+    """The time a lesson announces is the time the course map and README add up."""
+    for lesson in navigation.load_course(ROOT):
+        nb = nbformat.read(ROOT / "notebooks" / lesson.file, as_version=4)
+        timing = re.search(r"Timing\.?\**(.*)", nb.cells[0].source)
+        assert timing, f"{lesson.file}: no Timing line in the opening cell"
+        stated = sum(int(n) for n in re.findall(r"(\d+) minutes", timing.group(1)))
+        assert stated == lesson.minutes, (
+            f"{lesson.file} says {stated} minutes, data/course.toml says {lesson.minutes}"
+        )
