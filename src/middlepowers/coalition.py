@@ -33,6 +33,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+import textwrap
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -602,8 +603,8 @@ def plot_membership(matrix: pd.DataFrame):
     ax.set_ylabel("Country")
     ax.set_title("Who belongs to which grouping (blue, 'yes' = member)")
     ax.spines[:].set_visible(False)
-    # room at the bottom for the source line that figures.show() writes at y = 0.005
-    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    # figures.show() writes the source line below the axes; no extra room needed
+    fig.tight_layout()
     return fig
 
 
@@ -619,14 +620,15 @@ def plot_coalition(totals: pd.DataFrame):
         values = totals[column]
         bars = ax.bar(range(len(values)), values, color=colours)
         ax.bar_label(bars, labels=[f"{v:,.1f}" for v in values], fontsize=8)
-        ax.set_xticks(range(len(values)), [w.replace("Coalition of", "Coalition\nof") for w in totals.index])
+        # wrap two-word names ("United States") so neighbouring tick labels never touch
+        ax.set_xticks(range(len(values)), [textwrap.fill(str(w), 10) for w in totals.index])
         ax.set_title(column.split(" (")[0])
         ax.set_ylabel(column[column.index("(") + 1:-1] if "(" in column else column)
         ax.set_xlabel("Coalition or power")
         ax.margins(y=0.15)
     fig.suptitle("Combined size of the coalition beside the United States and China", fontweight="bold")
-    # room at the bottom for the source line that figures.show() writes at y = 0.005
-    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    # figures.show() writes the source line below the axes; no extra room needed
+    fig.tight_layout()
     return fig
 
 
@@ -640,7 +642,8 @@ def _figure_output(fig, alt: str, source: str) -> dict:
     if problems:
         plt.close(fig)
         raise CoalitionError("figure is not ready for students: " + "; ".join(problems))
-    fig.text(0.01, 0.005, f"Source: {source}", fontsize=8, ha="left", va="bottom", wrap=True)
+    # Below the axes, as figures.show() does; bbox_inches="tight" keeps it in the PNG.
+    fig.text(0.01, -0.01, f"Source: {source}", fontsize=8, ha="left", va="top", wrap=True)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
