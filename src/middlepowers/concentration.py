@@ -432,7 +432,9 @@ def plot_canada_shares(table: pd.DataFrame):
                "month, news report of StatCan": "//", "month, StatCan BoP table, computed here": ".."}
     for i, r in table.iterrows():
         ax.barh(i, r.share_pct, color=colours[r.flow], hatch=hatches[r.basis], edgecolor="white")
-        ax.text(r.share_pct + 0.8, i, f"{r.share_pct:.1f}%", va="center", fontsize=8)
+        rounded = r.source != "Statistics Canada" and float(r.share_pct).is_integer()  # e.g. Scotiabank's "59%"
+        label = f"{r.share_pct:.0f}% (rounded)" if rounded else f"{r.share_pct:.1f}%"
+        ax.text(r.share_pct + 0.8, i, label, va="center", fontsize=8)
     ax.set_yticks(range(len(table)), [f"{p} {f}" for p, f in zip(table.period, table.flow)], fontsize=8)
     ax.set_xlim(0, 100)
     ax.set_xlabel("US share of Canada's goods trade (%)")
@@ -440,10 +442,10 @@ def plot_canada_shares(table: pd.DataFrame):
     ax.set_title("How much of Canada's goods trade is with the US?")
     from matplotlib.patches import Patch
     legend = [Patch(color=colours["exports"], label="exports"), Patch(color=colours["imports"], label="imports"),
-              Patch(facecolor="white", edgecolor="grey", hatch="//", label="news report of StatCan"),
+              Patch(facecolor="white", edgecolor="grey", hatch="//", label="secondary report of StatCan"),
               Patch(facecolor="white", edgecolor="grey", hatch="..", label="monthly BoP, computed here")]
     ax.legend(handles=legend, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
-    fig.subplots_adjust(bottom=0.2)  # room for the source line that show() writes under the chart
+    fig.tight_layout()  # show() writes the source line below the axes; no extra bottom space needed
     return fig
 
 
@@ -474,7 +476,7 @@ def plot_dependence(table: pd.DataFrame):
     legend = [Patch(color=PALETTE[0], label="to the United States"), Patch(color=PALETTE[1], label="to China"),
               Patch(facecolor="white", edgecolor="grey", hatch="//", label="not comparable (mixed bases)")]
     ax.legend(handles=legend, fontsize=8)
-    fig.subplots_adjust(bottom=0.3)  # room for two-line tick labels, the x label and the source line
+    fig.tight_layout()  # fits the two-line tick labels and the x label inside the figure
     return fig
 
 
@@ -495,7 +497,7 @@ def plot_defence(table: pd.DataFrame, targets: pd.DataFrame):
     ax.set_ylabel("military expenditure, % of GDP (2024)")
     ax.set_xlabel("country (Japan and Australia are not NATO members)")
     ax.set_title("Defence spending against NATO's 2% guideline and 5% pledge")
-    fig.subplots_adjust(bottom=0.22)  # room for the source line that show() writes under the chart
+    fig.tight_layout()
     return fig
 
 
@@ -520,7 +522,7 @@ def plot_scenario(table: pd.DataFrame, title: str = "Stylised model: doubling no
     right.set_title("Concentration of export partners")
     right.legend(fontsize=7, loc="upper right")
     fig.suptitle(title, fontsize=11)
-    fig.tight_layout(rect=(0, 0.08, 1, 1))  # leave room for the source line under the chart
+    fig.tight_layout()
     return fig
 
 
