@@ -28,7 +28,7 @@ help:
 	@echo "make lock       re-pin requirements.txt from requirements.in"
 	@echo "make navigation regenerate the course map and notebook navigation"
 	@echo "make bench      time every notebook against a floor notebook"
-	@echo "make link HUB=https://hub.example.edu   an nbgitpuller link for your hub"
+	@echo "make link HUB=https://hub.example.edu [REPO=... BRANCH=... NOTEBOOK=...]  an nbgitpuller link"
 	@echo "make test-latest  the notebook suite on the newest releases"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -78,7 +78,7 @@ bench: $(STAMP) $(NODE_STAMP) browser
 
 # an nbgitpuller link for your hub: make link HUB=https://hub.example.edu
 link: $(STAMP)
-	$(BIN)/python -m middlepowers.link --hub "$(HUB)"
+	$(BIN)/python -m middlepowers.link --hub "$(HUB)" $(if $(REPO),--repo "$(REPO)") $(if $(BRANCH),--branch "$(BRANCH)") $(if $(NOTEBOOK),--notebook "$(NOTEBOOK)")
 
 # the notebook suite on the newest releases of every dependency (.venv-latest)
 test-latest:

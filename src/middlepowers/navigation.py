@@ -23,6 +23,7 @@ from pathlib import Path
 
 import nbformat
 
+from middlepowers.link import binder_link
 from middlepowers.paths import repo_root
 
 BEGIN, END = "<!-- course-map -->", "<!-- /course-map -->"
@@ -58,19 +59,27 @@ def load_course(root: Path | None = None) -> list[Lesson]:
 
 
 def course_map(lessons: list[Lesson], prefix: str = "") -> str:
-    """A markdown table of the lessons; links are relative to ``prefix``."""
+    """A markdown table of the lessons; links are relative to ``prefix``.
+
+    With a ``prefix`` (the README, at the repository root) each row also gets
+    a Binder launch link for that lesson.
+    """
+    binder = bool(prefix)
     rows = [
-        "| # | Lesson | Time | What you will do | Worksheet |",
-        "|---|---|---|---|---|",
+        "| # | Lesson | Time | What you will do | Worksheet |" + (" Binder |" if binder else ""),
+        "|---|---|---|---|---|" + ("---|" if binder else ""),
     ]
     for lesson in lessons:
         if not lesson.number:
             continue
         worksheet = f"../exercises/{lesson.file}" if not prefix else f"exercises/{lesson.file}"
-        rows.append(
+        row = (
             f"| {lesson.number} | [{lesson.title}]({prefix}{lesson.file}) | {lesson.minutes} min "
             f"| {lesson.summary} | [worksheet]({worksheet}) |"
         )
+        if binder:
+            row += f" [launch]({binder_link(f'notebooks/{lesson.file}')}) |"
+        rows.append(row)
     total = sum(lesson.minutes for lesson in lessons)
     rows.append("")
     rows.append(f"Total: about {total} minutes, or {total / 60:.1f} hours, including the exercises.")

@@ -1,0 +1,214 @@
+"""Build the links that put the collection in front of students.
+
+An instructor with a JupyterHub posts one *nbgitpuller link*. A student who
+clicks it logs in to the hub, nbgitpuller clones (first click) or merges
+(later clicks) the collection into their home folder, and JupyterLab opens on
+the start notebook. A re-pull never overwrites the student's edits, and the
+quiz progress file is untracked, so it never conflicts.
+
+Command line (``make link HUB=...`` calls this)::
+
+    python -m middlepowers.link --hub https://hub.example.edu
+    python -m middlepowers.link --hub https://hub.example.edu \\
+        --repo https://github.com/me/my-fork --branch main \\
+        --notebook notebooks/01-two-stage-program.ipynb
+    python -m middlepowers.link --binder          # the mybinder.org launch link
+
+:data:`GITHUB_REPO` is the one place that names the public repository; the
+default ``--repo`` and the Binder links are built from it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from urllib.parse import quote, urlsplit, urlunsplit
+
+__all__ = [
+    "GITHUB_REPO",
+    "REPO_URL",
+    "LinkError",
+    "normalise_hub_url",
+    "target_dir",
+    "nbgitpuller_link",
+    "binder_link",
+    "binder_badge",
+    "main",
+]
+
+#: ``owner/name`` of the collection on GitHub. PLACEHOLDER until the
+#: repository is published: change it here and every link follows.
+GITHUB_REPO = "OWNER/middle-powers-at-davos"
+#: The repository students pull from by default.
+REPO_URL = f"https://github.com/{GITHUB_REPO}"
+#: The start notebook, relative to the repository root.
+START_NOTEBOOK = "notebooks/index.ipynb"
+
+# Path endings people copy from their browser's address bar; the hub's
+# base URL is what comes before them.
+_HUB_PAGES = {"", "home", "login", "spawn", "token", "admin"}
+
+
+class LinkError(ValueError):
+    """An argument that cannot make a working link; the message says why."""
+
+
+def normalise_hub_url(url: str) -> str:
+    """Return the hub's base URL, without a trailing slash.
+
+    Accepts what an instructor is likely to paste: ``https://hub.example.edu``,
+    ``https://hub.example.edu/``, ``https://hub.example.edu/hub/home`` or a hub
+    under a path prefix (``https://example.edu/jupyter``). Raises
+    :class:`LinkError` for anything that is not an ``http(s)`` URL with a host.
+
+    >>> normalise_hub_url("https://hub.example.edu/hub/home")
+    'https://hub.example.edu'
+    >>> normalise_hub_url("http://127.0.0.1:8000/")
+    'http://127.0.0.1:8000'
+    """
+    text = (url or "").strip()
+    if not text:
+        raise LinkError("the hub URL is empty; give it like --hub https://hub.example.edu")
+    if any(ch.isspace() for ch in text):
+        raise LinkError(f"the hub URL {text!r} contains a space")
+    if "://" not in text:
+        raise LinkError(
+            f"the hub URL {text!r} has no scheme; write it with https:// "
+            f"(for example https://{text.lstrip('/')})"
+        )
+    try:
+        parts = urlsplit(text)
+        port = parts.port  # raises ValueError for a port that is not a number
+    except ValueError as err:
+        raise LinkError(f"the hub URL {text!r} is not a valid URL ({err})") from None
+    if parts.scheme not in ("http", "https"):
+        raise LinkError(f"the hub URL must start with https:// or http://, not {parts.scheme}://")
+    if not parts.hostname:
+        raise LinkError(f"the hub URL {text!r} has no host name")
+    if parts.query or parts.fragment:
+        raise LinkError(
+            f"the hub URL {text!r} has a query or fragment; give only the hub's address"
+        )
+    del port
+    segments = [s for s in parts.path.split("/") if s]
+    # Cut a trailing "/hub" or "/hub/<page>" copied from the address bar.
+    if "hub" in segments:
+        cut = len(segments) - 1 - segments[::-1].index("hub")
+        if len(segments) - cut <= 2 and all(s in _HUB_PAGES for s in segments[cut + 1 :]):
+            segments = segments[:cut]
+    path = "/" + "/".join(segments) if segments else ""
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def target_dir(repo: str) -> str:
+    """Return the folder nbgitpuller clones ``repo`` into (its last path part).
+
+    This mirrors nbgitpuller 1.3 (``repo.rstrip('/').split('/')[-1]``), so a
+    ``.git`` suffix stays in the folder name.
+
+    >>> target_dir("https://github.com/OWNER/middle-powers-at-davos")
+    'middle-powers-at-davos'
+    """
+    name = (repo or "").rstrip("/").split("/")[-1]
+    if not name or name in (".", ".."):
+        raise LinkError(f"cannot tell which folder the repository {repo!r} would be cloned into")
+    return name
+
+
+def _check_repo(repo: str) -> str:
+    text = (repo or "").strip()
+    if not text:
+        raise LinkError("the repository URL is empty")
+    if any(ch.isspace() for ch in text):
+        raise LinkError(f"the repository URL {text!r} contains a space")
+    if "://" not in text and not text.startswith("git@"):
+        raise LinkError(
+            f"the repository {text!r} is not a URL; give it like https://github.com/owner/name"
+        )
+    if "://" in text and not urlsplit(text).path.strip("/"):
+        raise LinkError(f"the repository URL {text!r} names no repository; give it like https://github.com/owner/name")
+    return text
+
+
+def _check_relative(path: str, what: str) -> str:
+    text = (path or "").strip().strip("/")
+    if not text or ".." in text.split("/"):
+        raise LinkError(f"the {what} {path!r} must be a path inside the repository")
+    return text
+
+
+def nbgitpuller_link(
+    hub: str,
+    repo: str = REPO_URL,
+    branch: str = "main",
+    notebook: str = START_NOTEBOOK,
+) -> str:
+    """Return the nbgitpuller link that opens ``notebook`` in JupyterLab.
+
+    The form is ``<hub>/hub/user-redirect/git-pull?repo=<url-encoded>&branch=<b>
+    &urlpath=lab/tree/<clone folder>/<notebook>``.
+
+    >>> nbgitpuller_link("https://hub.example.edu", "https://github.com/me/fork")
+    'https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fme%2Ffork&branch=main&urlpath=lab/tree/fork/notebooks/index.ipynb'
+    """
+    base = normalise_hub_url(hub)
+    repo = _check_repo(repo)
+    branch = (branch or "").strip()
+    if not branch or any(ch.isspace() for ch in branch):
+        raise LinkError(f"the branch {branch!r} is not a branch name")
+    notebook = _check_relative(notebook, "notebook")
+    urlpath = f"lab/tree/{target_dir(repo)}/{notebook}"
+    query = (
+        f"repo={quote(repo, safe='')}&branch={quote(branch, safe='')}"
+        f"&urlpath={quote(urlpath, safe='/')}"
+    )
+    return f"{base}/hub/user-redirect/git-pull?{query}"
+
+
+def binder_link(notebook: str = START_NOTEBOOK, github_repo: str = GITHUB_REPO, ref: str = "HEAD") -> str:
+    """Return the mybinder.org link that opens ``notebook`` in JupyterLab.
+
+    >>> binder_link("notebooks/00-article-to-tidy-data.ipynb", "me/fork")
+    'https://mybinder.org/v2/gh/me/fork/HEAD?urlpath=lab/tree/notebooks/00-article-to-tidy-data.ipynb'
+    """
+    notebook = _check_relative(notebook, "notebook")
+    return f"https://mybinder.org/v2/gh/{github_repo}/{ref}?urlpath=lab/tree/{notebook}"
+
+
+def binder_badge(notebook: str = START_NOTEBOOK, github_repo: str = GITHUB_REPO) -> str:
+    """Return the README's Binder badge (markdown)."""
+    return (
+        "[![Launch on Binder](https://mybinder.org/badge_logo.svg)]"
+        f"({binder_link(notebook, github_repo)})"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print a link; exit status 2 with a one-line message for bad input."""
+    parser = argparse.ArgumentParser(
+        prog="python -m middlepowers.link",
+        description="Print the nbgitpuller link for a JupyterHub (or, with --binder, the Binder link).",
+    )
+    parser.add_argument("--hub", help="the hub's address, e.g. https://hub.example.edu")
+    parser.add_argument("--repo", default=REPO_URL, help=f"repository to pull (default {REPO_URL})")
+    parser.add_argument("--branch", default="main", help="branch to pull (default main)")
+    parser.add_argument(
+        "--notebook", default=START_NOTEBOOK, help=f"notebook to open (default {START_NOTEBOOK})"
+    )
+    parser.add_argument("--binder", action="store_true", help="print the mybinder.org link instead")
+    args = parser.parse_args(argv)
+    try:
+        if args.binder:
+            print(binder_link(args.notebook))
+            return 0
+        if not args.hub:
+            parser.error("give the hub's address: --hub https://hub.example.edu (or use --binder)")
+        print(nbgitpuller_link(args.hub, args.repo, args.branch, args.notebook))
+    except LinkError as err:
+        print(f"middlepowers.link: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - exercised through main()
+    sys.exit(main())

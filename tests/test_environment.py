@@ -1,0 +1,165 @@
+"""environment.yml (Binder) installs exactly what the lock file pins.
+
+requirements.txt (``make lock``) is the single source of versions. Binder's
+environment.yml pins Python 3.11 and, in its pip section, the lock's runtime
+closure: the student-facing packages and everything the lock says they pull
+in. These tests fail naming the package and both versions when the two
+drift, and print the whole pip list to paste after a re-lock.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from middlepowers.paths import repo_root
+
+ROOT = repo_root(Path(__file__).parent)
+#: What a student's kernel and JupyterLab need (requirements.in, first block),
+#: plus notebook (repo2docker's base image has one that must match jupyterlab).
+RUNTIME = ("jupyterlab", "notebook", "ipykernel", "ipywidgets", "pandas", "matplotlib",
+           "vadersentiment", "nbgitpuller")
+
+
+def canonical(name: str) -> str:
+    """PEP 503 name: lower case, runs of -_. as one dash."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def parse_lock(text: str) -> tuple[dict[str, str], dict[str, str], dict[str, set[str]]]:
+    """Read a uv/pip-compile lock: (versions, spelled names, reverse deps from ``# via``)."""
+    pins: dict[str, str] = {}
+    spelled: dict[str, str] = {}
+    via: dict[str, set[str]] = {}
+    current = None
+    for line in text.splitlines():
+        pin = re.match(r"^([A-Za-z0-9][A-Za-z0-9_.\-]*)(\[[^\]]*\])?==([^\s;\\]+)", line)
+        if pin:
+            current = canonical(pin.group(1))
+            pins[current], spelled[current], via[current] = pin.group(3), pin.group(1), set()
+            continue
+        ref = re.match(r"^\s+#\s+(?:via\s+)?([A-Za-z0-9][A-Za-z0-9_.\-]*)\s*$", line)
+        if current and ref and ref.group(1) != "via":
+            via[current].add(canonical(ref.group(1)))
+    return pins, spelled, via
+
+
+def runtime_closure(via: dict[str, set[str]], top=RUNTIME) -> set[str]:
+    """Packages in the lock needed by ``top``: a package is needed if one that needs it is."""
+    need = {canonical(t) for t in top}
+    grew = True
+    while grew:
+        grew = False
+        for package, needed_by in via.items():
+            if package not in need and needed_by & need:
+                need.add(package)
+                grew = True
+    return need
+
+
+def parse_environment(text: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Return (conda specs name -> version, pip pins canonical name -> version) of environment.yml."""
+    env = yaml.safe_load(text)
+    conda: dict[str, str] = {}
+    pip: dict[str, str] = {}
+    for dep in env.get("dependencies") or []:
+        if isinstance(dep, dict):
+            for spec in dep.get("pip") or []:
+                m = re.match(r"^([A-Za-z0-9][A-Za-z0-9_.\-]*)(\[[^\]]*\])?==(\S+)$", spec.strip())
+                assert m, f"environment.yml pip entry {spec!r} is not pinned with == (name==version)"
+                pip[canonical(m.group(1))] = m.group(3)
+        else:
+            m = re.match(r"^([A-Za-z0-9_.\-]+)\s*(?:=+\s*(\S+))?$", str(dep).strip())
+            assert m, f"environment.yml conda entry {dep!r} is not understood"
+            conda[m.group(1)] = m.group(2) or ""
+    return conda, pip
+
+
+@pytest.fixture(scope="module")
+def lock():
+    return parse_lock((ROOT / "requirements.txt").read_text())
+
+
+@pytest.fixture(scope="module")
+def environment():
+    text = (ROOT / "environment.yml").read_text()
+    env = yaml.safe_load(text)
+    return env, *parse_environment(text)
+
+
+def _paste(lock) -> str:
+    pins, spelled, via = lock
+    return "".join(f"      - {spelled[p]}=={pins[p]}\n" for p in sorted(runtime_closure(via)))
+
+
+def test_lock_parser_reads_versions_and_reverse_deps():
+    text = ("anyio==4.16.0\n    # via\n    #   httpx\n    #   jupyter-server\n"
+            "Jinja2==3.1.6\n    # via jupyterlab\npexpect==4.9.0 ; sys_platform != 'win32'\n"
+            "    # via ipython\njupyterlab==4.6.6\n    # via -r requirements.in\n")
+    pins, spelled, via = parse_lock(text)
+    assert pins == {"anyio": "4.16.0", "jinja2": "3.1.6", "pexpect": "4.9.0", "jupyterlab": "4.6.6"}
+    assert spelled["jinja2"] == "Jinja2"
+    assert via["anyio"] == {"httpx", "jupyter-server"} and via["jupyterlab"] == set()
+    assert runtime_closure(via, ["jupyterlab"]) == {"jupyterlab", "jinja2"}
+
+
+def test_binder_channel_and_python(environment):
+    env, conda, _ = environment
+    assert env.get("channels") == ["conda-forge"], env.get("channels")
+    assert conda.get("python") == f"{sys.version_info.major}.{sys.version_info.minor}" == "3.11", (
+        f"environment.yml pins python={conda.get('python')!r}; the lock and .venv are "
+        f"{sys.version_info.major}.{sys.version_info.minor} (and must be 3.11)"
+    )
+    assert conda.get("pip"), "environment.yml must pin pip (pip=<version>)"
+    assert re.search(r"--python-version 3\.11", (ROOT / "requirements.txt").read_text()), \
+        "requirements.txt was not compiled for Python 3.11"
+
+
+def test_every_pin_agrees_with_the_lock(environment, lock):
+    _, conda, pip = environment
+    pins = lock[0]
+    problems = []
+    for name, version in sorted(pip.items()):
+        if name not in pins:
+            problems.append(f"{name}: environment.yml pins {version}, requirements.txt does not have it")
+        elif pins[name] != version:
+            problems.append(f"{name}: environment.yml pins {version}, requirements.txt pins {pins[name]}")
+    for name, version in conda.items():
+        if name in ("python", "pip"):
+            continue
+        if canonical(name) in pins and version and pins[canonical(name)] != version:
+            problems.append(f"{name}: environment.yml (conda) pins {version}, requirements.txt pins {pins[canonical(name)]}")
+    assert not problems, "\n".join(problems) + "\n\nThe lock's runtime pip list:\n" + _paste(lock)
+
+
+def test_environment_holds_the_whole_runtime_closure(environment, lock):
+    _, _, pip = environment
+    need = runtime_closure(lock[2])
+    assert {canonical(t) for t in RUNTIME} <= set(lock[0]), "a runtime package is missing from requirements.txt"
+    missing = sorted(need - set(pip))
+    extra = sorted(set(pip) - need)
+    assert not missing and not extra, (
+        f"environment.yml misses {missing} and has extra {extra} compared with the lock's "
+        "runtime closure; paste this pip list:\n" + _paste(lock)
+    )
+
+
+def test_post_build_installs_the_package_and_stops_on_error():
+    path = ROOT / "postBuild"
+    text = path.read_text()
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
+    assert text.startswith("#!/bin/bash\n"), "postBuild must start with #!/bin/bash"
+    assert lines and lines[0] == "set -e", "postBuild must run `set -e` before any command"
+    assert os.access(path, os.X_OK), "postBuild must be executable (git keeps the mode)"
+    installs = [line for line in lines if re.search(r"\bpip install\b", line)]
+    assert installs, "postBuild does not install the package"
+    for line in installs:
+        assert "--no-deps" in line and re.search(r"(\s|^)(-e\s+)?\.$", line), (
+            f"postBuild should only install the package itself ({line!r}); "
+            "dependencies come from environment.yml"
+        )

@@ -1,0 +1,124 @@
+"""The nbgitpuller and Binder links an instructor posts (middlepowers.link)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from middlepowers import link
+from middlepowers.link import LinkError, binder_link, nbgitpuller_link, normalise_hub_url, target_dir
+
+
+def test_default_link_opens_the_start_notebook_in_lab():
+    url = nbgitpuller_link("https://hub.example.edu")
+    parts = urlsplit(url)
+    assert parts.scheme == "https" and parts.netloc == "hub.example.edu"
+    assert parts.path == "/hub/user-redirect/git-pull"
+    query = parse_qs(parts.query)
+    assert query == {
+        "repo": [link.REPO_URL],
+        "branch": ["main"],
+        "urlpath": [f"lab/tree/{target_dir(link.REPO_URL)}/notebooks/index.ipynb"],
+    }
+    assert "repo=https%3A%2F%2Fgithub.com%2F" in url  # the repository URL is encoded
+
+
+def test_link_for_a_fork_a_branch_and_a_lesson():
+    url = nbgitpuller_link("https://example.edu/jupyter/", "https://gitlab.com/me/davos-fork/",
+                           "spring-2026", "notebooks/02-trump-rhetoric.ipynb")
+    assert url.startswith("https://example.edu/jupyter/hub/user-redirect/git-pull?")
+    query = parse_qs(urlsplit(url).query)
+    assert query["branch"] == ["spring-2026"]
+    assert query["urlpath"] == ["lab/tree/davos-fork/notebooks/02-trump-rhetoric.ipynb"]
+
+
+@pytest.mark.parametrize("pasted, base", [
+    ("https://hub.example.edu", "https://hub.example.edu"),
+    ("https://hub.example.edu/", "https://hub.example.edu"),
+    ("https://hub.example.edu/hub/home", "https://hub.example.edu"),
+    ("https://hub.example.edu/hub/login/", "https://hub.example.edu"),
+    (" http://127.0.0.1:8000/hub ", "http://127.0.0.1:8000"),
+    ("https://example.edu/jupyter/hub/spawn", "https://example.edu/jupyter"),
+    ("https://example.edu/github-hub/", "https://example.edu/github-hub"),
+])
+def test_hub_url_as_pasted_from_the_address_bar(pasted, base):
+    assert normalise_hub_url(pasted) == base
+
+
+@pytest.mark.parametrize("bad, says", [
+    ("", "empty"),
+    ("hub.example.edu", "no scheme"),
+    ("ftp://hub.example.edu", "https://"),
+    ("https://", "no host"),
+    ("https://hub.example.edu:port", "not a valid URL"),
+    ("https://hub example.edu", "space"),
+    ("https://hub.example.edu/?next=/x", "query"),
+])
+def test_bad_hub_url_gets_a_clear_message(bad, says):
+    with pytest.raises(LinkError, match=says):
+        normalise_hub_url(bad)
+
+
+def test_target_dir_follows_nbgitpuller():
+    assert target_dir("https://github.com/o/middle-powers-at-davos/") == "middle-powers-at-davos"
+    assert target_dir("file:///tmp/x/repo.git") == "repo.git"  # nbgitpuller keeps .git
+    with pytest.raises(LinkError):
+        target_dir("")
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"repo": "not a url"}, {"repo": "my-fork"}, {"repo": "https://github.com/"}, {"branch": ""}, {"notebook": "../secret.ipynb"},
+])
+def test_bad_link_arguments(kwargs):
+    with pytest.raises(LinkError):
+        nbgitpuller_link("https://hub.example.edu", **kwargs)
+
+
+def test_binder_link_and_badge():
+    assert binder_link() == (f"https://mybinder.org/v2/gh/{link.GITHUB_REPO}/HEAD"
+                             "?urlpath=lab/tree/notebooks/index.ipynb")
+    assert link.binder_badge().startswith("[![Launch on Binder](https://mybinder.org/badge_logo.svg)](")
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "middlepowers.link", *args],
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_command_line_prints_the_link():
+    done = _cli("--hub", "https://hub.example.edu/hub/home", "--notebook", "notebooks/01-two-stage-program.ipynb")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == nbgitpuller_link("https://hub.example.edu",
+                                                   notebook="notebooks/01-two-stage-program.ipynb")
+
+
+@pytest.mark.parametrize("args", [("--hub", "hub.example.edu"), ("--hub", "https://x:y"), ()])
+def test_command_line_bad_input_is_one_message_not_a_traceback(args):
+    done = _cli(*args)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and done.stderr.strip()
+    assert done.stdout == ""
+
+
+def test_doctests():
+    import doctest
+
+    assert doctest.testmod(link).failed == 0
+
+
+def test_readme_binder_links_follow_the_one_repository_constant():
+    """Every mybinder.org link in the README uses GITHUB_REPO and opens a notebook that exists."""
+    import re
+
+    from middlepowers.paths import repo_root
+
+    root = repo_root()
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert link.binder_badge() in readme, "README.md should carry the badge from middlepowers.link.binder_badge()"
+    for url in re.findall(r"https://mybinder\.org/v2/gh/[^)\s\"']+", readme):
+        assert url.startswith(f"https://mybinder.org/v2/gh/{link.GITHUB_REPO}/"), url
+        notebook = parse_qs(urlsplit(url).query)["urlpath"][0].removeprefix("lab/tree/")
+        assert (root / notebook).is_file(), f"{url} opens {notebook}, which does not exist"
