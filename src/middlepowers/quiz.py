@@ -73,6 +73,38 @@ def question_text(q: Question) -> str:
     return "\n".join(out)
 
 
+#: Layout fixes for long option and item texts: ipywidgets rows have a fixed
+#: height, so without this a long radio label overlaps the next row and a
+#: classify drop-down is squeezed off the page (found by tests/browser).
+QUIZ_CSS = """
+/* middlepowers quiz layout: long texts wrap in their own row (ipywidgets rows have a fixed height). */
+.mp-question .widget-radio,
+.mp-question .widget-radio-box,
+.mp-question .widget-checkbox,
+.mp-question .widget-dropdown { height: auto; }
+.mp-question .widget-radio-box label,
+.mp-question .widget-checkbox label {
+  display: flex; align-items: flex-start; gap: 6px;
+  height: auto; min-height: var(--jp-widgets-inline-height);
+  line-height: 1.4; white-space: normal; overflow: visible;
+}
+.mp-question .widget-radio-box input,
+.mp-question .widget-checkbox input { order: -1; flex: none; margin-top: 0.25em; }
+/* classify: the item text wraps, left-aligned; its drop-down keeps a usable width */
+.mp-question .widget-dropdown { flex-wrap: wrap; row-gap: 2px; }
+.mp-question .widget-dropdown > label {
+  text-align: left; white-space: normal; overflow: visible; height: auto;
+  line-height: 1.4; max-width: 100%; flex: 1 1 24em;
+}
+.mp-question .widget-dropdown > select { flex: 0 0 16em; max-width: 100%; }
+"""
+
+
+def _style() -> widgets.HTML:
+    """An invisible widget that carries :data:`QUIZ_CSS` into the page."""
+    return widgets.HTML(f"<style>{QUIZ_CSS}</style>", layout=widgets.Layout(display="none"))
+
+
 class QuestionView(widgets.VBox):
     """One question: prompt, labelled control(s), a Check button and a feedback area.
 
@@ -122,7 +154,7 @@ class QuestionView(widgets.VBox):
         self.feedback = widgets.HTML(value="")
         self.feedback.add_class("mp-feedback")
         self.button.on_click(lambda _button: self.check())
-        super().__init__(children=[self.prompt, *body, self.button, self.feedback], **kwargs)
+        super().__init__(children=[_style(), self.prompt, *body, self.button, self.feedback], **kwargs)
         self.add_class("mp-question")
         self.add_class(f"mp-q-{q.id}")
         self._restore()

@@ -1,0 +1,779 @@
+"""Drive real JupyterLab in headless Chromium, and time how fast widgets appear.
+
+Two users:
+
+* ``tests/browser`` (pytest + Playwright) imports the driver -- :class:`LabServer`,
+  :func:`launch_browser`, :func:`open_notebook`, :func:`run_all` ... -- to test every
+  lesson the way a student uses it: a real JupyterLab server, a real Chromium,
+  real clicks.
+* ``python -m middlepowers.bench_browser`` (``make bench``) times, for each notebook,
+  how long it takes from opening the notebook to the first quiz widget rendered
+  after *Run All*, and to the last one. :func:`run_benchmark` returns the figures
+  as a dict; the command prints a table and merges them into ``bench-results.json``
+  under the key ``"browser"`` (the file's other keys belong to other benchmarks).
+
+Everything waits on the server's kernel state and on the DOM, never on sleeps:
+the toolbar's execution indicator reads ``idle`` before any kernel exists, so
+:func:`open_notebook` first polls ``GET /api/sessions`` until the notebook's kernel
+is connected and idle (see ``RECIPES.md``, "JupyterLab in a real browser").
+
+Playwright is imported lazily, so importing this module never needs it.
+Nothing here touches the network beyond 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import requests
+
+from middlepowers.paths import repo_root
+
+#: Folders whose notebooks are tested and benchmarked, in course order.
+NOTEBOOK_DIRS = ("notebooks", "solutions", "exercises")
+
+#: Chromium flags that work as root in a container (RECIPES.md).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+#: Where a system Chromium is looked for (first hit wins; MIDDLEPOWERS_CHROMIUM overrides).
+CHROMIUM_CANDIDATES = (
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/bin/google-chrome",
+    "/usr/bin/google-chrome-stable",
+)
+
+#: Folders never copied into the server's scratch copy of the repository.
+_COPY_IGNORE = shutil.ignore_patterns(
+    ".venv", ".venv-*", ".git", "test-artifacts", "node_modules", "__pycache__",
+    ".ipynb_checkpoints", "*.egg-info", ".pytest_cache", ".hypothesis", "build",
+    ".helpers", ".middlepowers-progress*", "bench-results.json",
+)
+
+#: JupyterLab user settings for a quiet, deterministic session: no news or update
+#: pop-up (it would cover the notebook) and no autosave writing into the copy while
+#: a test runs. Everything else (windowing mode included) stays at the defaults a
+#: student gets.
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {
+        "autosave": False,
+    },
+}
+
+# --------------------------------------------------------------------------- #
+# Finding things
+# --------------------------------------------------------------------------- #
+
+
+def find_chromium() -> str | None:
+    """Return the path of a usable Chromium, or ``None``.
+
+    ``MIDDLEPOWERS_CHROMIUM`` wins; then Debian's ``/usr/bin/chromium`` and friends.
+    ``None`` means: let Playwright use its own downloaded browser, if any
+    (see :func:`launch_browser`).
+    """
+    override = os.environ.get("MIDDLEPOWERS_CHROMIUM")
+    if override:
+        return override if os.access(override, os.X_OK) else None
+    for candidate in CHROMIUM_CANDIDATES:
+        if os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def notebook_paths(root: str | os.PathLike | None = None) -> list[str]:
+    """Every tested notebook, as a POSIX path relative to the repository root.
+
+    Globbed afresh on each call, so a new lesson is picked up automatically.
+    """
+    base = Path(root) if root else repo_root()
+    found = []
+    for folder in NOTEBOOK_DIRS:
+        for nb in sorted((base / folder).glob("*.ipynb")):
+            found.append(nb.relative_to(base).as_posix())
+    return found
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def copy_repository(source: Path, target: Path) -> Path:
+    """Copy the collection (without venv, git, caches, progress files) to ``target``.
+
+    The server runs on the copy so that nothing a test does -- an autosave, a
+    table written by a notebook, a progress file -- can touch the tracked files.
+    """
+    shutil.copytree(source, target, ignore=_COPY_IGNORE, symlinks=True)
+    return target
+
+
+# --------------------------------------------------------------------------- #
+# The server
+# --------------------------------------------------------------------------- #
+
+
+class LabError(RuntimeError):
+    """JupyterLab did not start or did not answer as expected."""
+
+
+@dataclass
+class LabServer:
+    """A real ``jupyter lab`` on a free loopback port, with isolated config dirs.
+
+    Use as a context manager (or call :meth:`start` / :meth:`stop`). The server
+    serves a scratch copy of the repository; its kernels inherit
+    ``MIDDLEPOWERS_PROGRESS`` pointing at :attr:`progress_file` in the scratch dir.
+    """
+
+    source: Path = field(default_factory=repo_root)
+    startup_timeout: float = 60.0
+    port: int = 0
+    token: str = ""
+    scratch: Path | None = None
+    root: Path | None = None
+    progress_file: Path | None = None
+    log_path: Path | None = None
+    process: subprocess.Popen | None = None
+
+    # -- lifecycle ---------------------------------------------------------
+    def start(self) -> "LabServer":
+        self.scratch = Path(tempfile.mkdtemp(prefix="mp-lab-"))
+        self.root = copy_repository(Path(self.source), self.scratch / "repo")
+        self.progress_file = self.scratch / "progress" / "progress.json"
+        self.progress_file.parent.mkdir()
+        dirs = {name: self.scratch / name for name in
+                ("config", "data", "runtime", "settings", "workspaces", "ipython")}
+        for d in dirs.values():
+            d.mkdir()
+        for rel, value in LAB_SETTINGS.items():
+            path = dirs["settings"] / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(value, indent=2))
+        self.port = free_port()
+        self.token = secrets.token_hex(16)
+        venv_bin = Path(sys.executable).parent
+        env = dict(os.environ)
+        env.update(
+            JUPYTER_CONFIG_DIR=str(dirs["config"]),
+            JUPYTER_DATA_DIR=str(dirs["data"]),
+            JUPYTER_RUNTIME_DIR=str(dirs["runtime"]),
+            JUPYTERLAB_SETTINGS_DIR=str(dirs["settings"]),
+            JUPYTERLAB_WORKSPACES_DIR=str(dirs["workspaces"]),
+            IPYTHONDIR=str(dirs["ipython"]),
+            JUPYTER_PLATFORM_DIRS="1",
+            MIDDLEPOWERS_PROGRESS=str(self.progress_file),
+            PATH=f"{venv_bin}{os.pathsep}{env.get('PATH', '')}",
+        )
+        for noisy in ("MPLBACKEND", "JPY_SESSION_NAME", "PYTHONSTARTUP"):
+            env.pop(noisy, None)
+        jupyter = venv_bin / "jupyter"
+        cmd = [
+            str(jupyter) if jupyter.exists() else "jupyter", "lab",
+            "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={self.port}",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root}",
+            "--ServerApp.port_retries=0",
+            "--LabApp.news_url=",
+        ]
+        self.log_path = self.scratch / "jupyter-lab.log"
+        log = open(self.log_path, "wb")
+        self.process = subprocess.Popen(
+            cmd, cwd=self.root, env=env, stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+        log.close()
+        self._wait_until_up()
+        return self
+
+    def _wait_until_up(self) -> None:
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise LabError(f"jupyter lab exited with {self.process.returncode}:\n{self.log()}")
+            try:
+                if requests.get(self.url("api/status"), headers=self.headers, timeout=2).ok:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)  # polling the server, not waiting for the UI
+        raise LabError(f"jupyter lab not up after {self.startup_timeout} s:\n{self.log()}")
+
+    def stop(self) -> None:
+        """Shut down the server and its kernels (politely, then by process group)."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            try:
+                requests.post(self.url("api/shutdown"), headers=self.headers, timeout=5)
+            except requests.RequestException:
+                pass
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                pass
+        # Kernels run in the server's process group; end any straggler by that id.
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(self.process.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                continue
+            # the server is gone; the group may still hold kernels
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process = None
+        if self.scratch and not os.environ.get("MIDDLEPOWERS_KEEP_LAB"):
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def __enter__(self) -> "LabServer":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    # -- HTTP ----------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"token {self.token}"}
+
+    def url(self, path: str) -> str:
+        return self.base_url + path.lstrip("/")
+
+    def api(self, path: str, method: str = "GET", **kw: Any) -> Any:
+        resp = requests.request(method, self.url(path), headers=self.headers, timeout=10, **kw)
+        resp.raise_for_status()
+        return resp.json() if resp.content else None
+
+    def log(self) -> str:
+        """The server's log so far (for failure messages)."""
+        try:
+            return self.log_path.read_text(errors="replace")[-6000:]
+        except (OSError, AttributeError):
+            return ""
+
+    def lab_url(self, notebook: str, workspace: str | None = None) -> str:
+        """URL opening ``notebook`` in a fresh, unique workspace (nothing restored)."""
+        workspace = workspace or f"t{uuid.uuid4().hex[:12]}"
+        return self.url(f"lab/workspaces/{workspace}/tree/{notebook}?token={self.token}")
+
+    def session_for(self, notebook: str) -> dict | None:
+        for session in self.api("api/sessions"):
+            if session.get("path") == notebook:
+                return session
+        return None
+
+    def shutdown_sessions(self) -> None:
+        """End every session and kernel (between tests: one kernel at a time)."""
+        for session in self.api("api/sessions"):
+            try:
+                self.api(f"api/sessions/{session['id']}", method="DELETE")
+            except requests.RequestException:
+                pass
+        for kernel in self.api("api/kernels"):
+            try:
+                self.api(f"api/kernels/{kernel['id']}", method="DELETE")
+            except requests.RequestException:
+                pass
+
+    def reset_progress(self) -> None:
+        """Forget every quiz attempt (each test starts from an empty progress file)."""
+        for f in self.progress_file.parent.iterdir():
+            if f.is_file():
+                f.unlink()
+
+    def wait_kernel_ready(self, notebook: str, timeout: float = 60.0) -> dict:
+        """Poll until ``notebook``'s kernel has a browser connected and is idle."""
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            session = self.session_for(notebook)
+            if session and session.get("kernel"):
+                last = session["kernel"]
+                if last.get("connections", 0) >= 1 and last.get("execution_state") == "idle":
+                    return last
+            time.sleep(0.1)  # polling the server's kernel state
+        raise LabError(f"kernel for {notebook} not ready after {timeout} s (last: {last})\n{self.log()}")
+
+
+# --------------------------------------------------------------------------- #
+# The browser
+# --------------------------------------------------------------------------- #
+
+
+class BrowserUnavailable(RuntimeError):
+    """No Chromium could be launched (the tests skip, or fail when CI=true)."""
+
+
+def launch_browser(playwright: Any) -> Any:
+    """Launch headless Chromium: the system one if present, else Playwright's own."""
+    executable = find_chromium()
+    try:
+        return playwright.chromium.launch(
+            headless=True, executable_path=executable, args=CHROMIUM_ARGS,
+        )
+    except Exception as exc:  # playwright raises its own Error subclasses
+        where = executable or "Playwright's bundled chromium"
+        raise BrowserUnavailable(
+            f"cannot launch {where}: {str(exc).splitlines()[0]} -- run `bash tools/setup-browser.sh`"
+        ) from exc
+
+
+#: Messages JupyterLab itself logs in a healthy session; each is benign and documented.
+BENIGN_CONSOLE = [
+    # Browsers log this when a page asks for a favicon the server answers with a redirect chain.
+    re.compile(r"favicon"),
+]
+
+
+@dataclass
+class PageProblems:
+    """Console errors, uncaught exceptions and failed requests seen by a page."""
+
+    console: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def all(self) -> list[str]:
+        return [*self.console, *self.page_errors, *self.requests]
+
+
+def watch_page(page: Any) -> PageProblems:
+    """Collect a page's console errors, page errors and failed requests."""
+    problems = PageProblems()
+
+    def on_console(msg: Any) -> None:
+        if msg.type == "error":
+            text = msg.text
+            if not any(p.search(text) for p in BENIGN_CONSOLE):
+                problems.console.append(f"console.error: {text} @ {msg.location.get('url', '')}")
+
+    def on_request_failed(request: Any) -> None:
+        failure = request.failure or ""
+        # A request the page itself cancels (navigation, an aborted long poll on close)
+        # is not a failure a student sees.
+        if "ERR_ABORTED" in failure:
+            return
+        problems.requests.append(f"request failed: {request.method} {request.url} ({failure})")
+
+    def on_response(response: Any) -> None:
+        if response.status >= 400:
+            problems.requests.append(f"HTTP {response.status}: {response.request.method} {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: problems.page_errors.append(f"page error: {exc}"))
+    page.on("requestfailed", on_request_failed)
+    page.on("response", on_response)
+    return problems
+
+
+def watch_sent_frames(page: Any) -> list[str]:
+    """Record every websocket frame the page sends (decoded as text, best effort).
+
+    Typing into a text widget sends one ``update`` per keystroke, and ipywidgets
+    holds back all but one while the kernel answers; a button's click message is
+    not held back, so it can overtake the last keystrokes. A test that types
+    waits (:func:`wait_frame_sent`) until the final value has left the browser.
+    """
+    frames: list[str] = []
+
+    def text(payload: Any) -> str:
+        return payload if isinstance(payload, str) else payload.decode("utf-8", "replace")
+
+    def on_ws(ws: Any) -> None:
+        # Sent frames as they are; received ones marked, so both can be waited on.
+        ws.on("framesent", lambda payload: frames.append(text(payload)))
+        ws.on("framereceived", lambda payload: frames.append("<<RECEIVED>>" + text(payload)))
+
+    page.on("websocket", on_ws)
+    return frames
+
+
+def wait_frame_sent(page: Any, frames: list[str], needle: str, start: int = 0, timeout: float = 15.0) -> None:
+    """Poll until a frame sent after index ``start`` contains ``needle``."""
+    compact = re.compile(r"\s+")
+    needle = compact.sub("", needle)  # JSON spacing varies; compare without whitespace
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(needle in compact.sub("", f) for f in frames[start:] if not f.startswith("<<RECEIVED>>")):
+            return
+        page.wait_for_timeout(25)  # lets Playwright deliver frame events; bounded by the deadline
+    raise LabError(f"the browser never sent {needle!r} to the kernel within {timeout} s")
+
+
+def wait_updates_sent(page: Any, frames: list[str], start: int, count: int, timeout: float = 15.0) -> None:
+    """Poll until the kernel has echoed ``count`` widget updates received since index ``start``.
+
+    ipywidgets keeps one state update per widget in flight and holds the rest
+    back, while a button's click message is sent at once and can overtake them
+    (jupyter-widgets/ipywidgets#252). The kernel answers each update it applied
+    with an ``echo_update``; once ``count`` echoes are back, the kernel holds the
+    new answer, and the Check click that follows is graded on it.
+    """
+    pattern = re.compile(r'"method"\s*:\s*"echo_update"')
+    deadline = time.monotonic() + timeout
+    echoed = 0
+    while time.monotonic() < deadline:
+        echoed = sum(1 for f in frames[start:] if f.startswith("<<RECEIVED>>") and pattern.search(f))
+        if echoed >= count:
+            return
+        page.wait_for_timeout(25)  # lets Playwright deliver frame events; bounded by the deadline
+    raise LabError(f"the kernel echoed only {echoed} of {count} widget updates within {timeout} s")
+
+
+# --------------------------------------------------------------------------- #
+# Driving a notebook
+# --------------------------------------------------------------------------- #
+
+NOTEBOOK_SEL = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
+IDLE_SEL = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
+RUN_ALL_SEL = ".lm-Menu-item[data-command='runmenu:run-all']"
+QUESTION_SEL = ".jp-OutputArea-output .mp-question"
+
+
+def open_notebook(page: Any, server: LabServer, notebook: str, timeout: float = 60.0) -> None:
+    """Open ``notebook`` in a fresh workspace and return once its kernel is idle.
+
+    Waits on the server (kernel connected and idle) and then on the DOM (the
+    toolbar's execution indicator reads idle), never on a sleep.
+    """
+    page.goto(server.lab_url(notebook), wait_until="domcontentloaded")
+    page.wait_for_selector(NOTEBOOK_SEL, timeout=timeout * 1000)
+    server.wait_kernel_ready(notebook, timeout=timeout)
+    page.wait_for_selector(IDLE_SEL, timeout=timeout * 1000)
+
+
+def run_all(page: Any) -> None:
+    """Run All through the Run menu, as a student does."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.locator(RUN_ALL_SEL).click()
+
+
+def expected_executions(nb: dict) -> int:
+    """Number of code cells that Run All executes (non-empty source)."""
+    return sum(1 for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip())
+
+
+def wait_run_complete(page: Any, nb: dict, timeout: float = 120.0) -> None:
+    """Wait until every non-empty code cell shows an execution count and the kernel is idle.
+
+    After the click, the indicator can still read idle before the first request
+    reaches the kernel, so completion is read from the prompts: ``[n]:`` in every
+    non-empty code cell and no ``[*]:`` anywhere.
+    """
+    want = expected_executions(nb)
+    page.wait_for_function(
+        """(want) => {
+            const prompts = [...document.querySelectorAll(
+                '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')];
+            const done = prompts.filter(p => /\\[\\d+\\]/.test(p.textContent)).length;
+            const busy = prompts.some(p => p.textContent.includes('*'));
+            const idle = document.querySelector(
+                ".jp-Notebook-ExecutionIndicator[data-status='idle']") !== null;
+            return done >= want && !busy && idle;
+        }""",
+        arg=want,
+        timeout=timeout * 1000,
+    )
+
+
+def count_quiz_asks(nb: dict) -> int:
+    """How many quiz widgets Run All should render: ``.ask(`` calls in code cells."""
+    pattern = re.compile(r"\.ask\(")
+    return sum(
+        len(pattern.findall("".join(c["source"])))
+        for c in nb["cells"] if c["cell_type"] == "code"
+    )
+
+
+def cell_errors(page: Any) -> list[dict]:
+    """Error outputs shown in the notebook: ``[{index, text}]`` by cell position.
+
+    JupyterLab renders a traceback as stderr; it is told apart from a warning by
+    its ``Traceback`` header or an ``...Error:`` line.
+    """
+    return page.evaluate(
+        """() => {
+            const cells = [...document.querySelectorAll(
+                '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook > .jp-Cell, '
+                + '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-viewport > .jp-Cell')];
+            const out = [];
+            cells.forEach((cell, index) => {
+                cell.querySelectorAll(
+                    ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+                ).forEach(o => {
+                    const t = o.textContent;  // innerText is empty for off-screen cells
+                    if (/Traceback|^\\s*\\w*(Error|Exception)\\b/m.test(t)) {
+                        out.push({index, text: t.slice(0, 2000)});
+                    }
+                });
+            });
+            return out;
+        }"""
+    )
+
+
+def screenshot_notebook(page: Any, path: Path) -> Path:
+    """Save the whole notebook (every cell, not only the viewport) as one PNG.
+
+    The notebook scrolls inside its panel, so the viewport is grown to the
+    notebook's height (capped; Chromium limits one capture to 16384 px), and a
+    longer notebook is captured in slices and stitched with Pillow.
+    """
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scroller = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer").first
+    width = page.viewport_size["width"]
+    old_height = page.viewport_size["height"]
+    chrome = page.evaluate(
+        """() => { const s = document.querySelector(
+                '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
+                return window.innerHeight - s.clientHeight; }"""
+    )
+    total = scroller.evaluate("s => s.scrollHeight")
+    slice_h = min(total, 12000)
+    page.set_viewport_size({"width": width, "height": int(slice_h + chrome)})
+    try:
+        pieces = []
+        offset = 0
+        while offset < total:
+            scroller.evaluate("(s, y) => { s.scrollTop = y; }", offset)
+            actual = scroller.evaluate("s => s.scrollTop")
+            tmp = path.with_suffix(f".part{len(pieces)}.png")
+            scroller.screenshot(path=str(tmp), animations="disabled", caret="hide")
+            pieces.append((tmp, offset, actual))
+            offset += slice_h
+        if len(pieces) == 1:
+            pieces[0][0].replace(path)
+        else:
+            first = Image.open(pieces[0][0])
+            canvas = Image.new("RGB", (first.width, total), "white")
+            for tmp, wanted, actual in pieces:
+                img = Image.open(tmp)
+                skip = wanted - actual  # the last slice may scroll less than asked
+                canvas.paste(img.crop((0, -skip if skip < 0 else skip, img.width, img.height)),
+                             (0, wanted))
+                img.close()
+                tmp.unlink()
+            canvas.save(path)
+    finally:
+        scroller.evaluate("s => { s.scrollTop = 0; }")
+        page.set_viewport_size({"width": width, "height": old_height})
+    return path
+
+
+def load_notebook(root: Path, notebook: str) -> dict:
+    return json.loads((Path(root) / notebook).read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- #
+# The benchmark
+# --------------------------------------------------------------------------- #
+
+TARGET_SECONDS = 5.0
+
+
+def time_notebook(page: Any, server: LabServer, notebook: str) -> dict:
+    """Seconds from opening ``notebook`` to its first and last quiz widget after Run All."""
+    nb = load_notebook(server.root, notebook)
+    expected = count_quiz_asks(nb)
+    t0 = time.perf_counter()
+    page.goto(server.lab_url(notebook), wait_until="domcontentloaded")
+    page.wait_for_selector(NOTEBOOK_SEL, timeout=60_000)
+    t_page = time.perf_counter()
+    server.wait_kernel_ready(notebook)
+    page.wait_for_selector(IDLE_SEL, timeout=60_000)
+    t_ready = time.perf_counter()
+    run_all(page)
+    first = last = None
+    if expected:
+        page.wait_for_selector(QUESTION_SEL, timeout=120_000)
+        first = time.perf_counter()
+        page.wait_for_function(
+            "(n) => document.querySelectorAll(" + json.dumps(QUESTION_SEL) + ").length >= n",
+            arg=expected, timeout=120_000,
+        )
+        last = time.perf_counter()
+    wait_run_complete(page, nb)
+    t_done = time.perf_counter()
+    return {
+        "widgets": expected,
+        "notebook_shown_s": round(t_page - t0, 2),
+        "kernel_ready_s": round(t_ready - t0, 2),
+        "first_widget_s": round(first - t0, 2) if first else None,
+        "last_widget_s": round(last - t0, 2) if last else None,
+        "run_all_done_s": round(t_done - t0, 2),
+        "run_all_to_last_widget_s": round(last - t_ready, 2) if last else None,
+        "under_target": (last - t0) < TARGET_SECONDS if last else None,
+    }
+
+
+def run_benchmark(notebooks: Iterable[str] | None = None, repeat: int = 1) -> dict:
+    """Time every notebook in real JupyterLab; return ``{"notebooks": {...}, ...}``.
+
+    With ``repeat > 1`` each figure is the median of the runs. Raises
+    :class:`BrowserUnavailable` when no Chromium can be launched.
+    """
+    from statistics import median
+
+    from playwright.sync_api import sync_playwright
+
+    root = repo_root()
+    notebooks = list(notebooks) if notebooks else notebook_paths(root)
+    runs: dict[str, list[dict]] = {nb: [] for nb in notebooks}
+    cold: list[float] = []
+    with LabServer(source=root) as server, sync_playwright() as pw:
+        browser = launch_browser(pw)
+        try:
+            for _ in range(repeat):
+                # One browser context per round: JupyterLab is loaded once (cold, timed
+                # separately), then each notebook is opened as a student opens the next
+                # lesson -- same browser, JupyterLab's files already cached.
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                try:
+                    page = context.new_page()
+                    t0 = time.perf_counter()
+                    page.goto(server.url(f"lab?token={server.token}"), wait_until="domcontentloaded")
+                    page.wait_for_selector(".jp-LabShell", timeout=60_000)
+                    page.wait_for_selector(".jp-DirListing-content", timeout=60_000)
+                    cold.append(time.perf_counter() - t0)
+                    page.close()
+                    for notebook in notebooks:
+                        server.reset_progress()
+                        page = context.new_page()
+                        try:
+                            runs[notebook].append(time_notebook(page, server, notebook))
+                        finally:
+                            page.close()
+                            server.shutdown_sessions()
+                finally:
+                    context.close()
+        finally:
+            browser.close()
+    results: dict[str, dict] = {}
+    for notebook, got in runs.items():
+        merged = dict(got[0])
+        for key in ("notebook_shown_s", "kernel_ready_s", "first_widget_s", "last_widget_s", "run_all_done_s",
+                    "run_all_to_last_widget_s"):
+            values = [r[key] for r in got if r[key] is not None]
+            merged[key] = round(median(values), 2) if values else None
+        if merged["last_widget_s"] is not None:
+            merged["under_target"] = merged["last_widget_s"] < TARGET_SECONDS
+        results[notebook] = merged
+    return {
+        "what": "seconds from opening a notebook's URL in JupyterLab (headless Chromium, JupyterLab "
+                "already loaded once in that browser) to its first / last quiz widget rendered after "
+                "Run All; median of `repeat` rounds",
+        "target_s": TARGET_SECONDS,
+        "repeat": repeat,
+        "chromium": find_chromium() or "playwright bundled",
+        "first_jupyterlab_load_s": round(median(cold), 2),
+        "cpus": os.cpu_count(),
+        "load_average_1min_at_end": round(os.getloadavg()[0], 2),
+        "notebooks": results,
+    }
+
+
+def merge_results(figures: dict, path: Path) -> None:
+    """Read-modify-write ``path``: set key ``"browser"``, keep every other key."""
+    data = {}
+    if path.exists():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError:
+            data = {}
+    data["browser"] = figures
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def format_table(figures: dict) -> str:
+    """A plain-text table of the figures."""
+    rows = [("notebook", "widgets", "shown", "kernel idle", "first widget", "last widget", "run all done",
+             "run all->last", "< 5 s")]
+
+    def s(v: Any) -> str:
+        return "-" if v is None else f"{v:.2f}"
+
+    for nb, r in figures["notebooks"].items():
+        ok = {True: "yes", False: "NO", None: "-"}[r["under_target"]]
+        rows.append((nb, str(r["widgets"]), s(r["notebook_shown_s"]), s(r["kernel_ready_s"]), s(r["first_widget_s"]),
+                     s(r["last_widget_s"]), s(r["run_all_done_s"]), s(r.get("run_all_to_last_widget_s")), ok))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
+                       for i, (cell, w) in enumerate(zip(row, widths))) for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.append("(seconds from opening the notebook's URL, JupyterLab already cached in the browser; "
+                 f"target: last widget under {figures['target_s']:.0f} s. First JupyterLab load: "
+                 f"{figures['first_jupyterlab_load_s']:.2f} s. {figures['cpus']} CPUs, load average "
+                 f"{figures['load_average_1min_at_end']} at the end)")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m middlepowers.bench_browser",
+        description="Time every notebook's quiz widgets in real JupyterLab + headless Chromium.",
+    )
+    parser.add_argument("notebooks", nargs="*", help="notebooks relative to the repo root (default: all)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per notebook; the median is kept")
+    parser.add_argument("--output", type=Path, default=None,
+                        help="results file (default: bench-results.json at the repo root)")
+    args = parser.parse_args(argv)
+    try:
+        figures = run_benchmark(args.notebooks or None, repeat=max(1, args.repeat))
+    except BrowserUnavailable as exc:
+        print(f"bench_browser: {exc}", file=sys.stderr)
+        return 2
+    out = args.output or (repo_root() / "bench-results.json")
+    merge_results(figures, out)
+    print(format_table(figures))
+    print(f"written to {out} (key 'browser')")
+    slow = [nb for nb, r in figures["notebooks"].items() if r["under_target"] is False]
+    return 1 if slow else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

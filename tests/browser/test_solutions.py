@@ -1,0 +1,23 @@
+"""Every notebook in `solutions/`, run in real JupyterLab + Chromium as a student runs it.
+
+Globbed at collection time, so a new notebook is tested without touching this file.
+See `notebook_check.check_notebook` for what is asserted.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from middlepowers.bench_browser import notebook_paths
+from notebook_check import check_notebook
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOKS = [nb for nb in notebook_paths() if nb.startswith("solutions/")]
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_notebook_in_jupyterlab(lab, page, notebook):
+    report = check_notebook(page, lab, notebook)
+    print(notebook, "seconds since open:", report["seconds"], "keyboard:", report.get("keyboard"))
