@@ -461,6 +461,25 @@ def wait_updates_sent(page: Any, frames: list[str], start: int, count: int, time
     raise LabError(f"the kernel echoed only {echoed} of {count} widget updates within {timeout} s")
 
 
+def wait_echoed(page: Any, frames: list[str], needle: str, start: int = 0, timeout: float = 15.0) -> None:
+    """Poll until the kernel's ``echo_update`` of a widget state containing ``needle`` arrives.
+
+    For typed text, intermediate values ("5", "55") are echoed too, so counting
+    echoes (:func:`wait_updates_sent`) can be satisfied by a stale one; this
+    waits for the echo of the final value, after which the kernel holds it.
+    """
+    compact = re.compile(r"\s+")
+    needle = compact.sub("", needle)
+    pattern = re.compile(r'"method"\s*:\s*"echo_update"')
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(f.startswith("<<RECEIVED>>") and pattern.search(f) and needle in compact.sub("", f)
+               for f in frames[start:]):
+            return
+        page.wait_for_timeout(25)  # lets Playwright deliver frame events; bounded by the deadline
+    raise LabError(f"the kernel never echoed {needle!r} within {timeout} s")
+
+
 # --------------------------------------------------------------------------- #
 # Driving a notebook
 # --------------------------------------------------------------------------- #

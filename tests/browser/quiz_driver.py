@@ -20,7 +20,7 @@ from typing import Any
 
 import json
 
-from middlepowers.bench_browser import wait_frame_sent, wait_updates_sent
+from middlepowers.bench_browser import wait_echoed, wait_frame_sent, wait_updates_sent
 from middlepowers.checks import CORRECT, NOT_YET, PARTLY, SAVED, WARN
 
 WIDGET_TYPES = ("single", "multiple", "classify", "numeric", "reflection")
@@ -167,6 +167,7 @@ def enter_with_mouse(page: Any, box: Any, q: dict, answer: Any) -> None:
         box.locator(sel).fill(str(answer))
         wait_frame_sent(page, page.sent_frames, '"value":' + json.dumps(str(answer), ensure_ascii=False)[:-1],
                         start)
+        wait_echoed(page, page.sent_frames, '"value":' + json.dumps(str(answer), ensure_ascii=False), start)
     else:
         raise ValueError(t)
     wait_updates_sent(page, page.sent_frames, start, changed)
@@ -250,6 +251,7 @@ def enter_with_keyboard(page: Any, box: Any, q: dict, answer: Any) -> None:
         # reach Check than the last batch takes to leave, a test must wait for it.
         wait_frame_sent(page, page.sent_frames, '"value":' + json.dumps(str(answer), ensure_ascii=False)[:-1],
                         start)
+        wait_echoed(page, page.sent_frames, '"value":' + json.dumps(str(answer), ensure_ascii=False), start)
     else:
         raise ValueError(t)
     if t in ("single", "multiple", "classify"):
