@@ -139,6 +139,49 @@ def copy_repository(source: Path, target: Path) -> Path:
     return target
 
 
+def student_packages(root: str | os.PathLike | None = None) -> set[str]:
+    """PEP 503 names of the Python packages a student gets: environment.yml's pip pins."""
+    import yaml
+
+    env = yaml.safe_load((Path(root) if root else repo_root()).joinpath("environment.yml").read_text())
+    pins = next((d["pip"] for d in env.get("dependencies", []) if isinstance(d, dict) and "pip" in d), [])
+    return {_canonical(re.split(r"[=<>!~\[; ]", pin, maxsplit=1)[0]) for pin in pins}
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+_LAB_EXTENSION = re.compile(r"share/jupyter/labextensions/((?:@[^/]+/)?[^/@]+)/package\.json$")
+_SERVER_CONFIG = re.compile(r"etc/jupyter/jupyter_server_config\.d/[^/]+\.json$")
+
+
+def extensions_students_lack(students: set[str]) -> tuple[list[str], list[str]]:
+    """JupyterLab and server extensions installed here by packages students do not get.
+
+    The test environment also holds nbgrader, jupyterhub, playwright ...; a
+    package that brings a JupyterLab extension (nbgrader brings menus and four
+    server extensions) would put into the tested page something Binder's
+    students never see, and slow every page load. Found from each installed
+    distribution's own file list, so a new test-only tool is covered too.
+    Returns (lab extension names, server extension modules).
+    """
+    from importlib.metadata import distributions
+
+    lab, server = set(), set()
+    for dist in distributions():
+        if _canonical(dist.metadata["Name"] or "") in students:
+            continue
+        for file in dist.files or []:
+            posix = file.as_posix()
+            if match := _LAB_EXTENSION.search(posix):
+                lab.add(match.group(1))
+            elif _SERVER_CONFIG.search(posix):
+                config = json.loads(Path(dist.locate_file(file)).read_text())
+                server.update(config.get("ServerApp", {}).get("jpserver_extensions", {}))
+    return sorted(lab), sorted(server)
+
+
 # --------------------------------------------------------------------------- #
 # The server
 # --------------------------------------------------------------------------- #
@@ -181,6 +224,13 @@ class LabServer:
             path = dirs["settings"] / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(value, indent=2))
+        # The page a student gets: extensions of test-only packages are switched off.
+        lab_off, server_off = extensions_students_lack(student_packages(self.source))
+        (dirs["config"] / "labconfig").mkdir()
+        (dirs["config"] / "labconfig" / "page_config.json").write_text(
+            json.dumps({"disabledExtensions": {name: True for name in lab_off}}, indent=2))
+        (dirs["config"] / "jupyter_server_config.json").write_text(
+            json.dumps({"ServerApp": {"jpserver_extensions": {name: False for name in server_off}}}, indent=2))
         self.port = free_port()
         self.token = secrets.token_hex(16)
         venv_bin = Path(sys.executable).parent
@@ -632,13 +682,47 @@ def load_notebook(root: Path, notebook: str) -> dict:
 
 TARGET_SECONDS = 5.0
 
+#: The two ways a student opens a lesson, timed separately.
+OPENINGS = {
+    "file_browser": "double-click in the file browser of a JupyterLab already open (the next lesson)",
+    "url": "a notebook link loading JupyterLab afresh (the first lesson; Binder, nbgitpuller)",
+}
 
-def time_notebook(page: Any, server: LabServer, notebook: str) -> dict:
-    """Seconds from opening ``notebook`` to its first and last quiz widget after Run All."""
+_TIMINGS = ("notebook_shown_s", "kernel_ready_s", "first_widget_s", "last_widget_s", "run_all_done_s",
+            "run_all_to_last_widget_s")
+
+
+def _file_browser_item(page: Any, server: LabServer, notebook: str) -> Any:
+    """Load JupyterLab (fresh workspace) showing the notebook's folder; return the notebook's entry."""
+    folder, _, name = notebook.rpartition("/")
+    workspace = f"t{uuid.uuid4().hex[:12]}"
+    page.goto(server.url(f"lab/workspaces/{workspace}/tree/{folder}?token={server.token}"),
+              wait_until="domcontentloaded")
+    item = page.locator(".jp-DirListing-item", has=page.locator(
+        ".jp-DirListing-itemText", has_text=re.compile(rf"^{re.escape(name)}$")))
+    item.wait_for(state="visible", timeout=60_000)
+    page.wait_for_selector("#jupyterlab-splash", state="detached", timeout=60_000)
+    return item
+
+
+def time_notebook(page: Any, server: LabServer, notebook: str, opening: str = "url") -> dict:
+    """Seconds from opening ``notebook`` to its first and last quiz widget after Run All.
+
+    ``opening`` is a key of :data:`OPENINGS`: ``"url"`` times from loading the
+    notebook's URL; ``"file_browser"`` loads JupyterLab first (not timed) and
+    times from the double-click on the notebook.
+    """
     nb = load_notebook(server.root, notebook)
     expected = count_quiz_asks(nb)
-    t0 = time.perf_counter()
-    page.goto(server.lab_url(notebook), wait_until="domcontentloaded")
+    if opening == "file_browser":
+        item = _file_browser_item(page, server, notebook)
+        t0 = time.perf_counter()
+        item.dblclick()
+    elif opening == "url":
+        t0 = time.perf_counter()
+        page.goto(server.lab_url(notebook), wait_until="domcontentloaded")
+    else:
+        raise ValueError(f"opening must be one of {sorted(OPENINGS)}, not {opening!r}")
     page.wait_for_selector(NOTEBOOK_SEL, timeout=60_000)
     t_page = time.perf_counter()
     server.wait_kernel_ready(notebook)
@@ -668,10 +752,24 @@ def time_notebook(page: Any, server: LabServer, notebook: str) -> dict:
     }
 
 
-def run_benchmark(notebooks: Iterable[str] | None = None, repeat: int = 1) -> dict:
-    """Time every notebook in real JupyterLab; return ``{"notebooks": {...}, ...}``.
+def summarise(runs: list[dict]) -> dict:
+    """Median of each timing over ``runs`` (one notebook, one way of opening it)."""
+    from statistics import median
 
-    With ``repeat > 1`` each figure is the median of the runs. Raises
+    merged = dict(runs[0])
+    for key in _TIMINGS:
+        values = [r[key] for r in runs if r[key] is not None]
+        merged[key] = round(median(values), 2) if values else None
+    if merged["last_widget_s"] is not None:
+        merged["under_target"] = merged["last_widget_s"] < TARGET_SECONDS
+    return merged
+
+
+def run_benchmark(notebooks: Iterable[str] | None = None, repeat: int = 1) -> dict:
+    """Time every notebook in real JupyterLab, opened both ways; return the figures.
+
+    ``{"openings": {"file_browser": {notebook: {...}}, "url": {...}}, ...}``;
+    with ``repeat > 1`` each figure is the median of the rounds. Raises
     :class:`BrowserUnavailable` when no Chromium can be launched.
     """
     from statistics import median
@@ -680,15 +778,14 @@ def run_benchmark(notebooks: Iterable[str] | None = None, repeat: int = 1) -> di
 
     root = repo_root()
     notebooks = list(notebooks) if notebooks else notebook_paths(root)
-    runs: dict[str, list[dict]] = {nb: [] for nb in notebooks}
+    runs: dict[str, dict[str, list[dict]]] = {o: {nb: [] for nb in notebooks} for o in OPENINGS}
     cold: list[float] = []
     with LabServer(source=root) as server, sync_playwright() as pw:
         browser = launch_browser(pw)
         try:
             for _ in range(repeat):
-                # One browser context per round: JupyterLab is loaded once (cold, timed
-                # separately), then each notebook is opened as a student opens the next
-                # lesson -- same browser, JupyterLab's files already cached.
+                # One browser context per round: JupyterLab's files are fetched once
+                # (that first load is timed on its own), then cached as for a student.
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
                 try:
                     page = context.new_page()
@@ -699,38 +796,30 @@ def run_benchmark(notebooks: Iterable[str] | None = None, repeat: int = 1) -> di
                     cold.append(time.perf_counter() - t0)
                     page.close()
                     for notebook in notebooks:
-                        server.reset_progress()
-                        page = context.new_page()
-                        try:
-                            runs[notebook].append(time_notebook(page, server, notebook))
-                        finally:
-                            page.close()
-                            server.shutdown_sessions()
+                        for opening in OPENINGS:
+                            server.reset_progress()
+                            page = context.new_page()
+                            try:
+                                runs[opening][notebook].append(time_notebook(page, server, notebook, opening))
+                            finally:
+                                page.close()
+                                server.shutdown_sessions()
                 finally:
                     context.close()
         finally:
             browser.close()
-    results: dict[str, dict] = {}
-    for notebook, got in runs.items():
-        merged = dict(got[0])
-        for key in ("notebook_shown_s", "kernel_ready_s", "first_widget_s", "last_widget_s", "run_all_done_s",
-                    "run_all_to_last_widget_s"):
-            values = [r[key] for r in got if r[key] is not None]
-            merged[key] = round(median(values), 2) if values else None
-        if merged["last_widget_s"] is not None:
-            merged["under_target"] = merged["last_widget_s"] < TARGET_SECONDS
-        results[notebook] = merged
     return {
-        "what": "seconds from opening a notebook's URL in JupyterLab (headless Chromium, JupyterLab "
-                "already loaded once in that browser) to its first / last quiz widget rendered after "
-                "Run All; median of `repeat` rounds",
+        "what": "seconds from opening a notebook in JupyterLab (headless Chromium; JupyterLab's files "
+                "cached by an earlier load) to its first / last quiz widget rendered after Run All, "
+                "for each way of opening it; median of `repeat` rounds",
+        "openings": {o: {"how": how, "notebooks": {nb: summarise(got) for nb, got in runs[o].items()}}
+                     for o, how in OPENINGS.items()},
         "target_s": TARGET_SECONDS,
         "repeat": repeat,
         "chromium": find_chromium() or "playwright bundled",
         "first_jupyterlab_load_s": round(median(cold), 2),
         "cpus": os.cpu_count(),
         "load_average_1min_at_end": round(os.getloadavg()[0], 2),
-        "notebooks": results,
     }
 
 
@@ -749,25 +838,29 @@ def merge_results(figures: dict, path: Path) -> None:
 
 
 def format_table(figures: dict) -> str:
-    """A plain-text table of the figures."""
-    rows = [("notebook", "widgets", "shown", "kernel idle", "first widget", "last widget", "run all done",
-             "run all->last", "< 5 s")]
+    """A plain-text table of the figures: one block per way of opening a notebook."""
+    header = ("notebook", "widgets", "shown", "kernel idle", "first widget", "last widget", "run all done",
+              "run all->last", "< 5 s")
 
     def s(v: Any) -> str:
         return "-" if v is None else f"{v:.2f}"
 
-    for nb, r in figures["notebooks"].items():
-        ok = {True: "yes", False: "NO", None: "-"}[r["under_target"]]
-        rows.append((nb, str(r["widgets"]), s(r["notebook_shown_s"]), s(r["kernel_ready_s"]), s(r["first_widget_s"]),
-                     s(r["last_widget_s"]), s(r["run_all_done_s"]), s(r.get("run_all_to_last_widget_s")), ok))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
-                       for i, (cell, w) in enumerate(zip(row, widths))) for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    lines.append("(seconds from opening the notebook's URL, JupyterLab already cached in the browser; "
-                 f"target: last widget under {figures['target_s']:.0f} s. First JupyterLab load: "
-                 f"{figures['first_jupyterlab_load_s']:.2f} s. {figures['cpus']} CPUs, load average "
-                 f"{figures['load_average_1min_at_end']} at the end)")
+    lines = []
+    for opening, block in figures["openings"].items():
+        rows = [header]
+        for nb, r in block["notebooks"].items():
+            ok = {True: "yes", False: "NO", None: "-"}[r["under_target"]]
+            rows.append((nb, str(r["widgets"]), s(r["notebook_shown_s"]), s(r["kernel_ready_s"]),
+                         s(r["first_widget_s"]), s(r["last_widget_s"]), s(r["run_all_done_s"]),
+                         s(r.get("run_all_to_last_widget_s")), ok))
+        widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+        table = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
+                           for i, (cell, w) in enumerate(zip(row, widths))) for row in rows]
+        table.insert(1, "  ".join("-" * w for w in widths))
+        lines += [f"Opened by {opening.replace('_', ' ')}: {block['how']}", *table, ""]
+    lines.append(f"(seconds from opening the notebook; target: last widget under {figures['target_s']:.0f} s. "
+                 f"First JupyterLab load: {figures['first_jupyterlab_load_s']:.2f} s. {figures['cpus']} CPUs, "
+                 f"load average {figures['load_average_1min_at_end']} at the end)")
     return "\n".join(lines)
 
 
@@ -790,8 +883,12 @@ def main(argv: list[str] | None = None) -> int:
     merge_results(figures, out)
     print(format_table(figures))
     print(f"written to {out} (key 'browser')")
-    slow = [nb for nb, r in figures["notebooks"].items() if r["under_target"] is False]
-    return 1 if slow else 0
+    # Measured, not asserted: a missed target is reported, and `make bench` goes on.
+    for opening, block in figures["openings"].items():
+        slow = [nb for nb, r in block["notebooks"].items() if r["under_target"] is False]
+        if slow:
+            print(f"target missed when opened by {opening.replace('_', ' ')}: {', '.join(slow)}")
+    return 0
 
 
 if __name__ == "__main__":

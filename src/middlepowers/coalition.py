@@ -30,8 +30,6 @@ message a student can act on; no other exception is meant to escape.
 
 from __future__ import annotations
 
-import base64
-import io
 import math
 import textwrap
 from collections import Counter
@@ -632,31 +630,6 @@ def plot_coalition(totals: pd.DataFrame):
     return fig
 
 
-def _figure_output(fig, alt: str, source: str) -> dict:
-    """Render ``fig`` like :func:`middlepowers.figures.show`, as an Output-widget entry."""
-    import matplotlib.pyplot as plt
-
-    from middlepowers.figures import check
-
-    problems = check(fig)
-    if problems:
-        plt.close(fig)
-        raise CoalitionError("figure is not ready for students: " + "; ".join(problems))
-    # Below the axes, as figures.show() does; bbox_inches="tight" keeps it in the PNG.
-    fig.text(0.01, -0.01, f"Source: {source}", fontsize=8, ha="left", va="top", wrap=True)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
-    return {
-        "output_type": "display_data",
-        "data": {
-            "image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
-            "text/plain": f"[Figure: {alt}]\n[Source: {source}]",
-        },
-        "metadata": {"image/png": {"alt": alt}},
-    }
-
-
 def coalition_alt(totals: pd.DataFrame) -> str:
     """Return alt text for a coalition chart, stating the numbers."""
     parts = []
@@ -686,27 +659,25 @@ class CoalitionBuilder(_builder_base()):
     def __init__(self, start=ARTICLE_COALITION, indicators: pd.DataFrame | None = None):
         import ipywidgets as widgets
 
+        from middlepowers.ui import make, shared
+
         self.indicators = load_indicators() if indicators is None else indicators
         names = _indicator_names(self.indicators)
         start = resolve_countries(start, names)
         self.boxes = {
-            code: widgets.Checkbox(
-                value=code in start, description=names[code], indent=False,
-                layout=widgets.Layout(width="170px"),
-            )
+            code: make(widgets.Checkbox, value=code in start, description=names[code], indent=False,
+                       layout={"width": "170px"})
             for code in CANDIDATES
             if code in names
         }
-        self.message = widgets.HTML(layout=widgets.Layout(min_height="1.5em"))
+        self.message = make(widgets.HTML, layout={"min_height": "1.5em"})
         self.message.add_class("mp-coalition-message")
-        self.output = widgets.Output()
+        self.output = make(widgets.Output)
         self.output.add_class("mp-coalition-output")
-        grid = widgets.GridBox(
-            list(self.boxes.values()),
-            layout=widgets.Layout(grid_template_columns="repeat(4, 175px)"),
-        )
-        super().__init__([widgets.HTML("<b>Tick the countries in your coalition:</b>"), grid, self.message,
-                          self.output])
+        grid = make(widgets.GridBox, children=list(self.boxes.values()),
+                    layout={"grid_template_columns": "repeat(4, 175px)"})
+        super().__init__([make(widgets.HTML, value="<b>Tick the countries in your coalition:</b>"), grid,
+                          self.message, self.output], layout=shared(widgets.Layout))
         self.add_class("mp-coalition-builder")
         for box in self.boxes.values():
             box.observe(self._changed, names="value")
@@ -731,7 +702,11 @@ class CoalitionBuilder(_builder_base()):
         self.message.value = "Coalition as % of the United States: " + ", ".join(
             f"{col.split(' (')[0]} {pct}%" for col, pct in shares.items()
         )
-        figure = _figure_output(plot_coalition(totals), coalition_alt(totals), source)
+        from middlepowers.figures import render
+
+        # As figures.show() displays it: an <img> with alt text (JupyterLab ignores alt metadata on image/png).
+        figure = {"output_type": "display_data", "data": render(plot_coalition(totals), coalition_alt(totals), source),
+                  "metadata": {}}
         table = {
             "output_type": "display_data",
             "data": {"text/html": totals.to_html(), "text/plain": totals.to_string()},

@@ -553,16 +553,18 @@ class ScenarioExplorer:
     def __init__(self, us_decline_pct: float = 0.0, start: str = "2025 (news reports of StatCan): 71.7%"):
         import ipywidgets as widgets
 
-        self.start = widgets.Dropdown(options=list(SCENARIO_STARTS), value=start, description="Start:",
-                                      style={"description_width": "initial"}, layout=widgets.Layout(width="auto"))
-        self.decline = widgets.FloatSlider(value=us_decline_pct, min=0, max=10, step=0.5, readout_format=".1f",
-                                           description="US exports shrink by (% a year):",
-                                           style={"description_width": "initial"},
-                                           layout=widgets.Layout(width="460px"))
+        from middlepowers.ui import make
+
+        initial = {"description_width": "initial"}
+        self.start = make(widgets.Dropdown, options=list(SCENARIO_STARTS), value=start, description="Start:",
+                          style=initial, layout={"width": "auto"})
+        self.decline = make(widgets.FloatSlider, value=us_decline_pct, min=0, max=10, step=0.5,
+                            readout_format=".1f", description="US exports shrink by (% a year):",
+                            style=initial, layout={"width": "460px"})
         self._lock = threading.Lock()
-        self.chart = widgets.HTML()
-        self.text = widgets.HTML()
-        self.box = widgets.VBox([self.start, self.decline, self.chart, self.text])
+        self.chart = make(widgets.HTML)
+        self.text = make(widgets.HTML)
+        self.box = make(widgets.VBox, children=[self.start, self.decline, self.chart, self.text])
         self.box.add_class("mp-scenario")
         self.start.observe(lambda _change: self.update(), names="value")
         self.decline.observe(lambda _change: self.update(), names="value")

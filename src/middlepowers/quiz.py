@@ -34,6 +34,7 @@ from IPython.display import display
 from middlepowers import checks
 from middlepowers.checks import Question, QuizFormatError, Result, load_quiz  # noqa: F401 (re-exported)
 from middlepowers.progress import ProgressStore
+from middlepowers.ui import make, shared
 
 __all__ = ["Quiz", "QuestionView", "SummaryView", "CodeCheckView", "QuizFormatError", "Result", "main"]
 
@@ -100,9 +101,6 @@ QUIZ_CSS = """
 """
 
 
-def _style() -> widgets.HTML:
-    """An invisible widget that carries :data:`QUIZ_CSS` into the page."""
-    return widgets.HTML(f"<style>{QUIZ_CSS}</style>", layout=widgets.Layout(display="none"))
 
 
 class QuestionView(widgets.VBox):
@@ -116,45 +114,46 @@ class QuestionView(widgets.VBox):
     def __init__(self, quiz: "Quiz", question: Question, **kwargs):
         self.quiz, self.question = quiz, question
         q = question
-        self.prompt = widgets.HTML(f"<p><b>{html.escape(q.prompt)}</b></p>")
+        # The stylesheet travels with each prompt, so a question keeps its layout
+        # wherever it is shown; layouts and styles are shared (middlepowers.ui).
+        self.prompt = make(widgets.HTML, value=f"<style>{QUIZ_CSS}</style><p><b>{html.escape(q.prompt)}</b></p>")
         self.controls: dict[str, widgets.Widget] = {}
-        wide = widgets.Layout(width="auto")
+        wide, initial = {"width": "auto"}, {"description_width": "initial"}
         if q.type == "single":
-            self.control = widgets.RadioButtons(
-                options=[(o["text"], str(o["key"])) for o in q.get("options")], value=None,
-                description="Answer:", layout=wide)
+            self.control = make(widgets.RadioButtons,
+                                options=[(o["text"], str(o["key"])) for o in q.get("options")], value=None,
+                                description="Answer:", layout=wide)
             body = [self.control]
         elif q.type == "multiple":
-            self.controls = {str(o["key"]): widgets.Checkbox(value=False, description=o["text"], indent=False,
-                                                             layout=wide)
+            self.controls = {str(o["key"]): make(widgets.Checkbox, value=False, description=o["text"], indent=False,
+                                                 layout=wide)
                              for o in q.get("options")}
-            body = [widgets.Label("Tick all that apply:"), *self.controls.values()]
+            body = [make(widgets.Label, value="Tick all that apply:"), *self.controls.values()]
         elif q.type == "classify":
             opts = [(CHOOSE, "")] + [(c["label"], str(c["key"])) for c in q.get("categories")]
-            self.controls = {str(i["key"]): widgets.Dropdown(options=opts, value="", description=i["text"],
-                                                             style={"description_width": "initial"}, layout=wide)
+            self.controls = {str(i["key"]): make(widgets.Dropdown, options=opts, value="", description=i["text"],
+                                                 style=initial, layout=wide)
                              for i in q.get("items")}
             body = list(self.controls.values())
         elif q.type == "numeric":
             unit = f" ({q.get('unit')})" if q.get("unit") else ""
-            self.control = widgets.Text(value="", placeholder="type a number", description=f"Answer{unit}:",
-                                        style={"description_width": "initial"})
+            self.control = make(widgets.Text, value="", placeholder="type a number", description=f"Answer{unit}:",
+                                style=initial)
             body = [self.control]
         elif q.type == "reflection":
-            self.control = widgets.Textarea(value="", placeholder="write your answer here",
-                                            description="Your reflection:", rows=4,
-                                            style={"description_width": "initial"},
-                                            layout=widgets.Layout(width="95%"))
+            self.control = make(widgets.Textarea, value="", placeholder="write your answer here",
+                                description="Your reflection:", rows=4, style=initial, layout={"width": "95%"})
             body = [self.control]
         else:
             raise ValueError(f"{q.id!r} is a code check: use quiz.check_code({q.id!r}, your_function)")
         label = "Save" if q.type == "reflection" else "Check"
-        self.button = widgets.Button(description=label, tooltip=f"{label} your answer to {q.id}")
+        self.button = make(widgets.Button, description=label, tooltip=f"{label} your answer to {q.id}")
         self.button.add_class("mp-check")
-        self.feedback = widgets.HTML(value="")
+        self.feedback = make(widgets.HTML, value="")
         self.feedback.add_class("mp-feedback")
         self.button.on_click(lambda _button: self.check())
-        super().__init__(children=[_style(), self.prompt, *body, self.button, self.feedback], **kwargs)
+        kwargs.setdefault("layout", shared(widgets.Layout))
+        super().__init__(children=[self.prompt, *body, self.button, self.feedback], **kwargs)
         self.add_class("mp-question")
         self.add_class(f"mp-q-{q.id}")
         self._restore()
@@ -227,9 +226,10 @@ class SummaryView(widgets.VBox):
 
     def __init__(self, quiz: "Quiz", **kwargs):
         self.quiz = quiz
-        self.body = widgets.HTML()
-        self.button = widgets.Button(description="Refresh summary", tooltip="Re-read your progress file")
+        self.body = make(widgets.HTML)
+        self.button = make(widgets.Button, description="Refresh summary", tooltip="Re-read your progress file")
         self.button.on_click(lambda _b: self.refresh())
+        kwargs.setdefault("layout", shared(widgets.Layout))
         super().__init__(children=[self.body, self.button], **kwargs)
         self.add_class("mp-summary")
         self.refresh()

@@ -38,12 +38,25 @@ def test_counts_and_table():
     ]}
     assert bb.count_quiz_asks(nb) == 2
     assert bb.expected_executions(nb) == 1
-    figures = {"target_s": 5.0, "cpus": 2, "first_jupyterlab_load_s": 4.0, "load_average_1min_at_end": 1.0, "notebooks": {
-        "notebooks/00.ipynb": {"widgets": 2, "notebook_shown_s": 1.0, "kernel_ready_s": 2.0,
-                               "first_widget_s": 2.5, "last_widget_s": 3.0, "run_all_done_s": 3.1,
-                               "under_target": True}}}
+    row = {"widgets": 2, "notebook_shown_s": 1.0, "kernel_ready_s": 2.0, "first_widget_s": 2.5,
+           "last_widget_s": 3.0, "run_all_done_s": 3.1, "run_all_to_last_widget_s": 1.0, "under_target": True}
+    slow = dict(row, last_widget_s=7.25, under_target=False)
+    figures = {"target_s": 5.0, "cpus": 2, "first_jupyterlab_load_s": 4.0, "load_average_1min_at_end": 1.0,
+               "openings": {"file_browser": {"how": "double-click", "notebooks": {"notebooks/00.ipynb": row}},
+                            "url": {"how": "a link", "notebooks": {"notebooks/00.ipynb": slow}}}}
     table = bb.format_table(figures)
-    assert "notebooks/00.ipynb" in table and "3.00" in table and "yes" in table
+    browser_block, url_block = table.split("Opened by url")
+    assert "Opened by file browser: double-click" in browser_block
+    assert "notebooks/00.ipynb" in browser_block and "3.00" in browser_block and "yes" in browser_block
+    assert "7.25" in url_block and "NO" in url_block
+
+
+def test_summary_is_the_median_and_judges_the_target():
+    runs = [{"widgets": 1, "notebook_shown_s": v, "kernel_ready_s": v, "first_widget_s": v, "last_widget_s": v,
+             "run_all_done_s": v, "run_all_to_last_widget_s": None, "under_target": v < 5} for v in (4.0, 6.0, 5.5)]
+    got = bb.summarise(runs)
+    assert got["last_widget_s"] == 5.5 and got["under_target"] is False
+    assert got["run_all_to_last_widget_s"] is None
 
 
 def test_copy_leaves_out_venv_git_and_progress(tmp_path):
@@ -56,3 +69,21 @@ def test_copy_leaves_out_venv_git_and_progress(tmp_path):
     assert (dst / "notebooks/a.ipynb").exists() and (dst / "data/article/x.txt").exists()
     assert not (dst / ".venv").exists() and not (dst / ".git").exists()
     assert not (dst / ".middlepowers-progress.json").exists()
+
+
+def test_students_get_the_binder_packages():
+    students = bb.student_packages()
+    assert {"jupyterlab", "ipywidgets", "jupyterlab-widgets", "nbgitpuller", "pandas"} <= students
+    assert not {"nbgrader", "playwright", "pytest", "jupyterhub"} & students
+
+
+def test_test_only_extensions_are_switched_off_and_the_students_are_not():
+    """nbgrader (test-only) brings a JupyterLab extension and server extensions; Binder has neither."""
+    lab, server = bb.extensions_students_lack(bb.student_packages())
+    assert "@jupyter/nbgrader" in lab
+    assert "nbgrader.server_extensions.formgrader" in server
+    assert "@jupyter-widgets/jupyterlab-manager" not in lab  # the widgets students need
+    assert not any(name.startswith(("jupyterlab", "nbgitpuller", "jupyter_lsp")) for name in server)
+    # Without the filter everything installed here counts, widgets included.
+    everything, _ = bb.extensions_students_lack(set())
+    assert "@jupyter-widgets/jupyterlab-manager" in everything

@@ -1,0 +1,51 @@
+"""Lean ipywidgets: one Layout and one Style model per distinct setting, shared.
+
+An ipywidgets control opens its own ``Layout`` model and, for most controls,
+its own ``Style`` model: three models, three comm messages and three front-end
+objects per control. Lesson 01's checks built that way opened 317 comms after
+*Run All*, and JupyterLab spent seconds creating them before the last check
+appeared. :func:`make` builds a control whose layout and style are taken from
+a per-kernel cache (:func:`shared`), so a check opens one model per control.
+
+Shared models are never changed after creation: to give one control another
+look, pass other settings and it gets (or creates) the model for those.
+
+    >>> from middlepowers.ui import make
+    >>> import ipywidgets as widgets
+    >>> a = make(widgets.HTML, value="<b>a</b>")
+    >>> b = make(widgets.HTML, value="<b>b</b>")
+    >>> a.layout is b.layout and a.style is b.style
+    True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as widgets
+
+_SHARED: dict[tuple, widgets.Widget] = {}
+
+
+def shared(model_cls: type, **traits: Any) -> widgets.Widget:
+    """The one open ``model_cls(**traits)`` of this kernel (created on first use).
+
+    A model whose comm was closed (``Widget.close_all()``) is replaced.
+    """
+    key = (model_cls, tuple(sorted(traits.items())))
+    model = _SHARED.get(key)
+    if model is None or model.comm is None:
+        model = _SHARED[key] = model_cls(**traits)
+    return model
+
+
+def make(cls: type, layout: dict | None = None, style: dict | None = None, **kw: Any) -> widgets.Widget:
+    """``cls(**kw)`` with a shared layout (``layout`` settings) and shared style (``style`` settings).
+
+    ``style`` is ignored for widgets that have no style (boxes).
+    """
+    kw["layout"] = shared(widgets.Layout, **(layout or {}))
+    style_trait = cls.class_traits().get("style")
+    if style_trait is not None:
+        kw["style"] = shared(style_trait.klass, **(style or {}))
+    return cls(**kw)

@@ -1,0 +1,48 @@
+"""middlepowers.figures: every chart reaches the page with alt text, a title and labelled axes."""
+
+from __future__ import annotations
+
+import base64
+
+import matplotlib
+
+matplotlib.use("agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from middlepowers.figures import render  # noqa: E402
+
+
+def _chart(title="Exports by year", xlabel="Year", ylabel="% of exports"):
+    fig, ax = plt.subplots()
+    ax.plot([2024, 2025], [75.9, 71.7])
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return fig
+
+
+def test_render_gives_an_image_with_alt_text_and_a_text_fallback():
+    fig = _chart()
+    bundle = render(fig, alt='US share of "exports" falls from 75.9% to 71.7%', source="canada_trade.csv lines 2-3")
+    html, text = bundle["text/html"], bundle["text/plain"]
+    assert html.startswith('<img class="mp-figure" alt="US share of &quot;exports&quot; falls')
+    png = base64.b64decode(html.split("base64,", 1)[1].rstrip('"/>'))
+    assert png.startswith(b"\x89PNG")
+    assert text == '[Figure: US share of "exports" falls from 75.9% to 71.7%]\n[Source: canada_trade.csv lines 2-3]'
+    assert not plt.fignum_exists(fig.number)  # closed: no second copy drawn by the inline backend
+
+
+@pytest.mark.parametrize("alt", ["", "a chart", None])
+def test_render_refuses_missing_or_vague_alt_text(alt):
+    fig = _chart()
+    with pytest.raises(ValueError, match="alt text"):
+        render(fig, alt=alt)
+    assert not plt.fignum_exists(fig.number)
+
+
+def test_render_refuses_an_unlabelled_chart():
+    fig = _chart(title="", ylabel="")
+    with pytest.raises(ValueError, match="no title.*no y-axis label"):
+        render(fig, alt="a line chart of exports over two years")
+    assert not plt.fignum_exists(fig.number)
