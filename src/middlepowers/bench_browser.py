@@ -8,9 +8,15 @@ Two users:
   real clicks.
 * ``python -m middlepowers.bench_browser`` (``make bench``) times, for each notebook,
   how long it takes from opening the notebook to the first quiz widget rendered
-  after *Run All*, and to the last one. :func:`run_benchmark` returns the figures
-  as a dict; the command prints a table and merges them into ``bench-results.json``
-  under the key ``"browser"`` (the file's other keys belong to other benchmarks).
+  after *Run All*, and to the last one -- opened both ways a student opens one
+  (:data:`OPENINGS`: a double-click in the file browser of a JupyterLab already
+  open, and a link that loads JupyterLab afresh). :func:`run_benchmark` returns
+  the figures as a dict; the command prints a table and merges them into
+  ``bench-results.json`` under the key ``"browser"`` (the file's other keys
+  belong to other benchmarks). A missed target is printed, not an error.
+
+The server runs what Binder's students get: JupyterLab and server extensions
+of test-only packages (nbgrader) are switched off (:func:`extensions_students_lack`).
 
 Everything waits on the server's kernel state and on the DOM, never on sleeps:
 the toolbar's execution indicator reads ``idle`` before any kernel exists, so

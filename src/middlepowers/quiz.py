@@ -98,6 +98,9 @@ QUIZ_CSS = """
   line-height: 1.4; max-width: 100%; flex: 1 1 24em;
 }
 .mp-question .widget-dropdown > select { flex: 0 0 16em; max-width: 100%; }
+/* prompt, feedback and summary: text line spacing, not the 28 px row height of a control */
+.mp-question .widget-html > .widget-html-content,
+.mp-summary .widget-html > .widget-html-content { line-height: 1.45; }
 """
 
 
@@ -238,7 +241,8 @@ class SummaryView(widgets.VBox):
         self._text = self.quiz.summary_text()
         lines = self._text.splitlines()
         items = "".join(f"<li>{html.escape(line.strip())}</li>" for line in lines[1:])
-        self.body.value = f'<div role="status"><p><b>{html.escape(lines[0])}</b></p><ul>{items}</ul></div>'
+        self.body.value = (f'<style>{QUIZ_CSS}</style><div role="status"><p><b>{html.escape(lines[0])}</b></p>'
+                           f'<ul>{items}</ul></div>')
         return self._text
 
     def _repr_mimebundle_(self, **kwargs):
