@@ -353,7 +353,8 @@ def test_builder_redraws_from_the_same_functions():
     figure, table = builder.output.outputs
     # an <img> with alt text, as figures.show() displays it (JupyterLab ignores alt metadata on image/png)
     alt = co.coalition_alt(co.coalition_totals(co.ARTICLE_COALITION))
-    assert figure["data"]["text/html"].startswith(f'<img class="mp-figure" alt="{alt}" src="data:image/png;base64,')
+    assert figure["data"]["text/html"].startswith(f'<figure class="mp-figure" style="margin:0"><img alt="{alt}"')
+    assert "<figcaption" in figure["data"]["text/html"]
     assert figure["data"]["text/plain"].startswith(f"[Figure: {alt}]\n[Source: data/external/country_indicators.csv")
     assert table["data"]["text/plain"] == co.coalition_totals(co.ARTICLE_COALITION).to_string()
     assert "GDP 56%" in builder.message.value

@@ -26,9 +26,13 @@ def test_render_gives_an_image_with_alt_text_and_a_text_fallback():
     fig = _chart()
     bundle = render(fig, alt='US share of "exports" falls from 75.9% to 71.7%', source="canada_trade.csv lines 2-3")
     html, text = bundle["text/html"], bundle["text/plain"]
-    assert html.startswith('<img class="mp-figure" alt="US share of &quot;exports&quot; falls')
-    png = base64.b64decode(html.split("base64,", 1)[1].rstrip('"/>'))
+    assert html.startswith('<figure class="mp-figure" style="margin:0"><img alt="US share of &quot;exports&quot; falls')
+    png = base64.b64decode(html.split("base64,", 1)[1].split('"', 1)[0])
     assert png.startswith(b"\x89PNG")
+    # the source is page text under the chart, no wider than the chart
+    width = int.from_bytes(png[16:20], "big")
+    assert html.endswith(f'<figcaption style="font-size:0.85em;max-width:{width}px">'
+                         "Source: canada_trade.csv lines 2-3</figcaption></figure>")
     assert text == '[Figure: US share of "exports" falls from 75.9% to 71.7%]\n[Source: canada_trade.csv lines 2-3]'
     assert not plt.fignum_exists(fig.number)  # closed: no second copy drawn by the inline backend
 
@@ -46,3 +50,9 @@ def test_render_refuses_an_unlabelled_chart():
     with pytest.raises(ValueError, match="no title.*no y-axis label"):
         render(fig, alt="a line chart of exports over two years")
     assert not plt.fignum_exists(fig.number)
+
+
+def test_no_source_no_caption():
+    bundle = render(_chart(), alt="US share of exports falls over two years")
+    assert "<figcaption" not in bundle["text/html"]
+    assert bundle["text/plain"] == "[Figure: US share of exports falls over two years]"

@@ -601,7 +601,7 @@ def plot_membership(matrix: pd.DataFrame):
     ax.set_ylabel("Country")
     ax.set_title("Who belongs to which grouping (blue, 'yes' = member)")
     ax.spines[:].set_visible(False)
-    # figures.show() writes the source line below the axes; no extra room needed
+    # figures.show() puts the source in a caption under the image; no room needed here
     fig.tight_layout()
     return fig
 
@@ -625,7 +625,7 @@ def plot_coalition(totals: pd.DataFrame):
         ax.set_xlabel("Coalition or power")
         ax.margins(y=0.15)
     fig.suptitle("Combined size of the coalition beside the United States and China", fontweight="bold")
-    # figures.show() writes the source line below the axes; no extra room needed
+    # figures.show() puts the source in a caption under the image; no room needed here
     fig.tight_layout()
     return fig
 

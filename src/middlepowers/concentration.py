@@ -445,7 +445,7 @@ def plot_canada_shares(table: pd.DataFrame):
               Patch(facecolor="white", edgecolor="grey", hatch="//", label="secondary report of StatCan"),
               Patch(facecolor="white", edgecolor="grey", hatch="..", label="monthly BoP, computed here")]
     ax.legend(handles=legend, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
-    fig.tight_layout()  # show() writes the source line below the axes; no extra bottom space needed
+    fig.tight_layout()  # show() puts the source in a caption under the image
     return fig
 
 
@@ -580,17 +580,14 @@ class ScenarioExplorer:
             return self._update()
 
     def _update(self) -> str:
-        import base64
         import html
-        import io
+
+        from middlepowers.figures import render
 
         table = self.table()
         self.sentence = describe_scenario(table)
         fig = plot_scenario(table, f"Stylised model: non-US exports double, US exports shrink {self.decline.value:.1f}% a year")
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
-        data = base64.b64encode(buffer.getvalue()).decode("ascii")
-        self.chart.value = f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.sentence)}" style="max-width:100%">'
+        self.chart.value = render(fig, alt=self.sentence)["text/html"]
         self.text.value = f"<p>{html.escape(self.sentence)}</p>"
         return self.sentence
 

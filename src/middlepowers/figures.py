@@ -1,11 +1,11 @@
 """Figures that every reader can use: colour-blind-safe, titled, with alt text.
 
-``show(fig, alt=...)`` is how the notebooks display a matplotlib figure. It
-emits an HTML ``<img>`` with the PNG inline and real ``alt`` text (JupyterLab
-ignores alt metadata on plain ``image/png`` outputs) and, as the plain-text
-fallback, the alt text itself -- so a screen reader, GitHub, nbviewer and
-nbval's text comparison all see a description instead of
-``<Figure size 640x480 with 1 Axes>``. nbval compares the HTML with the
+``show(fig, alt=..., source=...)`` is how the notebooks display a matplotlib
+figure. It emits an HTML ``<img>`` with the PNG inline and real ``alt`` text
+(JupyterLab ignores alt metadata on plain ``image/png`` outputs), the source
+as a caption in page text, and, as the plain-text fallback, the alt text
+itself -- so a screen reader, GitHub, nbviewer and nbval's text comparison all
+see a description instead of ``<Figure size 640x480 with 1 Axes>``. nbval compares the HTML with the
 image bytes masked (``tests/nbval-sanitize.cfg``), so the alt text is
 regression-tested while pixel-level noise is not.
 """
@@ -75,11 +75,13 @@ def check(fig) -> list[str]:
 def render(fig, alt: str, source: str | None = None) -> dict:
     """Draw ``fig`` to PNG, close it, and return the display bundle :func:`show` displays.
 
-    ``{"text/html": '<img alt=... src="data:image/png;base64,...">', "text/plain": "[Figure: alt]..."}``.
-    ``alt`` describes what the chart shows (required, at least a few words).
-    ``source``, when given, is printed under the chart (for outside figures:
-    the file and the source rows). Raises ``ValueError`` when the figure has
-    no title or unlabelled axes, so a lesson cannot ship an unreadable chart.
+    ``{"text/html": '<figure><img alt=... src="data:image/png;base64,..."><figcaption>...',
+    "text/plain": "[Figure: alt]..."}``. ``alt`` describes what the chart shows
+    (required, at least a few words). ``source``, when given, is the caption
+    under the chart (for outside figures: the file and the source rows): page
+    text, so it wraps to the page, can be selected and copied, and is read by
+    screen readers. Raises ``ValueError`` when the figure has no title or
+    unlabelled axes, so a lesson cannot ship an unreadable chart.
     """
     import matplotlib.pyplot as plt
 
@@ -90,16 +92,18 @@ def render(fig, alt: str, source: str | None = None) -> dict:
     if problems:
         plt.close(fig)
         raise ValueError("figure is not ready for students: " + "; ".join(problems))
-    if source:
-        # Below the axes (negative y); bbox_inches="tight" widens the PNG to keep it.
-        fig.text(0.01, -0.01, f"Source: {source}", fontsize=8, ha="left", va="top", wrap=True)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
+    png = buffer.getvalue()
     text = f"[Figure: {alt}]" + (f"\n[Source: {source}]" if source else "")
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    img = f'<img class="mp-figure" alt="{html.escape(alt, quote=True)}" src="data:image/png;base64,{data}"/>'
-    return {"text/html": img, "text/plain": text}
+    img = (f'<img alt="{html.escape(alt, quote=True)}" style="max-width:100%" '
+           f'src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}"/>')
+    # The caption is no wider than the chart (the PNG header holds its width in pixels).
+    width = int.from_bytes(png[16:20], "big")
+    caption = (f'<figcaption style="font-size:0.85em;max-width:{width}px">'
+               f"Source: {html.escape(source)}</figcaption>") if source else ""
+    return {"text/html": f'<figure class="mp-figure" style="margin:0">{img}{caption}</figure>', "text/plain": text}
 
 
 def show(fig, alt: str, source: str | None = None) -> None:

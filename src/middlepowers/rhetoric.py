@@ -887,5 +887,5 @@ def plot_timeline(events: pd.DataFrame, since: str | None = None):
     ax.set_title("Timeline around the Davos speeches")
     ax.set_xlabel("date")
     ax.set_ylabel("events (latest at the bottom)")
-    fig.tight_layout(rect=(0, 0.07, 1, 1))  # room for the source line under the chart
+    fig.tight_layout()  # figures.show() puts the source in a caption under the image
     return fig
