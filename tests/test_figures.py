@@ -56,3 +56,17 @@ def test_no_source_no_caption():
     bundle = render(_chart(), alt="US share of exports falls over two years")
     assert "<figcaption" not in bundle["text/html"]
     assert bundle["text/plain"] == "[Figure: US share of exports falls over two years]"
+
+
+def test_new_figure_stays_outside_pyplot_and_renders():
+    from middlepowers.figures import new_figure
+
+    before = plt.get_fignums()
+    fig, axes = new_figure(6, 3, ncols=2)
+    assert len(axes) == 2 and plt.get_fignums() == before  # the inline backend never sees it
+    for ax in axes:
+        ax.bar([0, 1], [1, 2])
+        ax.set_title("Bars")
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
+    assert render(fig, alt="two panels of two bars each")["text/html"].startswith('<figure class="mp-figure"')

@@ -584,12 +584,11 @@ def indicator_source(members, indicators: pd.DataFrame | None = None, compare=("
 
 def plot_membership(matrix: pd.DataFrame):
     """Return a heat map figure of a :func:`membership_matrix` (members marked 'yes')."""
-    import matplotlib.pyplot as plt
     from matplotlib.colors import ListedColormap
 
-    from middlepowers.figures import PALETTE
+    from middlepowers.figures import PALETTE, new_figure
 
-    fig, ax = plt.subplots(figsize=(1.0 + 0.62 * matrix.shape[1], 1.2 + 0.36 * matrix.shape[0]))
+    fig, ax = new_figure(1.0 + 0.62 * matrix.shape[1], 1.2 + 0.36 * matrix.shape[0])
     ax.imshow(matrix.to_numpy(), cmap=ListedColormap(["#F2F2F2", PALETTE[0]]), vmin=0, vmax=1, aspect="auto")
     for i in range(matrix.shape[0]):
         for j in range(matrix.shape[1]):
@@ -608,11 +607,9 @@ def plot_membership(matrix: pd.DataFrame):
 
 def plot_coalition(totals: pd.DataFrame):
     """Return a three-panel bar chart of a :func:`coalition_totals` table."""
-    import matplotlib.pyplot as plt
+    from middlepowers.figures import PALETTE, new_figure
 
-    from middlepowers.figures import PALETTE
-
-    fig, axes = plt.subplots(1, len(totals.columns), figsize=(10, 3.6))
+    fig, axes = new_figure(10, 3.6, ncols=len(totals.columns))
     colours = [PALETTE[0]] + PALETTE[1:len(totals)]
     for ax, column in zip(axes, totals.columns):
         values = totals[column]

@@ -413,19 +413,11 @@ def nato_targets() -> pd.DataFrame:
 
 # -- charts ------------------------------------------------------------------
 
-def _fig(width=7.5, height=4.0, ncols=1):
-    """A new figure outside pyplot's global state (safe to draw from a widget callback)."""
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width, height))
-    return fig, fig.subplots(1, ncols)
-
-
 def plot_canada_shares(table: pd.DataFrame):
     """Horizontal bars: the US share of Canada's exports and imports, each bar labelled with its basis."""
-    from middlepowers.figures import PALETTE
+    from middlepowers.figures import PALETTE, new_figure
 
-    fig, ax = _fig(8, 4.8)
+    fig, ax = new_figure(8, 4.8)
     table = table.iloc[::-1].reset_index(drop=True)
     colours = {"exports": PALETTE[0], "imports": PALETTE[1]}
     hatches = {"annual, StatCan (basis not stated)": "", "annual, news report of StatCan": "//",
@@ -453,10 +445,10 @@ def plot_dependence(table: pd.DataFrame):
     """Grouped bars: share of goods exports to the US and to China; non-comparable bars hatched and starred."""
     from matplotlib.patches import Patch
 
-    from middlepowers.figures import PALETTE
+    from middlepowers.figures import PALETTE, new_figure
 
     short = {"Korea, Rep.": "Korea", "United Kingdom": "UK"}
-    fig, ax = _fig(8, 4.2)
+    fig, ax = new_figure(8, 4.2)
     labels = sorted({(c, str(y)) for c, y in zip(table.country, table.year)})
     for j, partner in enumerate(["United States", "China"]):
         for i, (country, year) in enumerate(labels):
@@ -482,9 +474,9 @@ def plot_dependence(table: pd.DataFrame):
 
 def plot_defence(table: pd.DataFrame, targets: pd.DataFrame):
     """Bars of military spending (% of GDP) with NATO's guideline and pledge as reference lines."""
-    from middlepowers.figures import PALETTE
+    from middlepowers.figures import PALETTE, new_figure
 
-    fig, ax = _fig(7.5, 4)
+    fig, ax = new_figure(7.5, 4)
     colours = [PALETTE[5] if iso == "CAN" else PALETTE[0] for iso in table.iso3]
     short = {"United States": "US", "United Kingdom": "UK"}
     ax.bar([short.get(c, c) for c in table.country], table.pct_gdp, color=colours)
@@ -503,9 +495,9 @@ def plot_defence(table: pd.DataFrame, targets: pd.DataFrame):
 
 def plot_scenario(table: pd.DataFrame, title: str = "Stylised model: doubling non-US exports"):
     """Two panels: the US share over the years, and the HHI bounds with the guidelines' thresholds."""
-    from middlepowers.figures import PALETTE
+    from middlepowers.figures import PALETTE, new_figure
 
-    fig, (left, right) = _fig(9, 3.8, ncols=2)
+    fig, (left, right) = new_figure(9, 3.8, ncols=2)
     left.plot(table.year, table.us_share_pct, marker="o", color=PALETTE[0])
     left.set_ylim(0, 100)
     left.set_xlabel("year")

@@ -772,14 +772,14 @@ def plot_grouped_counts(table: pd.DataFrame, group: str, key: str, value: str = 
     One cluster per ``key`` value, one bar per ``group`` value, in table order.
     Returns the matplotlib figure (show it with ``middlepowers.figures.show``).
     """
-    import matplotlib.pyplot as plt
+    from middlepowers.figures import new_figure
 
     for col in (group, key, value):
         if col not in table.columns:
             raise RhetoricInputError(f"the table has no column {col!r}")
     keys = list(dict.fromkeys(table[key]))
     groups = list(dict.fromkeys(table[group]))
-    fig, ax = plt.subplots(figsize=(7, 3.4))
+    fig, ax = new_figure(7, 3.4)
     width = 0.8 / max(len(groups), 1)
     for k, g in enumerate(groups):
         part = table[table[group] == g].set_index(key).reindex(keys)[value].fillna(0)
@@ -800,14 +800,14 @@ def plot_sentiment(scored: pd.DataFrame, colour_by: str = "attribution"):
     ``scored`` comes from :func:`sentence_sentiment` and needs ``sentence_id``,
     ``compound`` and ``colour_by``. Sentences run top to bottom in id order.
     """
-    import matplotlib.pyplot as plt
+    from middlepowers.figures import new_figure
     from matplotlib.patches import Patch
 
     for col in ("sentence_id", "compound", colour_by):
         if col not in scored.columns:
             raise RhetoricInputError(f"the scored sentences have no column {col!r}")
     data = scored.sort_values("sentence_id", ascending=False)
-    fig, ax = plt.subplots(figsize=(7, 0.22 * len(data) + 1.2))
+    fig, ax = new_figure(7, 0.22 * len(data) + 1.2)
     ax.barh(data["sentence_id"], data["compound"], color=[GROUP_COLOURS.get(g, "#000000") for g in data[colour_by]])
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlim(-1, 1)
@@ -842,7 +842,7 @@ def plot_timeline(events: pd.DataFrame, since: str | None = None):
     event text up to its first ';' (at most three lines).
     """
     import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
+    from middlepowers.figures import new_figure
     from matplotlib.lines import Line2D
 
     for col in ("start", "end", "event", "actor"):
@@ -852,7 +852,7 @@ def plot_timeline(events: pd.DataFrame, since: str | None = None):
     if data.empty:
         raise RhetoricInputError(f"no events on or after {since}")
     data = data.reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(10, 0.6 * len(data) + 1.9))
+    fig, ax = new_figure(10, 0.6 * len(data) + 1.9)
     long_span = (data["end"].max() - data["start"].min()).days > 300  # then labels carry the year
     kinds = {"Carney": GROUP_COLOURS["carney"], "Trump": GROUP_COLOURS["trump"], "other": GROUP_COLOURS["reporter"]}
     for i, row in data.iterrows():

@@ -93,3 +93,20 @@ def test_error_outputs_are_found_by_cell(lab, page):
     assert [e["index"] for e in found] == [1, 4], found
     assert "NotImplementedError" in found[0]["text"] and "KeyError" in found[1]["text"]
     page.locator(".jp-OutputArea-output", has_text="still running after the tagged cell").wait_for()
+
+
+def test_lab_runs_what_binder_students_get(lab):
+    """nbgrader is installed for the tests, not for students: its menus and server handlers are off."""
+    import re
+
+    import requests
+
+    from middlepowers.bench_browser import extensions_students_lack, student_packages
+
+    page = requests.get(lab.url(f"lab?token={lab.token}"), timeout=10).text
+    config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                                  page, re.S).group(1))
+    lab_off, _server_off = extensions_students_lack(student_packages())
+    assert lab_off and set(lab_off) <= set(config["disabledExtensions"])
+    assert "@jupyter-widgets/jupyterlab-manager" not in config["disabledExtensions"]
+    assert requests.get(lab.url("formgrader"), headers=lab.headers, timeout=10).status_code == 404
