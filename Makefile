@@ -31,11 +31,11 @@ help:
 	@echo "make link HUB=https://hub.example.edu [REPO=... BRANCH=... NOTEBOOK=...]  an nbgitpuller link"
 	@echo "make test-latest  the notebook suite on the newest releases"
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml tools/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --no-deps -e . -e tools
 	touch $(STAMP)
 
 lab: $(STAMP)
@@ -58,27 +58,27 @@ tables: $(STAMP)
 
 notebooks: $(STAMP)
 	$(EXEC_ENV) $(NBEXEC) notebooks/*.ipynb $(wildcard solutions/*.ipynb)
-	$(BIN)/python -m middlepowers.navigation
-	$(BIN)/python -m middlepowers.worksheets solutions exercises
+	$(BIN)/python -m mpcourse.navigation
+	$(BIN)/python -m mpcourse.worksheets solutions exercises
 
 navigation: $(STAMP)
-	$(BIN)/python -m middlepowers.navigation
+	$(BIN)/python -m mpcourse.navigation
 
 exercises: $(STAMP)
-	$(BIN)/python -m middlepowers.worksheets solutions exercises
+	$(BIN)/python -m mpcourse.worksheets solutions exercises
 
 lock:
 	$(PYTHON) -m pip install --quiet uv
 	$(PYTHON) -m uv pip compile --python-version 3.11 requirements.in -o requirements.txt
 
 bench: $(STAMP) $(NODE_STAMP) browser
-	$(BIN)/python -m middlepowers.bench
-	$(BIN)/python -m middlepowers.bench_browser
-	$(BIN)/python -m middlepowers.bench_hub
+	$(BIN)/python -m mpharness.bench
+	$(BIN)/python -m mpharness.lab
+	$(BIN)/python -m mpharness.hub
 
 # an nbgitpuller link for your hub: make link HUB=https://hub.example.edu
 link: $(STAMP)
-	$(BIN)/python -m middlepowers.link --hub "$(HUB)" $(if $(REPO),--repo "$(REPO)") $(if $(BRANCH),--branch "$(BRANCH)") $(if $(NOTEBOOK),--notebook "$(NOTEBOOK)")
+	$(BIN)/python -m mpcourse.link --hub "$(HUB)" $(if $(REPO),--repo "$(REPO)") $(if $(BRANCH),--branch "$(BRANCH)") $(if $(NOTEBOOK),--notebook "$(NOTEBOOK)")
 
 # the notebook suite on the newest releases of every dependency (.venv-latest)
 test-latest:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from middlepowers.bench_hub import copy_working_tree
+from mpharness.hub import copy_working_tree
 from middlepowers.paths import repo_root
 
 ROOT = repo_root(Path(__file__).parent)

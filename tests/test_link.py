@@ -1,4 +1,4 @@
-"""The nbgitpuller and Binder links an instructor posts (middlepowers.link)."""
+"""The nbgitpuller and Binder links an instructor posts (mpcourse.link)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from middlepowers import link
-from middlepowers.link import LinkError, binder_link, nbgitpuller_link, normalise_hub_url, target_dir
+from mpcourse import link
+from mpcourse.link import LinkError, binder_link, nbgitpuller_link, normalise_hub_url, target_dir
 
 
 def test_default_link_opens_the_start_notebook_in_lab():
@@ -84,7 +84,7 @@ def test_binder_link_and_badge():
 
 
 def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "middlepowers.link", *args],
+    return subprocess.run([sys.executable, "-m", "mpcourse.link", *args],
                           capture_output=True, text=True, timeout=60)
 
 
@@ -117,7 +117,7 @@ def test_readme_binder_links_follow_the_one_repository_constant():
 
     root = repo_root()
     readme = (root / "README.md").read_text(encoding="utf-8")
-    assert link.binder_badge() in readme, "README.md should carry the badge from middlepowers.link.binder_badge()"
+    assert link.binder_badge() in readme, "README.md should carry the badge from mpcourse.link.binder_badge()"
     for url in re.findall(r"https://mybinder\.org/v2/gh/[^)\s\"']+", readme):
         assert url.startswith(f"https://mybinder.org/v2/gh/{link.GITHUB_REPO}/"), url
         notebook = parse_qs(urlsplit(url).query)["urlpath"][0].removeprefix("lab/tree/")

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from middlepowers import navigation
+from mpcourse import navigation
 
 ROOT = Path(__file__).resolve().parents[1]
 EXECUTED = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "solutions").glob("*.ipynb"))

@@ -46,7 +46,7 @@ def test_network_really_blocked(tmp_path):
 
 
 def test_notebooks_run_offline_from_repo_root():
-    result = offline([sys.executable, "-m", "middlepowers.execute", "--cwd", str(ROOT),
+    result = offline([sys.executable, "-m", "mpharness.execute", "--cwd", str(ROOT),
                       *[str(p) for p in NOTEBOOKS]], ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -56,5 +56,5 @@ def test_notebooks_run_offline_from_a_hub_home(tmp_path):
     home = tmp_path / "home" / "student" / "course-copy"
     shutil.copytree(ROOT, home, ignore=shutil.ignore_patterns(".venv*", ".git", "node_modules", "test-artifacts"))
     copies = sorted((home / "notebooks").glob("*.ipynb"))
-    result = offline([sys.executable, "-m", "middlepowers.execute", *[str(p) for p in copies]], home)
+    result = offline([sys.executable, "-m", "mpharness.execute", *[str(p) for p in copies]], home)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -8,7 +8,7 @@ import tomllib
 import nbformat
 import pytest
 
-from middlepowers import worksheets
+from mpcourse import worksheets
 from middlepowers.paths import repo_root
 
 ROOT = repo_root()

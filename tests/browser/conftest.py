@@ -20,7 +20,7 @@ import os
 
 import pytest
 
-from middlepowers.bench_browser import (
+from mpharness.lab import (
     BrowserUnavailable,
     LabServer,
     launch_browser,

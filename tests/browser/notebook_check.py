@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from middlepowers.bench_browser import (
+from mpharness.lab import (
     QUESTION_SEL,
     LabServer,
     cell_errors,

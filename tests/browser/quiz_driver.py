@@ -20,7 +20,7 @@ from typing import Any
 
 import json
 
-from middlepowers.bench_browser import wait_echoed, wait_frame_sent, wait_updates_sent
+from mpharness.lab import wait_echoed, wait_frame_sent, wait_updates_sent
 from middlepowers.checks import CORRECT, NOT_YET, PARTLY, SAVED, WARN
 
 WIDGET_TYPES = ("single", "multiple", "classify", "numeric", "reflection")

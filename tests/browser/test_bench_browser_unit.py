@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from middlepowers import bench_browser as bb
+from mpharness import lab as bb
 
 
 def test_merge_keeps_other_benchmarks(tmp_path):

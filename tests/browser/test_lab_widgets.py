@@ -13,7 +13,7 @@ import json
 import pytest
 
 from browser_helpers import SCREENSHOTS
-from middlepowers.bench_browser import (
+from mpharness.lab import (
     open_notebook,
     run_all,
     screenshot_notebook,
@@ -75,7 +75,7 @@ def _cell(src: str, tags: list[str] | None = None) -> dict:
 
 def test_error_outputs_are_found_by_cell(lab, page):
     """The error scan the lesson tests rely on sees tracebacks and maps them to cell indices."""
-    from middlepowers.bench_browser import cell_errors
+    from mpharness.lab import cell_errors
 
     nb = dict(PROBE, cells=[
         {"cell_type": "markdown", "metadata": {}, "source": ["# errors"]},
@@ -101,7 +101,7 @@ def test_lab_runs_what_binder_students_get(lab):
 
     import requests
 
-    from middlepowers.bench_browser import extensions_students_lack, student_packages
+    from mpharness.lab import extensions_students_lack, student_packages
 
     page = requests.get(lab.url(f"lab?token={lab.token}"), timeout=10).text
     config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from middlepowers.bench_browser import notebook_paths
+from mpharness.lab import notebook_paths
 from notebook_check import check_notebook
 
 pytestmark = pytest.mark.browser

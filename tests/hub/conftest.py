@@ -5,7 +5,7 @@
   ``main``), standing in for the instructor's GitHub repository. The
   checkout's own git state is only read.
 * ``hub`` (module): JupyterHub from ``.venv`` with configurable-http-proxy from
-  ``node_modules`` (``npm ci``), config ``tests/hub/jupyterhub_config.py``,
+  ``node_modules`` (``npm ci``), config ``tools/mpharness/jupyterhub_config.py``,
   DummyAuthenticator, SimpleLocalProcessSpawner with homes in a temporary
   folder. Stopped at the end, pass or fail, with every process it started;
   the hub also gets SIGTERM if the test process dies (PR_SET_PDEATHSIG).
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from middlepowers.bench_hub import HubError, LocalHub, make_source_repo
+from mpharness.hub import HubError, LocalHub, make_source_repo
 from middlepowers.paths import repo_root
 
 HERE = Path(__file__).parent

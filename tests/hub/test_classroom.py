@@ -1,7 +1,7 @@
 """A class on a real JupyterHub: link, pull, run a lesson, re-pull without losing work.
 
 Two students open the instructor's nbgitpuller link (built by
-``middlepowers.link``), log in through the hub's login form, get a server,
+``mpcourse.link``), log in through the hub's login form, get a server,
 and land on nbgitpuller's page; the pull clones the collection (from a
 ``file://`` repository made of the current working tree) into their homes.
 Each student's server runs a lesson through its kernel API, the student
@@ -12,7 +12,7 @@ fix must arrive. Finally the hub and everything it started must be gone.
 
 Per-student cost (peak RSS of a server plus its kernel while the lesson runs,
 spawn-to-ready time) is printed, never asserted: see ``python -m
-middlepowers.bench_hub`` for the full figures.
+mpharness.hub`` for the full figures.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from middlepowers.bench_hub import MiB, PROGRESS_FILE, RssSampler, git_commit_all
-from middlepowers.link import nbgitpuller_link
+from mpharness.hub import MiB, PROGRESS_FILE, RssSampler, git_commit_all
+from mpcourse.link import nbgitpuller_link
 
 pytestmark = [pytest.mark.hub, pytest.mark.timeout(420)]
 
@@ -33,7 +33,7 @@ STUDENTS = ("ada", "grace")
 LESSON = "notebooks/00-article-to-tidy-data.ipynb"
 FALLBACK_LESSON = "notebooks/index.ipynb"
 #: The lesson with the highest peak memory per student, as measured by
-#: `python -m middlepowers.bench_hub` (figures in instructors/guide.md).
+#: `python -m mpharness.hub` (figures in instructors/guide.md).
 HEAVIEST = "notebooks/02-trump-rhetoric.ipynb"
 STUDENT_NOTE = "# my note: {name} was here"
 INSTRUCTOR_FIX = "<!-- typo fixed by the instructor (hub test) -->"
@@ -144,7 +144,7 @@ def test_classroom_round_trip(hub, source_repo, root):
         assert not _failed(results), f"{name}: {_failure(lesson, results)}"
 
     # 3b. ada also runs the heaviest lesson (measured by `python -m
-    # middlepowers.bench_hub`, which runs them all); it must run on the hub too.
+    # mpharness.hub`, which runs them all); it must run on the hub too.
     lap("lesson_00")
     peaks = {lesson: sampler.peak}
     if HEAVIEST != lesson and (source_repo / HEAVIEST).exists():

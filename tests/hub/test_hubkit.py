@@ -1,4 +1,4 @@
-"""Unit tests of the hub test's machinery (middlepowers.bench_hub), no hub needed."""
+"""Unit tests of the hub test's machinery (mpharness.hub), no hub needed."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import subprocess
 
 import pytest
 
-from middlepowers import bench_hub
-from middlepowers.bench_hub import RssSampler, copy_working_tree, git_commit_all, make_source_repo, merge_results, parse_sse
+from mpharness import hub as bench_hub
+from mpharness.hub import RssSampler, copy_working_tree, git_commit_all, make_source_repo, merge_results, parse_sse
 
 
 def test_parse_sse_reads_nbgitpuller_events():

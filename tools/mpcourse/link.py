@@ -8,11 +8,11 @@ quiz progress file is untracked, so it never conflicts.
 
 Command line (``make link HUB=...`` calls this)::
 
-    python -m middlepowers.link --hub https://hub.example.edu
-    python -m middlepowers.link --hub https://hub.example.edu \\
+    python -m mpcourse.link --hub https://hub.example.edu
+    python -m mpcourse.link --hub https://hub.example.edu \\
         --repo https://github.com/me/my-fork --branch main \\
         --notebook notebooks/01-two-stage-program.ipynb
-    python -m middlepowers.link --binder          # the mybinder.org launch link
+    python -m mpcourse.link --binder          # the mybinder.org launch link
 
 :data:`GITHUB_REPO` is the one place that names the public repository; the
 default ``--repo`` and the Binder links are built from it.
@@ -186,7 +186,7 @@ def binder_badge(notebook: str = START_NOTEBOOK, github_repo: str = GITHUB_REPO)
 def main(argv: list[str] | None = None) -> int:
     """Print a link; exit status 2 with a one-line message for bad input."""
     parser = argparse.ArgumentParser(
-        prog="python -m middlepowers.link",
+        prog="python -m mpcourse.link",
         description="Print the nbgitpuller link for a JupyterHub (or, with --binder, the Binder link).",
     )
     parser.add_argument("--hub", help="the hub's address, e.g. https://hub.example.edu")
@@ -205,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("give the hub's address: --hub https://hub.example.edu (or use --binder)")
         print(nbgitpuller_link(args.hub, args.repo, args.branch, args.notebook))
     except LinkError as err:
-        print(f"middlepowers.link: {err}", file=sys.stderr)
+        print(f"mpcourse.link: {err}", file=sys.stderr)
         return 2
     return 0
 

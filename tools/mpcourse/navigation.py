@@ -9,7 +9,7 @@ Three things are generated, never edited by hand:
   notebooks, the course map, and the lesson's worksheet or answer key,
 - the course map in ``README.md`` between ``<!-- course-map -->`` markers.
 
-``python -m middlepowers.navigation`` rewrites them; ``stale()`` lists the
+``python -m mpcourse.navigation`` rewrites them; ``stale()`` lists the
 files that differ from what would be written (a test calls it). Only
 notebooks that exist are linked, so a lesson appears once it lands.
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import nbformat
 
-from middlepowers.link import binder_link
+from mpcourse.link import binder_link
 from middlepowers.paths import repo_root
 
 BEGIN, END = "<!-- course-map -->", "<!-- /course-map -->"

@@ -1,6 +1,6 @@
 """Generate the student worksheets in ``exercises/`` from the answer keys in ``solutions/``.
 
-``python -m middlepowers.worksheets solutions exercises`` (``make exercises``)
+``python -m mpcourse.worksheets solutions exercises`` (``make exercises``)
 runs nbgrader's own preprocessors standalone, with no course directory or
 database:
 
@@ -135,7 +135,7 @@ def stale(solutions: str | Path, exercises: str | Path) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2:
-        print("usage: python -m middlepowers.worksheets SOLUTIONS_DIR EXERCISES_DIR", file=sys.stderr)
+        print("usage: python -m mpcourse.worksheets SOLUTIONS_DIR EXERCISES_DIR", file=sys.stderr)
         return 2
     written = generate(*args)
     for path in written:

@@ -1,6 +1,6 @@
 """Benchmark: how heavy is each notebook, and does parsing scale?
 
-``python -m middlepowers.bench`` (``make bench``) measures, in one run:
+``python -m mpharness.bench`` (``make bench``) measures, in one run:
 
 - each notebook's execution time divided by a *floor* notebook's, measured
   alternately in the same run (the floor only imports pandas, matplotlib and
@@ -25,7 +25,7 @@ from pathlib import Path
 import nbformat
 
 from middlepowers.article import parse
-from middlepowers.execute import run
+from mpharness.execute import run
 from middlepowers.paths import article_path, repo_root
 
 FLOOR_SOURCE = "import pandas as pd\nimport matplotlib.pyplot as plt\nimport ipywidgets as widgets"

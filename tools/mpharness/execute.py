@@ -6,7 +6,7 @@ memory). Nothing is written back to the notebook.
 
 Command line::
 
-    python -m middlepowers.execute [--cwd DIR] NOTEBOOK...
+    python -m mpharness.execute [--cwd DIR] NOTEBOOK...
 
 prints one line per notebook and exits 1 if any cell raised an error (cells
 tagged ``raises-exception`` excepted).

@@ -16,7 +16,7 @@ benchmark share:
 
 Command line::
 
-    python -m middlepowers.bench_hub            # prints figures, merges them
+    python -m mpharness.hub            # prints figures, merges them
                                                 # into bench-results.json["hub"]
 
 It runs every notebook in ``notebooks/`` for one student (each in a fresh
@@ -288,7 +288,7 @@ class LocalHub:
 
     @property
     def config(self) -> Path:
-        return self.root / "tests" / "hub" / "jupyterhub_config.py"
+        return Path(__file__).with_name("jupyterhub_config.py")
 
     def home(self, name: str) -> Path:
         return self.workdir / "home" / name
@@ -701,7 +701,7 @@ def merge_results(path: Path, key: str, figures: dict) -> dict:
 
 def measure(root: Path, notebooks: list[str] | None = None, student: str = "ada") -> dict:
     """Start a hub, pull the working tree for one student, run each notebook; return figures."""
-    from middlepowers.link import nbgitpuller_link
+    from mpcourse.link import nbgitpuller_link
 
     root = Path(root).resolve()
     notebooks = notebooks or sorted(p.relative_to(root).as_posix() for p in (root / "notebooks").glob("*.ipynb"))
@@ -758,7 +758,7 @@ def main(argv: list[str] | None = None) -> int:
     """Measure and print; merge into bench-results.json under "hub"."""
     from middlepowers.paths import repo_root
 
-    parser = argparse.ArgumentParser(prog="python -m middlepowers.bench_hub", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m mpharness.hub", description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", help="notebooks to run (default: all in notebooks/)")
     parser.add_argument("--output", default=None, help="results file (default: bench-results.json in the checkout)")
     args = parser.parse_args(argv)

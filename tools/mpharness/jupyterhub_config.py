@@ -1,7 +1,7 @@
 # JupyterHub configuration for the local classroom test (tests/hub/) and for
-# `python -m middlepowers.bench_hub`. Everything listens on 127.0.0.1 and lives
+# `python -m mpharness.hub`. Everything listens on 127.0.0.1 and lives
 # in one temporary folder; the values come from environment variables set by
-# middlepowers.bench_hub.LocalHub, so this file is the single template.
+# mpharness.hub.LocalHub, so this file is the single template.
 #
 #   MP_HUB_DIR          temporary folder: database, cookie secret, homes
 #   MP_HUB_PORT         public port (the proxy)

@@ -6,7 +6,7 @@ Two users:
   :func:`launch_browser`, :func:`open_notebook`, :func:`run_all` ... -- to test every
   lesson the way a student uses it: a real JupyterLab server, a real Chromium,
   real clicks.
-* ``python -m middlepowers.bench_browser`` (``make bench``) times, for each notebook,
+* ``python -m mpharness.lab`` (``make bench``) times, for each notebook,
   how long it takes from opening the notebook to the first quiz widget rendered
   after *Run All*, and to the last one -- opened both ways a student opens one
   (:data:`OPENINGS`: a double-click in the file browser of a JupyterLab already
@@ -872,7 +872,7 @@ def format_table(figures: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m middlepowers.bench_browser",
+        prog="python -m mpharness.lab",
         description="Time every notebook's quiz widgets in real JupyterLab + headless Chromium.",
     )
     parser.add_argument("notebooks", nargs="*", help="notebooks relative to the repo root (default: all)")
