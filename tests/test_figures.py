@@ -70,3 +70,10 @@ def test_new_figure_stays_outside_pyplot_and_renders():
         ax.set_xlabel("x")
         ax.set_ylabel("y")
     assert render(fig, alt="two panels of two bars each")["text/html"].startswith('<figure class="mp-figure"')
+
+
+def test_attribution_colours_come_from_the_palette():
+    from middlepowers.figures import PALETTE
+    from middlepowers.rhetoric import GROUP_COLOURS
+
+    assert set(GROUP_COLOURS.values()) <= set(PALETTE)

@@ -10,10 +10,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from middlepowers.paths import repo_root
+from middlepowers.paths import notebooks, repo_root
 
 ROOT = repo_root()
-KEYS = sorted((ROOT / "solutions").glob("*.ipynb"))
+KEYS = notebooks("solutions", root=ROOT)
 NBGRADER = Path(sys.executable).with_name("nbgrader")
 
 

@@ -12,11 +12,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from middlepowers.paths import notebooks
 from mpcourse import navigation
 
 ROOT = Path(__file__).resolve().parents[1]
-EXECUTED = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "solutions").glob("*.ipynb"))
-WORKSHEETS = sorted((ROOT / "exercises").glob("*.ipynb"))
+EXECUTED = notebooks("notebooks", "solutions", root=ROOT)
+WORKSHEETS = notebooks("exercises", root=ROOT)
 LESSONS = [p for p in EXECUTED if re.match(r"\d\d-", p.name)]
 ABSOLUTE = re.compile(r"(/work/|/root/|/home/\w|/tmp/|[A-Z]:\\\\Users)")
 
@@ -90,7 +91,7 @@ def test_navigation_is_current():
 def test_every_lesson_in_course_map_exists_in_order():
     lessons = navigation.load_course(ROOT)
     names = [lesson.file for lesson in lessons]
-    on_disk = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+    on_disk = [p.name for p in notebooks("notebooks", root=ROOT)]
     assert sorted(names) == on_disk, "every notebook must have an entry in data/course.toml"
     assert names[0] == "index.ipynb"
 

@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from middlepowers.paths import notebooks
+
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = notebooks("notebooks", root=ROOT)
 PROBE = (
     "import socket,sys\n"
     "s=socket.socket(); s.settimeout(2)\n"

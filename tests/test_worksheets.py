@@ -9,11 +9,11 @@ import nbformat
 import pytest
 
 from mpcourse import worksheets
-from middlepowers.paths import repo_root
+from middlepowers.paths import notebooks, repo_root
 
 ROOT = repo_root()
 SOLUTIONS, EXERCISES = ROOT / "solutions", ROOT / "exercises"
-KEYS = sorted(SOLUTIONS.glob("*.ipynb"))
+KEYS = notebooks("solutions", root=ROOT)
 
 
 def test_exercises_are_up_to_date():

@@ -54,9 +54,9 @@ def new_figure(width: float, height: float, ncols: int = 1):
     """Return ``(fig, axes)``: a figure outside pyplot (no backend set-up, never shown twice).
 
     The lessons' charts are drawn this way: importing pyplot in a kernel sets
-    up the inline backend, which took about 0.5 s in JupyterLab before a
-    lesson's first chart; a figure outside pyplot is also safe to draw from a
-    widget callback. ``axes`` is one Axes, or an array of ``ncols`` of them.
+    up the inline backend, a visible delay before a lesson's first chart in
+    JupyterLab; a figure outside pyplot is also safe to draw from a widget
+    callback. ``axes`` is one Axes, or an array of ``ncols`` of them.
     """
     from matplotlib.figure import Figure
 

@@ -48,3 +48,13 @@ def data_dir(*parts: str) -> Path:
 def article_path() -> Path:
     """Return the path of the article text."""
     return data_dir("article", ARTICLE_NAME)
+
+
+def notebooks(*folders: str, root: str | os.PathLike | None = None) -> list[Path]:
+    """Return the notebooks in ``folders`` of the collection, sorted, folder by folder.
+
+    Globbed afresh on each call, so a new lesson is picked up without a list
+    to update. ``root`` defaults to :func:`repo_root`.
+    """
+    base = Path(root) if root else repo_root()
+    return [nb for folder in folders for nb in sorted((base / folder).glob("*.ipynb"))]

@@ -761,8 +761,9 @@ def find_phrase(phrase: str, versions: pd.DataFrame, text_column: str = "wording
 
 # --- figures -----------------------------------------------------------------
 
-#: One colour per attribution / voice, from the collection's Okabe-Ito palette.
-GROUP_COLOURS = {"carney": "#D55E00", "trump": "#0072B2", "reporter": "#999999"}
+#: One colour per attribution / voice, from the collection's Okabe-Ito palette
+#: (``figures.PALETTE``): vermillion, blue and bluish green.
+GROUP_COLOURS = {"carney": "#D55E00", "trump": "#0072B2", "reporter": "#009E73"}
 
 
 def plot_grouped_counts(table: pd.DataFrame, group: str, key: str, value: str = "per_100_words",

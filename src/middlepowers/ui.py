@@ -2,9 +2,9 @@
 
 An ipywidgets control opens its own ``Layout`` model and, for most controls,
 its own ``Style`` model: three models, three comm messages and three front-end
-objects per control. Lesson 01's checks built that way opened 317 comms after
-*Run All*, and JupyterLab spent seconds creating them before the last check
-appeared. :func:`make` builds a control whose layout and style are taken from
+objects per control. A lesson's checks built that way open hundreds of comms
+after *Run All*, and JupyterLab spends seconds creating them before the last
+check appears (``make bench`` measures it). :func:`make` builds a control whose layout and style are taken from
 a per-kernel cache (:func:`shared`), so a check opens one model per control.
 
 Shared models are never changed after creation: to give one control another

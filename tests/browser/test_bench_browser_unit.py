@@ -10,7 +10,7 @@ from mpharness import lab as bb
 def test_merge_keeps_other_benchmarks(tmp_path):
     out = tmp_path / "bench-results.json"
     out.write_text(json.dumps({"notebooks": {"x": 1}, "browser": {"old": True}}))
-    bb.merge_results({"notebooks": {}, "target_s": 5.0}, out)
+    bb.merge_results(out, "browser", {"notebooks": {}, "target_s": 5.0})
     data = json.loads(out.read_text())
     assert data["notebooks"] == {"x": 1}
     assert data["browser"] == {"notebooks": {}, "target_s": 5.0}
@@ -18,7 +18,7 @@ def test_merge_keeps_other_benchmarks(tmp_path):
 
 def test_merge_creates_the_file(tmp_path):
     out = tmp_path / "bench-results.json"
-    bb.merge_results({"a": 1}, out)
+    bb.merge_results(out, "browser", {"a": 1})
     assert json.loads(out.read_text()) == {"browser": {"a": 1}}
 
 

@@ -10,7 +10,8 @@ import subprocess
 import pytest
 
 from mpharness import hub as bench_hub
-from mpharness.hub import RssSampler, copy_working_tree, git_commit_all, make_source_repo, merge_results, parse_sse
+from mpharness.common import merge_results
+from mpharness.hub import RssSampler, copy_working_tree, git_commit_all, make_source_repo, parse_sse
 
 
 def test_parse_sse_reads_nbgitpuller_events():

@@ -16,6 +16,7 @@ notebooks that exist are linked, so a lesson appears once it lands.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tomllib
 from dataclasses import dataclass
@@ -156,8 +157,11 @@ def write(root: Path | None = None) -> list[Path]:
     return written
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     """Rewrite the navigation; print what changed."""
+    parser = argparse.ArgumentParser(description="Regenerate the course map and every notebook's navigation "
+                                     "from data/course.toml.")
+    parser.parse_args(argv)
     for path in write():
         print(f"updated {path}")
     return 0

@@ -15,6 +15,7 @@ parsing linear in length. The figures are printed and merged into
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
 import sys
@@ -26,7 +27,8 @@ import nbformat
 
 from middlepowers.article import parse
 from mpharness.execute import run
-from middlepowers.paths import article_path, repo_root
+from middlepowers.paths import article_path, notebooks, repo_root
+from mpharness.common import merge_results
 
 FLOOR_SOURCE = "import pandas as pd\nimport matplotlib.pyplot as plt\nimport ipywidgets as widgets"
 RESULTS = "bench-results.json"
@@ -91,17 +93,11 @@ def bench_parse() -> dict:
     return timings
 
 
-def merge_results(path: Path, key: str, value) -> None:
-    """Read-modify-write one key of the results file (others keep theirs)."""
-    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    data[key] = value
-    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-
-
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     """Run the benchmark, print a table, write bench-results.json."""
+    argparse.ArgumentParser(description="Time every notebook against a floor notebook, and the parser.").parse_args(argv)
     root = repo_root()
-    paths = sorted((root / "notebooks").glob("*.ipynb")) + sorted((root / "solutions").glob("*.ipynb"))
+    paths = notebooks("notebooks", "solutions", root=root)
     rows = bench_notebooks(paths)
     print(f"{'notebook':45} {'seconds':>8} {'floor':>7} {'ratio':>6} {'peak MiB':>9}")
     for r in rows:

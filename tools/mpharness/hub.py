@@ -33,7 +33,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -44,6 +43,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from mpharness.common import free_port
+
 __all__ = [
     "HubError",
     "LocalHub",
@@ -53,7 +54,6 @@ __all__ = [
     "make_source_repo",
     "git_commit_all",
     "parse_sse",
-    "merge_results",
     "main",
 ]
 
@@ -71,13 +71,6 @@ class HubError(RuntimeError):
 
 
 # --- small helpers ----------------------------------------------------------------
-
-
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that is free right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def parse_sse(lines) -> list[dict]:
@@ -676,35 +669,13 @@ class KernelClient:
 # --- the benchmark ---------------------------------------------------------------------------
 
 
-def merge_results(path: Path, key: str, figures: dict) -> dict:
-    """Read ``path`` (JSON object; missing or empty counts as ``{}``), set ``key``, write back.
-
-    Other keys are kept (other benchmarks write them). The write is atomic.
-    A file that is not a JSON object raises ``ValueError`` naming the file,
-    and is left as it was.
-    """
-    path = Path(path)
-    data: dict = {}
-    if path.exists() and path.read_text().strip():
-        try:
-            data = json.loads(path.read_text())
-        except json.JSONDecodeError as err:
-            raise ValueError(f"{path} is not valid JSON ({err}); not overwriting it") from None
-        if not isinstance(data, dict):
-            raise ValueError(f"{path} holds a JSON {type(data).__name__}, not an object; not overwriting it")
-    data[key] = figures
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
-    os.replace(tmp, path)
-    return data
-
-
 def measure(root: Path, notebooks: list[str] | None = None, student: str = "ada") -> dict:
     """Start a hub, pull the working tree for one student, run each notebook; return figures."""
+    from middlepowers import paths
     from mpcourse.link import nbgitpuller_link
 
     root = Path(root).resolve()
-    notebooks = notebooks or sorted(p.relative_to(root).as_posix() for p in (root / "notebooks").glob("*.ipynb"))
+    notebooks = notebooks or [p.relative_to(root).as_posix() for p in paths.notebooks("notebooks", root=root)]
     if not notebooks:
         raise HubError(f"no notebooks in {root / 'notebooks'}")
     with tempfile.TemporaryDirectory(prefix="mp-bench-hub-") as tmp:

@@ -21,7 +21,7 @@ of test-only packages (nbgrader) are switched off (:func:`extensions_students_la
 Everything waits on the server's kernel state and on the DOM, never on sleeps:
 the toolbar's execution indicator reads ``idle`` before any kernel exists, so
 :func:`open_notebook` first polls ``GET /api/sessions`` until the notebook's kernel
-is connected and idle (see ``RECIPES.md``, "JupyterLab in a real browser").
+is connected and idle (polling ``/api/kernels``, then the toolbar indicator).
 
 Playwright is imported lazily, so importing this module never needs it.
 Nothing here touches the network beyond 127.0.0.1.
@@ -36,7 +36,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -48,12 +47,13 @@ from typing import Any, Iterable
 
 import requests
 
-from middlepowers.paths import repo_root
+from middlepowers.paths import notebooks, repo_root
+from mpharness.common import free_port, merge_results
 
 #: Folders whose notebooks are tested and benchmarked, in course order.
 NOTEBOOK_DIRS = ("notebooks", "solutions", "exercises")
 
-#: Chromium flags that work as root in a container (RECIPES.md).
+#: Chromium flags that work as root in a container, with no network traffic of its own.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -116,23 +116,9 @@ def find_chromium() -> str | None:
 
 
 def notebook_paths(root: str | os.PathLike | None = None) -> list[str]:
-    """Every tested notebook, as a POSIX path relative to the repository root.
-
-    Globbed afresh on each call, so a new lesson is picked up automatically.
-    """
+    """Every tested notebook, as a POSIX path relative to the repository root."""
     base = Path(root) if root else repo_root()
-    found = []
-    for folder in NOTEBOOK_DIRS:
-        for nb in sorted((base / folder).glob("*.ipynb")):
-            found.append(nb.relative_to(base).as_posix())
-    return found
-
-
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return [nb.relative_to(base).as_posix() for nb in notebooks(*NOTEBOOK_DIRS, root=base)]
 
 
 def copy_repository(source: Path, target: Path) -> Path:
@@ -829,20 +815,6 @@ def run_benchmark(notebooks: Iterable[str] | None = None, repeat: int = 1) -> di
     }
 
 
-def merge_results(figures: dict, path: Path) -> None:
-    """Read-modify-write ``path``: set key ``"browser"``, keep every other key."""
-    data = {}
-    if path.exists():
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError:
-            data = {}
-    data["browser"] = figures
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(path)
-
-
 def format_table(figures: dict) -> str:
     """A plain-text table of the figures: one block per way of opening a notebook."""
     header = ("notebook", "widgets", "shown", "kernel idle", "first widget", "last widget", "run all done",
@@ -886,7 +858,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench_browser: {exc}", file=sys.stderr)
         return 2
     out = args.output or (repo_root() / "bench-results.json")
-    merge_results(figures, out)
+    merge_results(out, "browser", figures)
     print(format_table(figures))
     print(f"written to {out} (key 'browser')")
     # Measured, not asserted: a missed target is reported, and `make bench` goes on.
