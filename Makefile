@@ -17,7 +17,7 @@ NODE_STAMP := node_modules/.installed
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile \
 	--nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
 
-.PHONY: help lab test browser notebooks exercises tables navigation lock bench link test-latest clean
+.PHONY: help lab test diff-tools browser notebooks exercises tables navigation lock bench link test-latest clean
 
 help:
 	@echo "make lab        create the environment (from the lock file) and open JupyterLab"
@@ -36,7 +36,17 @@ $(STAMP): requirements.txt pyproject.toml tools/pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e . -e tools
+	$(MAKE) --no-print-directory diff-tools
 	touch $(STAMP)
+
+# Readable notebook diffs and merges in this clone: `git diff` and `git log -p`
+# show notebooks cell by cell (nbdime), and merges resolve cell by cell.
+# Absolute paths, so git works from a shell without the venv activated.
+diff-tools:
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+		git config diff.jupyternotebook.command "$(CURDIR)/$(BIN)/git-nbdiffdriver diff" && \
+		git config merge.jupyternotebook.driver "$(CURDIR)/$(BIN)/git-nbmergedriver merge %O %A %B %L %P" && \
+		git config merge.jupyternotebook.name "nbdime notebook merge driver"; fi
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/index.ipynb

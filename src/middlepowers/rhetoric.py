@@ -39,8 +39,8 @@ from typing import Iterable
 
 import pandas as pd
 
-from .article import WORD_RE
-from .paths import data_dir
+from middlepowers.article import WORD_RE
+from middlepowers.paths import data_dir
 
 __all__ = [
     "RhetoricInputError", "ATTRIBUTIONS", "CLAIM_TYPES",

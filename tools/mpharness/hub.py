@@ -16,8 +16,7 @@ benchmark share:
 
 Command line::
 
-    python -m mpharness.hub            # prints figures, merges them
-                                                # into bench-results.json["hub"]
+    python -m mpharness.hub   # prints figures, merges them into bench-results.json["hub"]
 
 It runs every notebook in ``notebooks/`` for one student (each in a fresh
 kernel, as a student opening it would) and reports spawn-to-ready time, the

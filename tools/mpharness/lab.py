@@ -21,7 +21,7 @@ of test-only packages (nbgrader) are switched off (:func:`extensions_students_la
 Everything waits on the server's kernel state and on the DOM, never on sleeps:
 the toolbar's execution indicator reads ``idle`` before any kernel exists, so
 :func:`open_notebook` first polls ``GET /api/sessions`` until the notebook's kernel
-is connected and idle (polling ``/api/kernels``, then the toolbar indicator).
+is connected and idle, then waits for the indicator.
 
 Playwright is imported lazily, so importing this module never needs it.
 Nothing here touches the network beyond 127.0.0.1.
