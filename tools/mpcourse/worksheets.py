@@ -23,6 +23,7 @@ generator would produce (used by the tests).
 
 from __future__ import annotations
 
+import argparse
 import ast
 import copy
 import sys
@@ -133,15 +134,18 @@ def stale(solutions: str | Path, exercises: str | Path) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 2:
-        print("usage: python -m mpcourse.worksheets SOLUTIONS_DIR EXERCISES_DIR", file=sys.stderr)
-        return 2
-    written = generate(*args)
+    """``python -m mpcourse.worksheets SOLUTIONS EXERCISES``: write the worksheets."""
+    parser = argparse.ArgumentParser(description="Generate student worksheets from the answer keys.")
+    parser.add_argument("solutions", type=Path, help="folder of answer keys (solutions/)")
+    parser.add_argument("exercises", type=Path, help="folder to write the worksheets to (exercises/)")
+    args = parser.parse_args(argv)
+    if not args.solutions.is_dir():
+        parser.error(f"{args.solutions} is not a folder of answer keys")
+    written = generate(args.solutions, args.exercises)
     for path in written:
         print(f"wrote {path}")
     if not written:
-        print(f"{args[1]} is up to date")
+        print(f"{args.exercises} is up to date")
     return 0
 
 
