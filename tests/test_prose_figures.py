@@ -50,7 +50,7 @@ def _is_figure(match: re.Match) -> bool:
 def figures(markdown: str) -> list[str]:
     """The figures in a Markdown text (ids such as S14, F4 and years are not figures)."""
     text = re.sub(r"`[^`]*`", " ", markdown)  # code and file names
-    text = re.sub(r"\b(?:S|P|F|D|Q|SEC|T-[A-Z]{3}-|C-REP-)\d+\b", " ", text)
+    text = re.sub(r"\b(?:S|P|F|D|Q|SEC|[A-Z]-[A-Z]{3}-)\d+\b", " ", text)
     text = re.sub(r"\bline \d+\b", " ", text)
     return [m.group("n") for m in FIGURE.finditer(text) if _is_figure(m)]
 
