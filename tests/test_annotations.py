@@ -140,3 +140,37 @@ def test_codebook_defines_every_code_and_cites_real_sentences(article):
     assert cited <= set(article.sentences["sentence_id"]), sorted(cited - set(article.sentences["sentence_id"]))
     for word in ("percent agreement", "Cohen's kappa", "single-coder"):
         assert word in text, word
+
+
+# ----------------------------------------------------------- devices coded per sentence (issue 14)
+@pytest.fixture(scope="module")
+def sentence_devices():
+    return _read("sentence_devices.csv")
+
+
+def test_sentence_devices_words_are_in_their_sentences(article, sentence_devices, devices, coded):
+    parsed = article.sentences.set_index("sentence_id")["text"]
+    attribution = coded.set_index("sentence_id")["attribution"]
+    assert not sentence_devices.duplicated(["sentence_id", "device_id"]).any()
+    assert set(sentence_devices["device_id"]) <= set(devices["device_id"])
+    for row in sentence_devices.itertuples():
+        text = parsed[row.sentence_id]
+        assert row.words in text, f"{row.sentence_id} {row.device_id}: {row.words!r} is not in the sentence"
+        inside = [m.group(1) for m in re.finditer(r'"([^"]+)"', text)]
+        quoted = any(row.words in q for q in inside)
+        assert (row.voice == "quoted") == quoted, f"{row.sentence_id} {row.device_id}: voice {row.voice} but quoted={quoted}"
+        assert (row.voice == "framing") == (attribution[row.sentence_id] == "reporter"), row
+
+
+def test_no_device_rests_on_an_unverified_fragment(sentence_devices, devices):
+    # S12's "not exist" is rendered by no other outlet (lesson 02, quote_versions.csv)
+    assert not sentence_devices["words"].str.contains("not exist").any()
+    assert not devices["example_text"].str.contains("not exist").any()
+
+
+def test_the_same_devices_are_looked_for_in_both_leaders(sentence_devices, coded):
+    side = sentence_devices.merge(coded[["sentence_id", "attribution"]])
+    used = side.groupby("attribution")["device_id"].apply(set)
+    # devices found for Trump are looked for, and where the article has them coded, for Carney too
+    both = used["trump"] & used["carney"]
+    assert {"D01", "D03", "D04", "D05", "D09", "D10"} <= both, both

@@ -266,8 +266,8 @@ def test_bad_membership_files_give_clear_errors(tmp_path):
 
 def test_article_coalition_totals_hand_added():
     totals = co.coalition_totals(co.ARTICLE_COALITION)
-    assert list(totals.index) == ["Coalition of 5", "United States", "China"]
-    row = totals.loc["Coalition of 5"]
+    assert list(totals.index) == ["5 countries combined", "United States", "China"]
+    row = totals.loc["5 countries combined"]
     # 2.241 + 3.644 + 4.660 + 4.026 + 1.752 (US$ trillion, World Bank 2024)
     assert row["GDP (US$ trillion)"] == pytest.approx(16.32)
     # 41.29 + 69.23 + 83.51 + 123.98 + 27.20 million
@@ -292,7 +292,7 @@ def test_members_by_name_or_code_and_duplicates_dropped():
     a = co.coalition_totals(["Canada", "gbr", "CAN"])
     b = co.coalition_totals(["CAN", "GBR"])
     assert a.equals(b)
-    assert a.index[0] == "Coalition of 2"
+    assert a.index[0] == "2 countries combined"
 
 
 @pytest.mark.parametrize(
@@ -343,7 +343,7 @@ def test_figures_have_titles_and_labels():
     totals = co.coalition_totals(co.ARTICLE_COALITION)
     assert check(co.plot_coalition(totals)) == []
     alt = co.coalition_alt(totals)
-    assert "Coalition of 5 16.32" in alt and "United States 997.31" in alt
+    assert "5 countries combined 16.32" in alt and "United States 997.31" in alt
 
 
 def test_builder_redraws_from_the_same_functions():

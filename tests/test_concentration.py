@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from middlepowers import concentration
 from middlepowers.concentration import ShareError, classify, hhi, hhi_bounds, scenario, to_percent
 
 
@@ -350,3 +351,21 @@ def test_explorer_chart_is_drawn_even_when_events_overlap():
     for t in threads:
         t.join()
     assert _dark_pixels(explorer.chart.value) > 5000  # axes, lines, labels: a blank chart has ~100
+
+
+def test_decline_to_reach_ends_the_scenario_on_the_threshold():
+    # the lesson's claims: from 71.7%, the lower bound falls under 2,500 beyond
+    # about 2.3% a year and under 1,800 beyond about 5.3% a year
+    for floor, rate in ((2500, 2.3), (1800, 5.3)):
+        d = concentration.decline_to_reach(floor, 71.7)
+        assert round(d, 1) == rate
+        end = concentration.scenario(71.7, us_decline_pct=d).hhi_lower.iloc[-1]
+        assert abs(end - floor) < 0.01
+    # a floor already met with flat US exports gives a negative decline (growth is allowed)
+    assert concentration.decline_to_reach(5000, 71.7) < 0
+
+
+@pytest.mark.parametrize("floor, start", [(0, 71.7), (10_000, 71.7), (2500, 0), (2500, 100)])
+def test_decline_to_reach_rejects_impossible_inputs(floor, start):
+    with pytest.raises(ValueError):
+        concentration.decline_to_reach(floor, start)

@@ -112,6 +112,19 @@ def test_course_map_minutes_match_each_notebook():
         nb = nbformat.read(ROOT / "notebooks" / lesson.file, as_version=4)
         timing = re.search(r"Timing\.?\**(.*)", nb.cells[0].source)
         assert timing, f"{lesson.file}: no Timing line in the opening cell"
+        if lesson.time:  # "About 75 minutes in all: 25 minutes to read ..., 10 ..., 40 ..."
+            total = re.search(r"About (\d+) minutes in all", timing.group(1))
+            assert total, f"{lesson.file}: the Timing line should start 'About N minutes in all'"
+            parts = [int(n) for n in re.findall(r"(\d+) minutes", timing.group(1))[1:]]
+            assert (int(total.group(1)), parts) == (lesson.minutes, list(lesson.time.values())), (
+                f"{lesson.file} says {timing.group(1)!r}; data/course.toml says {lesson.minutes} = {lesson.time}"
+            )
+            sheet = nbformat.read(ROOT / "solutions" / lesson.file, as_version=4)
+            said = re.search(r"Timing\.?\**\s*About (\d+) minutes", sheet.cells[0].source)
+            assert said and int(said.group(1)) == lesson.time["worksheet"], (
+                f"worksheet {lesson.file}: its Timing line should say About {lesson.time['worksheet']} minutes"
+            )
+            continue
         stated = sum(int(n) for n in re.findall(r"(\d+) minutes", timing.group(1)))
         assert stated == lesson.minutes, (
             f"{lesson.file} says {stated} minutes, data/course.toml says {lesson.minutes}"

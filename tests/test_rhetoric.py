@@ -319,3 +319,22 @@ def test_figures_are_titled_and_labelled(voices, coding):
         r.plot_timeline(r.load_events(), since="2030-01-01")
     with pytest.raises(r.RhetoricInputError, match="no column 'person'"):
         r.plot_grouped_counts(pd.DataFrame({"a": [1]}), "a", "person")
+
+
+def test_device_profile_counts_each_side_with_the_same_codebook():
+    table = r.device_profile(r.load_sentence_devices(), r.load_sentence_coding(), r.load_devices())
+    assert list(table.columns) == ["carney (paraphrase)", "trump (quoted)", "trump (paraphrase)", "reporter (framing)"]
+    assert table.loc["D01 dependency framing", "trump (quoted)"] == 1
+    assert table.loc["D01 dependency framing", "carney (paraphrase)"] == 1
+    assert table.loc['D07 collective "we"'].sum() == 0  # in the codebook, absent from the article
+    assert table.loc["D11 contrast framing (reporter)", "reporter (framing)"] == 4
+
+
+def test_sentence_devices_bad_voice_and_unknown_sentence(tmp_path):
+    bad = tmp_path / "sd.csv"
+    bad.write_text("sentence_id,device_id,voice,words\nS14,D01,shouted,Canada lives\n", encoding="utf-8")
+    with pytest.raises(r.RhetoricInputError, match="voice 'shouted'"):
+        r.load_sentence_devices(bad)
+    orphan = pd.DataFrame({"sentence_id": ["S99"], "device_id": ["D01"], "voice": ["quoted"], "words": ["x"]})
+    with pytest.raises(r.RhetoricInputError, match="S99 has no row"):
+        r.device_profile(orphan, r.load_sentence_coding(), r.load_devices())

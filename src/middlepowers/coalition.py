@@ -318,7 +318,9 @@ GROUP_ORDER = ["G7", "G20", "NATO", "OECD", "EU", "CPTPP", "Quad", "AUKUS", "Fiv
 #: Sydney is Australia's largest city, not its capital (Canberra).
 ARTICLE_CITIES = {"London": "GBR", "Berlin": "DEU", "Tokyo": "JPN", "Sydney": "AUS"}
 
-#: The article's coalition for the lesson: Canada (S04) plus the countries of S23's cities.
+#: Canada (S04) plus the countries of the cities S23 names as "traditional allies" facing
+#: "significant challenges". The article names no coalition: the lesson adds these five up
+#: as a thought experiment, and labels the sum "5 countries combined", not "coalition".
 ARTICLE_COALITION = ["CAN", "GBR", "DEU", "JPN", "AUS"]
 
 #: The major powers S20 names Carney navigating between (Russia, China, the United States).
@@ -530,7 +532,8 @@ def coalition_totals(members, indicators: pd.DataFrame | None = None, compare=("
     """Add up GDP, population and military spending of a coalition.
 
     ``members`` are country codes or names (e.g. :data:`ARTICLE_COALITION`).
-    Returns one row for the coalition (labelled ``Coalition of N``) and one
+    Returns one row for the members together (labelled ``N countries combined``: a sum,
+    not a coalition anyone has formed) and one
     per ``compare`` country, columns in display units (see
     :data:`INDICATORS`), rounded to 2 decimals. The coalition is a plain sum:
     it says how big the members are together, not how much bargaining power
@@ -541,7 +544,7 @@ def coalition_totals(members, indicators: pd.DataFrame | None = None, compare=("
     compare = resolve_countries(compare, names)
     codes = _coalition_codes(members, indicators, compare)
     rows = {}
-    label = f"Coalition of {len(codes)}"
+    label = f"{len(codes)} countries combined"
     rows[label] = {
         spec["label"]: sum(_value(indicators, c, ind) for c in codes) * spec["factor"]
         for ind, spec in INDICATORS.items()
@@ -619,9 +622,9 @@ def plot_coalition(totals: pd.DataFrame):
         ax.set_xticks(range(len(values)), [textwrap.fill(str(w), 10) for w in totals.index])
         ax.set_title(column.split(" (")[0])
         ax.set_ylabel(column[column.index("(") + 1:-1] if "(" in column else column)
-        ax.set_xlabel("Coalition or power")
+        ax.set_xlabel("Countries combined, or one power")
         ax.margins(y=0.15)
-    fig.suptitle("Combined size of the coalition beside the United States and China", fontweight="bold")
+    fig.suptitle("Combined size of the chosen countries beside the United States and China", fontweight="bold")
     # figures.show() puts the source in a caption under the image; no room needed here
     fig.tight_layout()
     return fig
@@ -633,7 +636,7 @@ def coalition_alt(totals: pd.DataFrame) -> str:
     for column in totals.columns:
         values = ", ".join(f"{who} {value:,.2f}" for who, value in totals[column].items())
         parts.append(f"{column}: {values}")
-    return "Bar charts comparing the coalition with the United States and China. " + "; ".join(parts) + "."
+    return "Bar charts comparing the countries combined with the United States and China. " + "; ".join(parts) + "."
 
 
 # --- the widget -----------------------------------------------------------------
@@ -696,7 +699,7 @@ class CoalitionBuilder(_builder_base()):
             self.output.outputs = ()
             return
         shares = (100 * totals.iloc[0] / totals.loc["United States"]).round(0).astype(int)
-        self.message.value = "Coalition as % of the United States: " + ", ".join(
+        self.message.value = "Combined, as % of the United States: " + ", ".join(
             f"{col.split(' (')[0]} {pct}%" for col, pct in shares.items()
         )
         from middlepowers.figures import render

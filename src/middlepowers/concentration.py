@@ -308,6 +308,29 @@ def scenario(
     return pd.DataFrame(rows).round(2)
 
 
+def decline_to_reach(
+    hhi_floor: float, us_share_start: float, years: int = 10, non_us_multiplier: float = 2.0
+) -> float:
+    """The yearly US decline (percent) at which :func:`scenario`'s lower HHI bound ends at ``hhi_floor``.
+
+    The lower bound is the US share squared, so it ends at ``hhi_floor`` when
+    the final share is ``s = sqrt(hhi_floor)``, that is when
+    ``u0 * (1 - d) ** years / (n0 * non_us_multiplier) = s / (100 - s)``.
+    Solving for ``d``: ``d = 1 - (s / (100 - s) * n0 * non_us_multiplier / u0) ** (1 / years)``.
+    A negative result means US exports could even grow.
+
+    >>> round(decline_to_reach(2500, 71.7), 2)
+    2.34
+    """
+    if not 0 < hhi_floor < 10_000:
+        raise ValueError(f"hhi_floor must be between 0 and 10,000; got {hhi_floor!r}")
+    if not 0 < us_share_start < 100:
+        raise ValueError(f"us_share_start must be a percentage between 0 and 100; got {us_share_start!r}")
+    share = math.sqrt(hhi_floor)
+    ratio = share / (100 - share) * (100 - us_share_start) * non_us_multiplier / us_share_start
+    return 100 * (1 - ratio ** (1 / years))
+
+
 # ---------------------------------------------------------------------------
 # Lesson 03 data and charts. Every figure comes from data/external/ (see its
 # README); each row keeps its source and a flag saying how comparable it is.

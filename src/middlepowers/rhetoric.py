@@ -44,7 +44,8 @@ from middlepowers.paths import data_dir
 
 __all__ = [
     "RhetoricInputError", "ATTRIBUTIONS", "CLAIM_TYPES",
-    "load_sentence_coding", "load_devices", "load_quote_versions", "load_events",
+    "load_sentence_coding", "load_devices", "load_sentence_devices", "device_profile",
+    "load_quote_versions", "load_events",
     "as_tokens", "token_voices", "with_attribution",
     "REPORTING_VERBS", "NOT_AFTER", "reporting_verbs", "PRONOUNS", "pronoun_profile",
     "MODALS", "modal_verbs", "STOPWORDS", "word_frequencies",
@@ -99,6 +100,50 @@ def load_devices(path: str | Path | None = None) -> pd.DataFrame:
     path = Path(path) if path else data_dir("annotations", "devices.csv")
     return _read_csv(path, ["device_id", "device", "definition", "example_sentence_id", "example_text"],
                      "device codebook")
+
+
+DEVICE_VOICES = ("quoted", "paraphrase", "framing")
+
+
+def load_sentence_devices(path: str | Path | None = None) -> pd.DataFrame:
+    """Read ``data/annotations/sentence_devices.csv``: which device each sentence uses, in which words.
+
+    One row per (sentence, device); ``voice`` says whether the words are the
+    speaker's quoted words, the reporter's paraphrase of a speaker, or the
+    reporter's own framing.
+    """
+    path = Path(path) if path else data_dir("annotations", "sentence_devices.csv")
+    frame = _read_csv(path, ["sentence_id", "device_id", "voice", "words"], "sentence devices")
+    bad = frame.loc[~frame["voice"].isin(DEVICE_VOICES)]
+    if len(bad):
+        row = bad.iloc[0]
+        raise RhetoricInputError(f"sentence devices, {row.sentence_id} {row.device_id}: voice {row.voice!r} "
+                                 f"is not one of {', '.join(DEVICE_VOICES)}")
+    return frame
+
+
+def device_profile(sentence_devices: pd.DataFrame, coding: pd.DataFrame, devices: pd.DataFrame) -> pd.DataFrame:
+    """Sentences per device and attribution, quoted and paraphrased counted apart.
+
+    Returns one row per device (in codebook order) and one column per
+    ``attribution (voice)`` that occurs, e.g. ``trump (quoted)``,
+    ``carney (paraphrase)``, ``reporter (framing)``; a cell counts the
+    sentences coded with that device. The same codebook is applied to every
+    speaker, so a zero is a finding about the article, not a gap in the coding.
+    """
+    joined = sentence_devices.merge(coding[["sentence_id", "attribution"]], on="sentence_id", how="left")
+    if joined["attribution"].isna().any():
+        sid = joined.loc[joined["attribution"].isna(), "sentence_id"].iloc[0]
+        raise RhetoricInputError(f"sentence devices: {sid} has no row in the sentence coding")
+    joined["side"] = joined["attribution"] + " (" + joined["voice"] + ")"
+    order = [f"{a} ({v})" for a in ATTRIBUTIONS for v in DEVICE_VOICES if f"{a} ({v})" in set(joined["side"])]
+    table = pd.crosstab(joined["device_id"], joined["side"]).reindex(columns=order, fill_value=0)
+    names = devices.set_index("device_id")["device"]
+    table = table.reindex(devices["device_id"], fill_value=0)
+    table.index = [f"{i} {names[i]}" for i in table.index]
+    table.index.name = "device"
+    table.columns.name = None
+    return table
 
 
 def load_quote_versions(path: str | Path | None = None) -> pd.DataFrame:

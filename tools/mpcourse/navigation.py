@@ -38,6 +38,8 @@ class Lesson:
     title: str
     minutes: int
     summary: str
+    #: The parts ``minutes`` is built from (reading, checks, worksheet); see middlepowers.timing.
+    time: dict | None = None
 
     @property
     def number(self) -> str:
@@ -56,6 +58,10 @@ def load_course(root: Path | None = None) -> list[Lesson]:
     with open(root / "data" / "course.toml", "rb") as handle:
         entries = tomllib.load(handle)["lesson"]
     lessons = [Lesson(**entry) for entry in entries]
+    for lesson in lessons:
+        if lesson.time and sum(lesson.time.values()) != lesson.minutes:
+            raise ValueError(f"data/course.toml, {lesson.file}: minutes = {lesson.minutes}, "
+                             f"but its time parts add up to {sum(lesson.time.values())}")
     return [lesson for lesson in lessons if (root / "notebooks" / lesson.file).exists()]
 
 
@@ -83,7 +89,8 @@ def course_map(lessons: list[Lesson], prefix: str = "") -> str:
         rows.append(row)
     total = sum(lesson.minutes for lesson in lessons)
     rows.append("")
-    rows.append(f"Total: about {total} minutes, or {total / 60:.1f} hours, including the exercises.")
+    rows.append(f"Total: about {total} minutes, or {total / 60:.1f} hours, including the checks and the worksheets. "
+                "Each lesson's time adds reading, checks and its worksheet (data/course.toml).")
     return "\n".join(rows)
 
 
