@@ -17,7 +17,7 @@ NODE_STAMP := node_modules/.installed
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile \
 	--nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
 
-.PHONY: help lab test browser notebooks exercises tables navigation lock bench link test-latest clean
+.PHONY: help lab test browser notebooks exercises tables navigation lock bench bench-class link test-latest clean
 
 help:
 	@echo "make lab        create the environment (from the lock file) and open JupyterLab"
@@ -28,6 +28,7 @@ help:
 	@echo "make lock       re-pin requirements.txt from requirements.in"
 	@echo "make navigation regenerate the course map and notebook navigation"
 	@echo "make bench      time every notebook against a floor notebook"
+	@echo "make bench-class STUDENTS=40  a class of N students on a local JupyterHub (load test)"
 	@echo "make link HUB=https://hub.example.edu [REPO=... BRANCH=... NOTEBOOK=...]  an nbgitpuller link"
 	@echo "make test-latest  the notebook suite on the newest releases"
 
@@ -75,6 +76,13 @@ bench: $(STAMP) $(NODE_STAMP) browser
 	$(BIN)/python -m middlepowers.bench
 	$(BIN)/python -m middlepowers.bench_browser
 	$(BIN)/python -m middlepowers.bench_hub
+	$(MAKE) bench-class STUDENTS=3
+
+# A class arriving within a minute on a real local JupyterHub (loopback only):
+# make bench-class STUDENTS=40  (several sizes: STUDENTS="10 20 40")
+STUDENTS ?= 10
+bench-class: $(STAMP) $(NODE_STAMP)
+	PYTHONPATH=tools $(BIN)/python -m mpharness.classload --students $(STUDENTS)
 
 # an nbgitpuller link for your hub: make link HUB=https://hub.example.edu
 link: $(STAMP)

@@ -1,0 +1,1 @@
+"""Test and benchmark harness for the Middle Powers collection (not imported by students)."""
