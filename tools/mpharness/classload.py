@@ -150,6 +150,7 @@ class ClassSampler:
         self.active: set = set()  # students whose lesson is running now
         self.peak: dict[str, int] = {}
         self.peak_active: dict[str, int] = {}
+        self.peak_server: dict[str, int] = {}  # the server process alone, while active
         self.peak_total = 0
         self.peak_machine = 0
         self.lock = threading.Lock()
@@ -169,11 +170,13 @@ class ClassSampler:
             servers, active = dict(self.servers), set(self.active)
         total = 0
         for name, pid in servers.items():
-            pss = tree_pss(pid)
+            server = pss_bytes(pid)
+            pss = server + sum(pss_bytes(p.pid) for p in tree(pid)[1:])
             total += pss
             self.peak[name] = max(self.peak.get(name, 0), pss)
             if name in active:
                 self.peak_active[name] = max(self.peak_active.get(name, 0), pss)
+                self.peak_server[name] = max(self.peak_server.get(name, 0), server)
         self.peak_total = max(self.peak_total, total)
         self.peak_machine = max(self.peak_machine, machine_used())
 
@@ -387,6 +390,8 @@ def measure_class(root: Path, students: int, arrive_within: float = 60.0, lesson
         "class_seconds": round(class_seconds, 1),
         "pss_mib_per_student": round(statistics.median(per_student_pss), 1) if per_student_pss else None,
         "pss_mib_per_student_stats": stats(per_student_pss),
+        "server_pss_mib_per_student": round(statistics.median(
+            [sampler.peak_server.get(r["student"], 0) / MiB for r in done]), 1) if done else None,
         "class_peak_pss_mib": round(sampler.peak_total / MiB, 1),
         "machine_used_mib_before": round(machine_before / MiB),
         "machine_used_mib_peak": round(sampler.peak_machine / MiB),
@@ -423,7 +428,7 @@ def summary_line(run: dict) -> str:
     return (f"{run['label'] or '-':8s} N={run['students']:3d}  failures {run['failures']}  "
             f"lost {run['lost_attempts']}  login->ready {fmt(run['login_to_ready_s'])} s  "
             f"RunAll->last widget {fmt(run['run_all_to_last_widget_s'])} s  "
-            f"PSS/student {run['pss_mib_per_student']} MiB  class PSS {run['class_peak_pss_mib']} MiB  "
+            f"PSS/student {run['pss_mib_per_student']} MiB (server {run['server_pss_mib_per_student']})  class PSS {run['class_peak_pss_mib']} MiB  "
             f"machine {run['machine_used_mib_before']}->{run['machine_used_mib_peak']} MiB  "
             f"CPU/student {fmt(run['cpu_s_per_student'])} s  load {run['load_average_after'][0]}")
 
