@@ -17,7 +17,7 @@ NODE_STAMP := node_modules/.installed
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile \
 	--nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
 
-.PHONY: help lab test browser notebooks exercises tables navigation lock bench bench-class link test-latest clean
+.PHONY: help lab test browser notebooks exercises tables navigation figures lock bench bench-class link test-latest clean
 
 help:
 	@echo "make lab        create the environment (from the lock file) and open JupyterLab"
@@ -27,6 +27,7 @@ help:
 	@echo "make tables     rewrite data/tables/ from the article"
 	@echo "make lock       re-pin requirements.txt from requirements.in"
 	@echo "make navigation regenerate the course map and notebook navigation"
+	@echo "make figures    refresh the chart cache (src/middlepowers/data/figures/)"
 	@echo "make bench      time every notebook against a floor notebook"
 	@echo "make bench-class STUDENTS=40  a class of N students on a local JupyterHub (load test)"
 	@echo "make link HUB=https://hub.example.edu [REPO=... BRANCH=... NOTEBOOK=...]  an nbgitpuller link"
@@ -61,6 +62,12 @@ notebooks: $(STAMP)
 	$(EXEC_ENV) $(NBEXEC) notebooks/*.ipynb $(wildcard solutions/*.ipynb)
 	$(BIN)/python -m middlepowers.navigation
 	$(BIN)/python -m middlepowers.worksheets solutions exercises
+	$(MAKE) figures
+
+# Charts drawn by the lessons, cached as PNG (middlepowers.figures.chart):
+# run after changing a plotting module, figures.py, matplotlib or a charted table.
+figures: $(STAMP)
+	PYTHONPATH=tools $(BIN)/python -m mpcourse.figurecache
 
 navigation: $(STAMP)
 	$(BIN)/python -m middlepowers.navigation

@@ -41,6 +41,7 @@ import pandas as pd
 
 from .article import WORD_RE
 from .paths import data_dir
+from middlepowers.figures import chart  # cached chart PNGs
 
 __all__ = [
     "RhetoricInputError", "ATTRIBUTIONS", "CLAIM_TYPES",
@@ -765,6 +766,7 @@ def find_phrase(phrase: str, versions: pd.DataFrame, text_column: str = "wording
 GROUP_COLOURS = {"carney": "#D55E00", "trump": "#0072B2", "reporter": "#999999"}
 
 
+@chart
 def plot_grouped_counts(table: pd.DataFrame, group: str, key: str, value: str = "per_100_words",
                         title: str = "", xlabel: str = "", ylabel: str = "per 100 words"):
     """Grouped bar chart of a long table (e.g. :func:`pronoun_profile` by attribution).
@@ -794,6 +796,7 @@ def plot_grouped_counts(table: pd.DataFrame, group: str, key: str, value: str = 
     return fig
 
 
+@chart
 def plot_sentiment(scored: pd.DataFrame, colour_by: str = "attribution"):
     """Horizontal bars of VADER's compound score per sentence, coloured by group.
 
@@ -834,6 +837,7 @@ def _timeline_label(event: str, width: int = 58, max_lines: int = 3) -> list[str
     return lines
 
 
+@chart
 def plot_timeline(events: pd.DataFrame, since: str | None = None):
     """A dated timeline of :func:`load_events` rows (from ``since``, YYYY-MM-DD).
 
