@@ -140,10 +140,12 @@ def code_hash(module: str) -> str:
 
 def _style_state() -> str | None:
     """``styled`` / ``default`` when rcParams are exactly the collection's style / matplotlib's defaults."""
-    # the backend does not change a PNG drawn by render(); MPLBACKEND sets it in executions
+    # The backend does not change a PNG drawn by render() (MPLBACKEND sets it in
+    # executions), and reading rcParams["backend"] would import pyplot: skip it.
     ignore = ("backend", "backend_fallback", "interactive")
-    current = {k: v for k, v in matplotlib.rcParams.items() if k not in ignore}
-    default = {k: v for k, v in matplotlib.rcParamsDefault.items() if k not in ignore}
+    params, defaults = matplotlib.rcParams, matplotlib.rcParamsDefault
+    current = {k: params[k] for k in params.keys() if k not in ignore}
+    default = {k: defaults[k] for k in defaults.keys() if k not in ignore}
     if current == default:
         return "default"
     if current == {**default, **{k: matplotlib.rcParams.validate[k](v) for k, v in STYLE.items()}}:
