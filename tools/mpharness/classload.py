@@ -153,6 +153,8 @@ class ClassSampler:
         self.peak_server: dict[str, int] = {}  # the server process alone, while active
         self.peak_total = 0
         self.peak_machine = 0
+        self.hub_pids: list[int] = []  # the hub and the proxy
+        self.peak_hub = 0
         self.lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -178,6 +180,7 @@ class ClassSampler:
                 self.peak_active[name] = max(self.peak_active.get(name, 0), pss)
                 self.peak_server[name] = max(self.peak_server.get(name, 0), server)
         self.peak_total = max(self.peak_total, total)
+        self.peak_hub = max(self.peak_hub, sum(pss_bytes(pid) for pid in self.hub_pids))
         self.peak_machine = max(self.peak_machine, machine_used())
 
     def _run(self) -> None:
@@ -324,6 +327,8 @@ def stats(values: list[float]) -> dict:
 def measure_class(root: Path, students: int, arrive_within: float = 60.0, lesson: str = HEAVIEST,
                   timeout: float = 600.0, sample: float = 0.5, label: str = "") -> dict:
     """Start a hub from ``root``, let ``students`` students arrive and work; return the run's figures."""
+    import psutil
+
     from middlepowers.link import nbgitpuller_link
 
     root = Path(root).resolve()
@@ -342,6 +347,7 @@ def measure_class(root: Path, students: int, arrive_within: float = 60.0, lesson
         try:
             hub.start()
             hub_pids = [p.pid for p in hub.started if p is not None]
+            sampler.hub_pids = hub_pids
             repo_url = source.as_uri()
             link = nbgitpuller_link(hub.url, repo_url, "main", "notebooks/index.ipynb")
             gap = arrive_within / students if students > 1 else 0.0
@@ -366,7 +372,13 @@ def measure_class(root: Path, students: int, arrive_within: float = 60.0, lesson
                 for name in names:
                     rows.setdefault(name, {"student": name, "ok": False, "error": "did not finish in time"})
             class_seconds = time.monotonic() - t_class
-            hub_cpu = sum(tree_cpu(pid) for pid in hub_pids[:1])  # the hub process alone
+            hub_cpu = 0.0  # the hub and the proxy (not the servers they started)
+            for pid in hub_pids:
+                try:
+                    times = psutil.Process(pid).cpu_times()
+                    hub_cpu += times.user + times.system
+                except psutil.Error:
+                    pass
         finally:
             hub.stop()
             left = hub.leftovers()
@@ -393,6 +405,7 @@ def measure_class(root: Path, students: int, arrive_within: float = 60.0, lesson
         "server_pss_mib_per_student": round(statistics.median(
             [sampler.peak_server.get(r["student"], 0) / MiB for r in done]), 1) if done else None,
         "class_peak_pss_mib": round(sampler.peak_total / MiB, 1),
+        "hub_and_proxy_pss_mib": round(sampler.peak_hub / MiB, 1),
         "machine_used_mib_before": round(machine_before / MiB),
         "machine_used_mib_peak": round(sampler.peak_machine / MiB),
         "cpu_s_per_student": stats([r["cpu_s"] for r in done]),
