@@ -17,7 +17,7 @@ NODE_STAMP := node_modules/.installed
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile \
 	--nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
 
-.PHONY: help lab test diff-tools browser notebooks exercises tables navigation lock bench link test-latest clean
+.PHONY: help lab test diff-tools browser notebooks exercises tables navigation figures lock bench bench-class link test-latest clean
 
 help:
 	@echo "make lab        create the environment (from the lock file) and open JupyterLab"
@@ -27,7 +27,9 @@ help:
 	@echo "make tables     rewrite data/tables/ from the article"
 	@echo "make lock       re-pin requirements.txt from requirements.in"
 	@echo "make navigation regenerate the course map and notebook navigation"
+	@echo "make figures    refresh the chart cache (src/middlepowers/data/figures/)"
 	@echo "make bench      time every notebook against a floor notebook"
+	@echo "make bench-class STUDENTS=40  a class of N students on a local JupyterHub (load test)"
 	@echo "make link HUB=https://hub.example.edu [REPO=... BRANCH=... NOTEBOOK=...]  an nbgitpuller link"
 	@echo "make test-latest  the notebook suite on the newest releases"
 
@@ -70,6 +72,12 @@ notebooks: $(STAMP)
 	$(EXEC_ENV) $(NBEXEC) notebooks/*.ipynb $(wildcard solutions/*.ipynb)
 	$(BIN)/python -m mpcourse.navigation
 	$(BIN)/python -m mpcourse.worksheets solutions exercises
+	$(MAKE) figures
+
+# Charts drawn by the lessons, cached as PNG (middlepowers.figures.chart):
+# run after changing a plotting module, figures.py, matplotlib or a charted table.
+figures: $(STAMP)
+	$(BIN)/python -m mpcourse.figurecache
 
 navigation: $(STAMP)
 	$(BIN)/python -m mpcourse.navigation
@@ -85,6 +93,13 @@ bench: $(STAMP) $(NODE_STAMP) browser
 	$(BIN)/python -m mpharness.bench
 	$(BIN)/python -m mpharness.lab
 	$(BIN)/python -m mpharness.hub
+	$(MAKE) bench-class STUDENTS=3
+
+# A class arriving within a minute on a real local JupyterHub (loopback only):
+# make bench-class STUDENTS=40  (several sizes: STUDENTS="10 20 40")
+STUDENTS ?= 10
+bench-class: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m mpharness.classload --students $(STUDENTS)
 
 # an nbgitpuller link for your hub: make link HUB=https://hub.example.edu
 link: $(STAMP)

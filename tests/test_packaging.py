@@ -10,6 +10,7 @@ modules import, and that nothing in either package reads the test tree.
 from __future__ import annotations
 
 import ast
+import shutil
 import importlib.metadata as md
 import subprocess
 import sys
@@ -54,9 +55,15 @@ def _declared(pyproject: Path) -> set[str]:
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # Built from a copy: setuptools leaves build/ behind, and a stale build/lib
+    # in the checkout could carry a removed module into the wheel.
+    src = tmp_path_factory.mktemp("src")
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, src / name)
+    shutil.copytree(ROOT / "src", src / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--no-index", "-w", str(out), str(ROOT)],
+         "--no-index", "-w", str(out), str(src)],
         check=True, capture_output=True, text=True,
     )
     (found,) = out.glob("middlepowers-*.whl")

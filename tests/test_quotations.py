@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from middlepowers import quotations as Q
+from mpcourse import quotations as Q
 
 ROOT = Path(__file__).resolve().parents[1]
 SENTENCES, HEADINGS = Q.load_article(ROOT)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from middlepowers import timing
+from mpcourse import timing
 
 ROOT = Path(__file__).resolve().parents[1]
 STEMS = sorted(timing.stated(ROOT))

@@ -39,6 +39,7 @@ from pathlib import Path
 import pandas as pd
 
 from middlepowers.paths import data_dir
+from middlepowers.figures import chart  # cached chart PNGs
 
 __all__ = [
     "CoalitionError",
@@ -585,6 +586,7 @@ def indicator_source(members, indicators: pd.DataFrame | None = None, compare=("
 
 # --- figures ------------------------------------------------------------------
 
+@chart
 def plot_membership(matrix: pd.DataFrame):
     """Return a heat map figure of a :func:`membership_matrix` (members marked 'yes')."""
     from matplotlib.colors import ListedColormap
@@ -608,6 +610,7 @@ def plot_membership(matrix: pd.DataFrame):
     return fig
 
 
+@chart
 def plot_coalition(totals: pd.DataFrame):
     """Return a three-panel bar chart of a :func:`coalition_totals` table."""
     from middlepowers.figures import PALETTE, new_figure

@@ -26,6 +26,8 @@ from numbers import Real
 
 import pandas as pd
 
+from middlepowers.figures import chart  # cached chart PNGs
+
 #: Shares may add up to a little over 100% because published shares are
 #: rounded; anything above 100 + SUM_TOLERANCE percentage points is an error.
 SUM_TOLERANCE = 0.5
@@ -436,6 +438,7 @@ def nato_targets() -> pd.DataFrame:
 
 # -- charts ------------------------------------------------------------------
 
+@chart
 def plot_canada_shares(table: pd.DataFrame):
     """Horizontal bars: the US share of Canada's exports and imports, each bar labelled with its basis."""
     from middlepowers.figures import PALETTE, new_figure
@@ -464,6 +467,7 @@ def plot_canada_shares(table: pd.DataFrame):
     return fig
 
 
+@chart
 def plot_dependence(table: pd.DataFrame):
     """Grouped bars: share of goods exports to the US and to China; non-comparable bars hatched and starred."""
     from matplotlib.patches import Patch
@@ -495,6 +499,7 @@ def plot_dependence(table: pd.DataFrame):
     return fig
 
 
+@chart
 def plot_defence(table: pd.DataFrame, targets: pd.DataFrame):
     """Bars of military spending (% of GDP) with NATO's guideline and pledge as reference lines."""
     from middlepowers.figures import PALETTE, new_figure
@@ -516,6 +521,7 @@ def plot_defence(table: pd.DataFrame, targets: pd.DataFrame):
     return fig
 
 
+@chart
 def plot_scenario(table: pd.DataFrame, title: str = "Stylised model: doubling non-US exports"):
     """Two panels: the US share over the years, and the HHI bounds with the guidelines' thresholds."""
     from middlepowers.figures import PALETTE, new_figure

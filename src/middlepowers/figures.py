@@ -8,13 +8,30 @@ itself -- so a screen reader, GitHub, nbviewer and nbval's text comparison all
 see a description instead of ``<Figure size 640x480 with 1 Axes>``. nbval compares the HTML with the
 image bytes masked (``tests/nbval-sanitize.cfg``), so the alt text is
 regression-tested while pixel-level noise is not.
+
+Rendered charts are cached (``@chart`` on the lessons' ``plot_*`` functions):
+a chart's PNG is stored under ``data/figures/`` in this package, named by
+a hash of everything that draws it (the plotting module's and this module's
+source, matplotlib's version, the style, the arguments' contents). When the
+file exists, calling the plot function returns a :class:`CachedChart` and
+:func:`render` uses the stored bytes -- the same bytes drawing would give --
+without importing matplotlib's figure machinery or drawing (about 1 s and
+25 MiB per kernel for a lesson's charts). Anything else (other arguments,
+changed code, a student's own rcParams) draws as before. The cache is only
+written when ``MIDDLEPOWERS_FIGURE_CACHE=write`` (``make notebooks``,
+``make figures``); ``=off`` ignores it. Students' kernels only read it.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
+import hashlib
 import html
 import io
+import os
+import sys
+from pathlib import Path
 
 import matplotlib
 from IPython.display import display
@@ -92,6 +109,129 @@ def check(fig) -> list[str]:
     return problems
 
 
+# --- the chart cache ---------------------------------------------------------------
+
+#: Where cached chart PNGs live (package data; ``make figures`` refreshes it).
+CACHE_DIR = Path(__file__).resolve().parent / "data" / "figures"
+CACHE_ENV = "MIDDLEPOWERS_FIGURE_CACHE"
+
+
+def _cache_mode() -> str:
+    """``read`` (default), ``write`` (also store what is drawn) or ``off``."""
+    mode = os.environ.get(CACHE_ENV, "read").strip().lower() or "read"
+    return mode if mode in ("read", "write", "off") else "read"
+
+
+@functools.lru_cache(maxsize=None)
+def code_hash(module: str) -> str:
+    """12 hex digits naming the code that draws ``module``'s charts.
+
+    Covers the plotting module's source, this module's source and
+    matplotlib's version, so any change to them names new files.
+    """
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    for path in (sys.modules[module].__file__, __file__):
+        digest.update(Path(path).read_bytes())
+    digest.update(version("matplotlib").encode())
+    return digest.hexdigest()[:12]
+
+
+def _style_state() -> str | None:
+    """``styled`` / ``default`` when rcParams are exactly the collection's style / matplotlib's defaults."""
+    # The backend does not change a PNG drawn by render() (MPLBACKEND sets it in
+    # executions), and reading rcParams["backend"] would import pyplot: skip it.
+    ignore = ("backend", "backend_fallback", "interactive")
+    params, defaults = matplotlib.rcParams, matplotlib.rcParamsDefault
+    current = {k: params[k] for k in params.keys() if k not in ignore}
+    default = {k: defaults[k] for k in defaults.keys() if k not in ignore}
+    if current == default:
+        return "default"
+    if current == {**default, **{k: matplotlib.rcParams.validate[k](v) for k, v in STYLE.items()}}:
+        return "styled"
+    return None  # a student's own settings: draw, never use or store a cached image
+
+
+def _feed(digest, value) -> bool:
+    """Add ``value``'s contents to ``digest``; False when it is of a kind not cached."""
+    import pandas as pd
+
+    if value is None or isinstance(value, (bool, int, float, str)):
+        digest.update(f"{type(value).__name__}:{value!r};".encode())
+    elif isinstance(value, (list, tuple)):
+        digest.update(f"{type(value).__name__}[{len(value)}];".encode())
+        return all(_feed(digest, item) for item in value)
+    elif isinstance(value, dict):
+        digest.update(f"dict[{len(value)}];".encode())
+        return all(_feed(digest, k) and _feed(digest, v) for k, v in value.items())
+    elif isinstance(value, (pd.DataFrame, pd.Series)):
+        frame = value.to_frame() if isinstance(value, pd.Series) else value
+        digest.update(repr((type(value).__name__, list(frame.columns), [str(t) for t in frame.dtypes],
+                            frame.index.names, frame.shape)).encode())
+        try:
+            digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+        except TypeError:  # unhashable cells (lists...): not cached
+            return False
+    else:
+        return False
+    return True
+
+
+def cache_path(func, args: tuple, kwargs: dict) -> Path | None:
+    """The file a chart drawn by ``func(*args, **kwargs)`` is cached in, or None when not cacheable."""
+    style = _style_state()
+    if style is None:
+        return None
+    digest = hashlib.sha256(f"{func.__module__}.{func.__qualname__};{style};".encode())
+    if not (_feed(digest, args) and _feed(digest, sorted(kwargs.items()))):
+        return None
+    name = f"{func.__module__.rsplit('.', 1)[-1]}.{func.__name__}-{code_hash(func.__module__)}-{digest.hexdigest()[:16]}.png"
+    return CACHE_DIR / name
+
+
+class CachedChart:
+    """A chart whose PNG is in the cache: :func:`render` shows the stored bytes.
+
+    Anything else asked of it (``.axes``, ``savefig``...) draws the real
+    figure once and answers from it, so it stands in for the figure.
+    """
+
+    def __init__(self, path: Path, draw):
+        self.path, self._draw, self._figure = path, draw, None
+
+    @property
+    def png(self) -> bytes:
+        return self.path.read_bytes()
+
+    @property
+    def figure(self):
+        if self._figure is None:
+            self._figure = self._draw()
+        return self._figure
+
+    def __getattr__(self, name):
+        if name.startswith("__") or name in ("path", "_draw", "_figure"):
+            raise AttributeError(name)
+        return getattr(self.figure, name)
+
+
+def chart(func):
+    """Decorate a ``plot_*`` function whose figure depends only on its arguments: cache its PNG."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        mode = _cache_mode()
+        path = cache_path(func, args, kwargs) if mode != "off" else None
+        if path is not None and path.is_file():
+            return CachedChart(path, lambda: func(*args, **kwargs))
+        fig = func(*args, **kwargs)
+        if path is not None and mode == "write":
+            fig._mp_cache_path = path  # render() stores the PNG it draws
+        return fig
+
+    return wrapper
+
+
 def render(fig, alt: str, source: str | None = None) -> dict:
     """Draw ``fig`` to PNG, close it, and return the display bundle :func:`show` displays.
 
@@ -104,16 +244,27 @@ def render(fig, alt: str, source: str | None = None) -> dict:
     unlabelled axes, so a lesson cannot ship an unreadable chart.
     """
     if not alt or len(alt.split()) < 4:
-        _close(fig)
+        if not isinstance(fig, CachedChart):
+            _close(fig)
         raise ValueError("show() needs alt text of at least four words describing the chart")
-    problems = check(fig)
-    if problems:
+    if isinstance(fig, CachedChart) and fig._figure is None:
+        png = fig.png  # checked (title, labels) when it was drawn and stored
+    else:
+        fig = fig.figure if isinstance(fig, CachedChart) else fig
+        problems = check(fig)
+        if problems:
+            _close(fig)
+            raise ValueError("figure is not ready for students: " + "; ".join(problems))
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
         _close(fig)
-        raise ValueError("figure is not ready for students: " + "; ".join(problems))
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
-    _close(fig)
-    png = buffer.getvalue()
+        png = buffer.getvalue()
+        path = getattr(fig, "_mp_cache_path", None)
+        if path is not None and _cache_mode() == "write":
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(path.name + ".tmp")
+            tmp.write_bytes(png)
+            os.replace(tmp, path)
     text = f"[Figure: {alt}]" + (f"\n[Source: {source}]" if source else "")
     img = (f'<img alt="{html.escape(alt, quote=True)}" style="max-width:100%" '
            f'src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}"/>')

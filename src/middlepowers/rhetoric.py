@@ -40,6 +40,7 @@ from typing import Iterable
 import pandas as pd
 
 from middlepowers.article import WORD_RE
+from middlepowers.figures import chart  # cached chart PNGs
 from middlepowers.paths import data_dir
 
 __all__ = [
@@ -811,6 +812,7 @@ def find_phrase(phrase: str, versions: pd.DataFrame, text_column: str = "wording
 GROUP_COLOURS = {"carney": "#D55E00", "trump": "#0072B2", "reporter": "#009E73"}
 
 
+@chart
 def plot_grouped_counts(table: pd.DataFrame, group: str, key: str, value: str = "per_100_words",
                         title: str = "", xlabel: str = "", ylabel: str = "per 100 words"):
     """Grouped bar chart of a long table (e.g. :func:`pronoun_profile` by attribution).
@@ -840,6 +842,7 @@ def plot_grouped_counts(table: pd.DataFrame, group: str, key: str, value: str = 
     return fig
 
 
+@chart
 def plot_sentiment(scored: pd.DataFrame, colour_by: str = "attribution"):
     """Horizontal bars of VADER's compound score per sentence, coloured by group.
 
@@ -880,6 +883,7 @@ def _timeline_label(event: str, width: int = 58, max_lines: int = 3) -> list[str
     return lines
 
 
+@chart
 def plot_timeline(events: pd.DataFrame, since: str | None = None):
     """A dated timeline of :func:`load_events` rows (from ``since``, YYYY-MM-DD).
 

@@ -115,6 +115,14 @@ def test_classroom_round_trip(hub, source_repo, root):
         figures[f"{name}_spawn_to_ready_s"] = round(st.spawn_seconds, 2)
     lap("login_spawn")
 
+    # 1b. A student's server loads only what students use (deploy/singleuser/):
+    # JupyterLab answers (nbgitpuller: step 1), the classic Notebook UI, terminals and
+    # nbgrader's pages are not there.
+    for path, status in (("lab", 200), ("tree", 404),
+                         ("api/terminals", 404), ("formgrader", 404)):
+        got = hub.api("GET", f"/user/ada/{path}", allow_redirects=False).status_code
+        assert got == status, f"ada's server: GET {path} gave {got}, expected {status}"
+
     # 2. The pull nbgitpuller's page starts: the collection arrives in each home.
     for st in students.values():
         hub.pull(st, repo_url)

@@ -38,7 +38,7 @@ class Lesson:
     title: str
     minutes: int
     summary: str
-    #: The parts ``minutes`` is built from (reading, checks, worksheet); see middlepowers.timing.
+    #: The parts ``minutes`` is built from (reading, checks, worksheet); see mpcourse.timing.
     time: dict | None = None
 
     @property

@@ -52,10 +52,14 @@ c.Spawner.http_timeout = 60
 # The student's kernel imports `middlepowers` from the copy nbgitpuller pulled
 # (the same recipe as `singleuser.extraEnv.PYTHONPATH` on Zero to JupyterHub),
 # so notebooks and helper code always come from the same commit.
+# JUPYTER_CONFIG_PATH: the students' server configuration (extensions they do
+# not use switched off, idle kernels culled), as in the image; see
+# deploy/singleuser/README.md.
 c.Spawner.environment = {
     "PYTHONPATH": lambda spawner: os.path.join(
         spawner.home_dir, os.environ["MP_COLLECTION_DIR"], "src"
     ),
+    "JUPYTER_CONFIG_PATH": str(_ROOT / "deploy" / "singleuser"),
 }
 
 c.JupyterHub.services = [

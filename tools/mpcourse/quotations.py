@@ -26,7 +26,7 @@ Everything else, a changed, added or dropped word, is a misquotation. The
 test ``tests/test_quotations.py`` runs this over notebooks/, solutions/,
 exercises/, instructors/ and data/quizzes/.
 
-Command line: ``python -m middlepowers.quotations`` lists every cited
+Command line: ``python -m mpcourse.quotations`` lists every cited
 quotation that does not match and exits 1 when there is one.
 """
 

@@ -19,7 +19,7 @@ test ``tests/test_timing.py`` fails when a stated part is clearly lower than
 its estimate (below :data:`TOLERANCE` of it). A class that discusses, or
 students new to Python, need more, never less.
 
-``python -m middlepowers.timing`` prints the estimate beside the stated time
+``python -m mpcourse.timing`` prints the estimate beside the stated time
 for every lesson.
 """
 
