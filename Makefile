@@ -30,7 +30,7 @@ help:
 	@echo "make tables     rewrite data/tables/ from the article"
 	@echo "make lock       re-pin requirements.txt from requirements.in"
 	@echo "make navigation regenerate the course map and notebook navigation"
-	@echo "make bench      time every notebook against a floor notebook"
+	@echo "make bench      time every notebook against a floor notebook; time make lab's install"
 	@echo "make link HUB=https://hub.example.edu [REPO=... BRANCH=... NOTEBOOK=...]  an nbgitpuller link"
 	@echo "make test-latest  the notebook suite on the newest releases"
 
@@ -91,6 +91,7 @@ bench: $(STAMP) $(NODE_STAMP) browser
 	$(BIN)/python -m middlepowers.bench
 	$(BIN)/python -m middlepowers.bench_browser
 	$(BIN)/python -m middlepowers.bench_hub
+	$(BIN)/python -m middlepowers.bench_install
 
 # an nbgitpuller link for your hub: make link HUB=https://hub.example.edu
 link: $(STAMP)
