@@ -37,7 +37,7 @@ help:
 # What a student needs: requirements-student.txt (the lock's runtime closure, the
 # same pins as Binder's environment.yml), the package, the project's Jupyter config.
 $(STUDENT_STAMP): requirements-student.txt pyproject.toml jupyter-config/install.py \
-		jupyter-config/jupyter_server_config.d/middlepowers.json jupyter-config/overrides.d/middlepowers.json
+		jupyter-config/jupyter_server_config.json jupyter-config/overrides.d/middlepowers.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-student.txt

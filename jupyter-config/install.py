@@ -4,20 +4,23 @@
 after installing the packages, so a student on a laptop and one on Binder get
 the same JupyterLab. It copies (see README.md next to this file):
 
-* ``jupyter_server_config.d/middlepowers.json`` to
-  ``<prefix>/etc/jupyter/jupyter_server_config.d/``: the server may run as root
-  (containers, lab PCs), and never fetches news or checks for updates;
+* ``jupyter_server_config.json``, merged key by key into
+  ``<prefix>/etc/jupyter/jupyter_server_config.json`` (other keys kept): the
+  server may run as root (containers, lab PCs), and never fetches news or
+  checks for updates. (Not a ``jupyter_server_config.d/`` file: the server reads
+  only extension switches from there, not options such as ``allow_root``.)
 * ``overrides.d/middlepowers.json`` to
   ``<prefix>/share/jupyter/lab/settings/overrides.d/``: JupyterLab's defaults for
   the same two settings, so no "Jupyter news?" toast covers the page.
 
 ``<prefix>`` is ``sys.prefix`` (the venv, or Binder's ``${NB_PYTHON_PREFIX}``).
-Both are the namespaced ``.d`` locations: a user's own overrides.json and
-jupyter_server_config.py still win. Standard library only; idempotent.
+A user's own ``~/.jupyter`` config and ``overrides.json`` still win.
+Standard library only; idempotent.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -25,21 +28,29 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 #: source (relative to this folder) -> destination (relative to the prefix)
-FILES = {
-    "jupyter_server_config.d/middlepowers.json": "etc/jupyter/jupyter_server_config.d/middlepowers.json",
-    "overrides.d/middlepowers.json": "share/jupyter/lab/settings/overrides.d/middlepowers.json",
-}
+SERVER = ("jupyter_server_config.json", "etc/jupyter/jupyter_server_config.json")
+LAB = ("overrides.d/middlepowers.json", "share/jupyter/lab/settings/overrides.d/middlepowers.json")
+
+
+def merge(base: dict, ours: dict) -> dict:
+    """``base`` updated with ``ours``, section by section (``{"ServerApp": {...}}``)."""
+    merged = dict(base)
+    for section, values in ours.items():
+        merged[section] = {**merged.get(section, {}), **values}
+    return merged
 
 
 def install(prefix: str | Path = sys.prefix) -> list[Path]:
-    """Copy every file of :data:`FILES` under ``prefix``; return the written paths."""
-    written = []
-    for source, target in FILES.items():
-        dest = Path(prefix) / target
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(HERE / source, dest)
-        written.append(dest)
-    return written
+    """Install both files under ``prefix``; return the written paths."""
+    server = Path(prefix) / SERVER[1]
+    server.parent.mkdir(parents=True, exist_ok=True)
+    existing = json.loads(server.read_text(encoding="utf-8")) if server.exists() else {}
+    ours = json.loads((HERE / SERVER[0]).read_text(encoding="utf-8"))
+    server.write_text(json.dumps(merge(existing, ours), indent=2) + "\n", encoding="utf-8")
+    lab = Path(prefix) / LAB[1]
+    lab.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(HERE / LAB[0], lab)
+    return [server, lab]
 
 
 def main(argv: list[str] | None = None) -> int:
