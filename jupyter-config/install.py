@@ -11,7 +11,12 @@ the same JupyterLab. It copies (see README.md next to this file):
   only extension switches from there, not options such as ``allow_root``.)
 * ``overrides.d/middlepowers.json`` to
   ``<prefix>/share/jupyter/lab/settings/overrides.d/``: JupyterLab's defaults for
-  the same two settings, so no "Jupyter news?" toast covers the page.
+  the same two settings, so no "Jupyter news?" toast covers the page; and
+  ``autoStartDefaultKernel``: Run All pressed while a notebook is still
+  loading otherwise raises a "Select Kernel" dialog (JupyterLab asks when the
+  notebook's kernel name is not yet read and no default may be started) and
+  the lesson is left without its widgets. The environment has one kernel,
+  ``python3``, the one every notebook names.
 
 ``<prefix>`` is ``sys.prefix`` (the venv, or Binder's ``${NB_PYTHON_PREFIX}``).
 A user's own ``~/.jupyter`` config and ``overrides.json`` still win.

@@ -155,7 +155,7 @@ def dialogs(page) -> list[str]:
 
 
 def current_tab(page) -> str:
-    return page.locator(".jp-main-dock-panel .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel").inner_text()
+    return page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel").inner_text()
 
 
 def run_all_at_once(page, make_lab: MakeLab, notebook: str) -> None:
@@ -194,6 +194,7 @@ def course_map(page):
 
 
 def course_map_links(page) -> list[str]:
+    course_map(page).locator("table a").first.wait_for(state="attached")
     return [a.get_attribute("href") for a in course_map(page).locator("table a").all()]
 
 
@@ -204,7 +205,7 @@ def test_every_course_map_link_opens(make_lab, student_page):
     links = course_map_links(page)
     lessons = sorted((make_lab.clone / "notebooks").glob("0*.ipynb"))
     assert len(links) == 2 * len(lessons), links
-    tab_label = ".jp-main-dock-panel .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel"
+    tab_label = "#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel"
     for href in links:
         target = os.path.normpath(os.path.join("notebooks", href))
         course_map(page).locator(f"table a[href='{href}']").click()
@@ -214,7 +215,7 @@ def test_every_course_map_link_opens(make_lab, student_page):
         assert target in open_paths, f"{href}: expected a session for {target}, got {open_paths}"
         if target.startswith("notebooks/"):
             run_all_at_once(page, make_lab, target)
-        page.locator(".jp-main-dock-panel .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabCloseIcon").click()
+        page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabCloseIcon").click()
         assert not dialogs(page), f"closing {target} asked: {dialogs(page)}"
         for session in make_lab.api("api/sessions"):  # one lesson kernel at a time
             if session["path"] == target:
@@ -226,6 +227,8 @@ def test_course_folders_are_in_the_file_browser(make_lab, student_page):
     page = student_page
     page.goto(make_lab.url, wait_until="domcontentloaded")
     page.wait_for_selector(NOTEBOOK_SEL)
+    if not page.locator(".jp-FileBrowser").is_visible():  # the sidebar is closed: open it, as a student would
+        page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id='filebrowser']").click()
     page.locator(".jp-FileBrowser .jp-BreadCrumbs-home").click()
     listing = page.locator(".jp-FileBrowser .jp-DirListing-itemText")
     page.locator(".jp-FileBrowser .jp-DirListing-itemText", has_text=re.compile(r"^instructors$")).wait_for()
