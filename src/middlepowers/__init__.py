@@ -31,7 +31,9 @@ def _register_table_formatter() -> None:
 
         return dataframe_html(df)
 
-    shell.display_formatter.formatters["text/html"].for_type_by_name("pandas.core.frame", "DataFrame", html)
+    formatter = shell.display_formatter.formatters["text/html"]
+    for module in ("pandas", "pandas.core.frame"):  # DataFrame.__module__ in pandas 3, and before
+        formatter.for_type_by_name(module, "DataFrame", html)
 
 
 _register_table_formatter()
