@@ -3,7 +3,10 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Two install stamps: the student's set (make lab) and everything (make test, bench, maintainer tools).
+STUDENT_STAMP := $(VENV)/.installed-student
 STAMP := $(VENV)/.installed
+START := notebooks/index.ipynb
 ARTICLE := data/article/davos-2026-carney-trump.txt
 NBEXEC := $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	--ExecutePreprocessor.record_timing=False \
@@ -20,7 +23,7 @@ PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile \
 .PHONY: help lab test diff-tools browser notebooks exercises tables navigation figures lock bench bench-class link test-latest clean
 
 help:
-	@echo "make lab        create the environment (from the lock file) and open JupyterLab"
+	@echo "make lab        create the student environment (from the lock file) and open JupyterLab"
 	@echo "make test       set up and run the whole test suite"
 	@echo "make notebooks  re-execute every notebook in place (deterministic outputs)"
 	@echo "make exercises  regenerate exercises/ from solutions/"
@@ -28,16 +31,27 @@ help:
 	@echo "make lock       re-pin requirements.txt from requirements.in"
 	@echo "make navigation regenerate the course map and notebook navigation"
 	@echo "make figures    refresh the chart cache (src/middlepowers/data/figures/)"
-	@echo "make bench      time every notebook against a floor notebook"
+	@echo "make bench      time every notebook against a floor notebook; time make lab's install"
 	@echo "make bench-class STUDENTS=40  a class of N students on a local JupyterHub (load test)"
 	@echo "make link HUB=https://hub.example.edu [REPO=... BRANCH=... NOTEBOOK=...]  an nbgitpuller link"
 	@echo "make test-latest  the notebook suite on the newest releases"
 
-$(STAMP): requirements.txt pyproject.toml tools/pyproject.toml
+# What a student needs: requirements-student.txt (the lock's runtime closure, the
+# same pins as Binder's environment.yml), the package, the project's Jupyter config.
+$(STUDENT_STAMP): requirements-student.txt pyproject.toml jupyter-config/install.py \
+		jupyter-config/jupyter_server_config.json jupyter-config/overrides.d/middlepowers.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-student.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python jupyter-config/install.py
+	touch $(STUDENT_STAMP)
+
+# Everything else in the lock (test, hub, browser and maintainer tools) and the
+# maintainers' package in tools/ (course tools and the test harness).
+$(STAMP): $(STUDENT_STAMP) requirements.txt tools/pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e . -e tools
+	$(BIN)/python -m pip install --quiet --no-deps -e tools
 	$(MAKE) --no-print-directory diff-tools
 	touch $(STAMP)
 
@@ -50,8 +64,11 @@ diff-tools:
 		git config merge.jupyternotebook.driver "$(CURDIR)/$(BIN)/git-nbmergedriver merge %O %A %B %L %P" && \
 		git config merge.jupyternotebook.name "nbdime notebook merge driver"; fi
 
-lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/index.ipynb
+# The server's root is the repository (every course folder in the file browser,
+# every relative link works); the printed URL opens the start notebook.
+# JUPYTER_PORT, JUPYTER_TOKEN and BROWSER are read from the environment.
+lab: $(STUDENT_STAMP)
+	$(BIN)/jupyter lab --LabApp.default_url=/lab/tree/$(START)
 
 # configurable-http-proxy (npm) for the JupyterHub test
 $(NODE_STAMP): package.json package-lock.json
@@ -88,11 +105,13 @@ exercises: $(STAMP)
 lock:
 	$(PYTHON) -m pip install --quiet uv
 	$(PYTHON) -m uv pip compile --python-version 3.11 requirements.in -o requirements.txt
+	PYTHONPATH=tools $(PYTHON) -m mpcourse.lock
 
 bench: $(STAMP) $(NODE_STAMP) browser
 	$(BIN)/python -m mpharness.bench
 	$(BIN)/python -m mpharness.lab
 	$(BIN)/python -m mpharness.hub
+	$(BIN)/python -m mpharness.bench_install
 	$(MAKE) bench-class STUDENTS=3
 
 # A class arriving within a minute on a real local JupyterHub (loopback only):

@@ -1,10 +1,11 @@
-"""environment.yml (Binder) installs exactly what the lock file pins.
+"""environment.yml (Binder) and requirements-student.txt (`make lab`) install exactly what the lock pins.
 
 requirements.txt (``make lock``) is the single source of versions. Binder's
 environment.yml pins Python 3.11 and, in its pip section, the lock's runtime
 closure: the student-facing packages and everything the lock says they pull
-in. These tests fail naming the package and both versions when the two
-drift, and print the whole pip list to paste after a re-lock.
+in; requirements-student.txt holds the same pins. Both are written by
+``python -m mpcourse.lock`` (run by ``make lock``). These tests fail naming
+the package and both versions when they drift from the lock.
 """
 
 from __future__ import annotations
@@ -17,49 +18,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from mpcourse.lock import RUNTIME, canonical, parse_lock, render_student, runtime_closure
 from middlepowers.paths import repo_root
 
 ROOT = repo_root(Path(__file__).parent)
-#: What a student's kernel and JupyterLab need (requirements.in, first block),
-#: plus notebook (repo2docker's base image has one that must match jupyterlab).
-RUNTIME = ("jupyterlab", "notebook", "ipykernel", "ipywidgets", "pandas", "matplotlib",
-           "vadersentiment", "nbgitpuller")
-
-
-def canonical(name: str) -> str:
-    """PEP 503 name: lower case, runs of -_. as one dash."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def parse_lock(text: str) -> tuple[dict[str, str], dict[str, str], dict[str, set[str]]]:
-    """Read a uv/pip-compile lock: (versions, spelled names, reverse deps from ``# via``)."""
-    pins: dict[str, str] = {}
-    spelled: dict[str, str] = {}
-    via: dict[str, set[str]] = {}
-    current = None
-    for line in text.splitlines():
-        pin = re.match(r"^([A-Za-z0-9][A-Za-z0-9_.\-]*)(\[[^\]]*\])?==([^\s;\\]+)", line)
-        if pin:
-            current = canonical(pin.group(1))
-            pins[current], spelled[current], via[current] = pin.group(3), pin.group(1), set()
-            continue
-        ref = re.match(r"^\s+#\s+(?:via\s+)?([A-Za-z0-9][A-Za-z0-9_.\-]*)\s*$", line)
-        if current and ref and ref.group(1) != "via":
-            via[current].add(canonical(ref.group(1)))
-    return pins, spelled, via
-
-
-def runtime_closure(via: dict[str, set[str]], top=RUNTIME) -> set[str]:
-    """Packages in the lock needed by ``top``: a package is needed if one that needs it is."""
-    need = {canonical(t) for t in top}
-    grew = True
-    while grew:
-        grew = False
-        for package, needed_by in via.items():
-            if package not in need and needed_by & need:
-                need.add(package)
-                grew = True
-    return need
 
 
 def parse_environment(text: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -163,3 +125,31 @@ def test_post_build_installs_the_package_and_stops_on_error():
             f"postBuild should only install the package itself ({line!r}); "
             "dependencies come from environment.yml"
         )
+
+
+def test_student_requirements_are_the_lock_runtime_closure(lock):
+    # `make lab` installs requirements-student.txt; it must be current with the lock.
+    text = (ROOT / "requirements-student.txt").read_text()
+    assert text == render_student((ROOT / "requirements.txt").read_text()), (
+        "requirements-student.txt is stale: run `make lock` (python -m mpcourse.lock)")
+
+
+def test_student_requirements_equal_environment_yml(environment):
+    _, _, pip = environment
+    student = {}
+    for line in (ROOT / "requirements-student.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            student[canonical(name)] = version
+    assert student == pip, (
+        f"make lab and Binder would install different sets: only in requirements-student.txt "
+        f"{sorted(set(student) - set(pip))}, only in environment.yml {sorted(set(pip) - set(student))}, "
+        f"different versions {sorted(n for n in set(student) & set(pip) if student[n] != pip[n])}")
+
+
+def test_student_set_has_no_test_tools():
+    text = (ROOT / "requirements-student.txt").read_text()
+    names = {canonical(line.partition("==")[0]) for line in text.splitlines() if line and line[0] != "#"}
+    tools = {"pytest", "nbval", "nbgrader", "playwright", "jupyterhub", "jupyter-repo2docker", "hypothesis",
+             "frictionless"}
+    assert not names & tools, f"test tools in the student install: {sorted(names & tools)}"

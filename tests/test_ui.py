@@ -48,3 +48,35 @@ def test_a_quiz_question_opens_few_models():
     # box, prompt, radio buttons, Check button, feedback: one model each
     assert len(_instances) - before == 5
     assert {view.prompt.layout, view.button.layout, view.feedback.layout} == {view.layout}
+
+
+def test_dataframe_html_has_no_empty_header_cells():
+    import pandas as pd
+
+    from middlepowers.ui import dataframe_html, table_html
+
+    plain = pd.DataFrame({"a": [1, 2]})
+    named = pd.DataFrame({"a": [1, 2]}, index=pd.Index(["x", "y"], name="country"))
+    for df in (plain, named):
+        assert "<th></th>" in df._repr_html_()  # what pandas gives (axe: empty-table-header)
+        for html in (dataframe_html(df), table_html(df)):
+            assert "<th></th>" not in html and "<td></td>" in html
+            assert html.count("<th>") == df._repr_html_().count("<th>") - df._repr_html_().count("<th></th>")
+    assert "<th>country</th>" in dataframe_html(named) and "<th>x</th>" in dataframe_html(named)
+
+
+def test_import_middlepowers_registers_the_table_formatter_in_a_kernel():
+    import importlib
+
+    import pandas as pd
+    from IPython.core.interactiveshell import InteractiveShell
+
+    import middlepowers
+
+    shell = InteractiveShell.instance()
+    try:
+        importlib.reload(middlepowers)
+        data, _ = shell.display_formatter.format(pd.DataFrame({"a": [1]}))
+        assert "<th></th>" not in data["text/html"] and "<td></td>" in data["text/html"]
+    finally:
+        InteractiveShell.clear_instance()

@@ -5,6 +5,35 @@ Modules:
 - :mod:`middlepowers.article` turns the article text into tidy tables.
 - :mod:`middlepowers.paths` finds the collection's data from any working
   directory (repo root, ``notebooks/``, a JupyterHub home).
+
+Imported in a notebook kernel, the package shows every DataFrame as pandas
+does, minus the empty header cells (:func:`middlepowers.ui.dataframe_html`).
 """
 
 __version__ = "0.1.0"
+
+
+def _register_table_formatter() -> None:
+    """In a notebook kernel, show every DataFrame through :func:`middlepowers.ui.dataframe_html`.
+
+    Registered by name, so neither pandas nor ipywidgets is imported here; a
+    plain ``python`` process (no IPython loaded) is left alone.
+    """
+    import sys
+
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None:
+        return
+
+    def html(df):
+        from middlepowers.ui import dataframe_html
+
+        return dataframe_html(df)
+
+    formatter = shell.display_formatter.formatters["text/html"]
+    for module in ("pandas", "pandas.core.frame"):  # DataFrame.__module__ in pandas 3, and before
+        formatter.for_type_by_name(module, "DataFrame", html)
+
+
+_register_table_formatter()

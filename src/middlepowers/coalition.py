@@ -286,11 +286,13 @@ class AgreementReport:
     def _repr_mimebundle_(self, **kwargs):
         import html
 
+        from middlepowers.ui import table_html
+
         if self.table is None:
             return {"text/plain": self.summary, "text/html": f"<p>{html.escape(self.summary)}</p>"}
         return {
             "text/plain": self.summary + "\n" + self.table.to_string(),
-            "text/html": f"<p><b>{html.escape(self.summary)}</b></p>" + self.table.to_html(),
+            "text/html": f"<p><b>{html.escape(self.summary)}</b></p>" + table_html(self.table),
         }
 
 
@@ -706,13 +708,14 @@ class CoalitionBuilder(_builder_base()):
             f"{col.split(' (')[0]} {pct}%" for col, pct in shares.items()
         )
         from middlepowers.figures import render
+        from middlepowers.ui import table_html
 
         # As figures.show() displays it: an <img> with alt text (JupyterLab ignores alt metadata on image/png).
         figure = {"output_type": "display_data", "data": render(plot_coalition(totals), coalition_alt(totals), source),
                   "metadata": {}}
         table = {
             "output_type": "display_data",
-            "data": {"text/html": totals.to_html(), "text/plain": totals.to_string()},
+            "data": {"text/html": table_html(totals), "text/plain": totals.to_string()},
             "metadata": {},
         }
         self.output.outputs = (figure, table)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import html
 import inspect
+import re
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -39,12 +40,24 @@ from middlepowers.ui import make, shared
 __all__ = ["Quiz", "QuestionView", "SummaryView", "CodeCheckView", "QuizFormatError", "Result", "main"]
 
 CHOOSE = "— choose —"
+#: The last line of a check's plain-text form: shown in place of the widget
+#: until its cell runs (JupyterLab before Run All, GitHub, nbviewer).
+RUN_TO_ANSWER = "  (This is a preview: run this cell to answer.)"
+
+
+def _live(body: str = "") -> str:
+    """A feedback live region holding ``body`` (HTML).
+
+    Each check's region is there, empty, from the moment the check is built
+    (:class:`QuestionView`), so a screen reader already watches it when the
+    first feedback arrives.
+    """
+    return f'<div class="mp-live" role="status" aria-live="polite">{body}</div>'
 
 
 def _html_result(result: Result, notice: str = "") -> str:
     lines = ([notice] if notice else []) + result.lines()
-    body = "<br>".join(html.escape(line) for line in lines)
-    return f'<div role="status" aria-live="polite">{body}</div>'
+    return _live("<br>".join(html.escape(line) for line in lines))
 
 
 def question_text(q: Question) -> str:
@@ -71,6 +84,8 @@ def question_text(q: Question) -> str:
         out.append("  [Save]")
     elif q.type == "code":
         out.append(f"  Check with: quiz.check_code({q.id!r}, {q.get('function')})")
+    if q.type != "code":
+        out.append(RUN_TO_ANSWER)
     return "\n".join(out)
 
 
@@ -101,6 +116,15 @@ QUIZ_CSS = """
 /* prompt, feedback and summary: text line spacing, not the 28 px row height of a control */
 .mp-question .widget-html > .widget-html-content,
 .mp-summary .widget-html > .widget-html-content { line-height: 1.45; }
+/* feedback: a panel of its own below the button, in the theme's colours (light and dark) */
+.mp-question .mp-feedback { margin-top: 8px; }
+.mp-question .mp-live:not(:empty) {
+  padding: 6px 10px; border-left: 4px solid var(--jp-brand-color1);
+  background: var(--jp-layout-color2); color: var(--jp-ui-font-color1);
+}
+/* summary: one status mark per row, no list bullet in front of it */
+.mp-summary ul.mp-rows { list-style: none; padding-left: 0.5em; }
+.mp-summary .mp-mark { display: inline-block; width: 1.4em; }
 """
 
 
@@ -152,7 +176,7 @@ class QuestionView(widgets.VBox):
         label = "Save" if q.type == "reflection" else "Check"
         self.button = make(widgets.Button, description=label, tooltip=f"{label} your answer to {q.id}")
         self.button.add_class("mp-check")
-        self.feedback = make(widgets.HTML, value="")
+        self.feedback = make(widgets.HTML, value=_live())
         self.feedback.add_class("mp-feedback")
         self.button.on_click(lambda _button: self.check())
         kwargs.setdefault("layout", shared(widgets.Layout))
@@ -200,7 +224,7 @@ class QuestionView(widgets.VBox):
             except Exception:  # a strange saved answer must not stop the lesson
                 pass
         self._notice = notice
-        self.feedback.value = "<br>".join(html.escape(line) for line in lines)
+        self.feedback.value = _live("<br>".join(html.escape(line) for line in lines))
 
     def check(self) -> Result:
         """Grade the current answer, save it, show and return the result."""
@@ -240,10 +264,27 @@ class SummaryView(widgets.VBox):
     def refresh(self) -> str:
         self._text = self.quiz.summary_text()
         lines = self._text.splitlines()
-        items = "".join(f"<li>{html.escape(line.strip())}</li>" for line in lines[1:])
+        items = "".join(self._row_html(line) for line in lines[1:])
         self.body.value = (f'<style>{QUIZ_CSS}</style><div role="status"><p><b>{html.escape(lines[0])}</b></p>'
-                           f'<ul>{items}</ul></div>')
+                           f'<ul class="mp-rows">{items}</ul></div>')
         return self._text
+
+    _ROW = re.compile(r"^\s*(\S)\s+([\w.-]+):\s*(.*)$")
+
+    def _row_html(self, line: str) -> str:
+        """One summary row as a list item: its mark (hidden from screen readers, the words say it),
+        the question as the student saw it (number and prompt, not its id) and its status."""
+        match = self._ROW.match(line)
+        if not match or match.group(2) not in self.quiz.spec.questions:
+            return f"<li>{html.escape(line.strip())}</li>"
+        mark, qid, status = match.groups()
+        part = [i for i, q in self.quiz.spec.questions.items() if q.part == self.quiz.part]
+        number = part.index(qid) + 1 if qid in part else list(self.quiz.spec.questions).index(qid) + 1
+        prompt = self.quiz.spec.questions[qid].prompt
+        short = prompt if len(prompt) <= 70 else prompt[:67].rsplit(" ", 1)[0] + "…"
+        return (f'<li><span class="mp-mark" aria-hidden="true">{html.escape(mark)}</span>'
+                f'Check {number} <span title="{html.escape(prompt, quote=True)}">({html.escape(short)})</span>: '
+                f"{html.escape(status)}</li>")
 
     def _repr_mimebundle_(self, **kwargs):
         data = super()._repr_mimebundle_(**kwargs)

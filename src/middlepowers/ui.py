@@ -16,10 +16,15 @@ look, pass other settings and it gets (or creates) the model for those.
     >>> b = make(widgets.HTML, value="<b>b</b>")
     >>> a.layout is b.layout and a.style is b.style
     True
+
+It also holds :func:`dataframe_html`, the HTML every DataFrame gets in a
+lesson's kernel (registered by ``import middlepowers``): pandas' own, without
+the empty header cells screen readers announce as blank headers.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import ipywidgets as widgets
@@ -49,3 +54,28 @@ def make(cls: type, layout: dict | None = None, style: dict | None = None, **kw:
     if style_trait is not None:
         kw["style"] = shared(style_trait.klass, **(style or {}))
     return cls(**kw)
+
+
+_THEAD = re.compile(r"<thead>.*?</thead>", re.S)
+
+
+def accessible_table_html(html: str) -> str:
+    """``html`` of a pandas table with each empty header cell in its head made a plain cell.
+
+    pandas writes the corner above the index, and the cells beside an index
+    name, as empty ``<th></th>``: a header that names nothing, which screen
+    readers announce as a blank header and axe reports (``empty-table-header``).
+    The corner is not a header, so it becomes ``<td></td>``; nothing else changes.
+    """
+    return _THEAD.sub(lambda m: m.group(0).replace("<th></th>", "<td></td>"), html)
+
+
+def dataframe_html(df: Any) -> str | None:
+    """A DataFrame's notebook HTML (its own ``_repr_html_``), with no empty header cells."""
+    html = df._repr_html_()
+    return None if html is None else accessible_table_html(html)
+
+
+def table_html(df: Any, **kw: Any) -> str:
+    """``df.to_html(**kw)`` with no empty header cells (see :func:`accessible_table_html`)."""
+    return accessible_table_html(df.to_html(**kw))

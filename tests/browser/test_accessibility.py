@@ -1,0 +1,80 @@
+"""axe-core on every lesson after Run All: no violation in the project's own output.
+
+Each lesson is opened in real JupyterLab, run with Run All, and checked with
+axe-core (npm, ``node_modules/axe-core``), the engine behind most browser
+accessibility checkers. A violation counts as *ours* when its element is in
+a cell's output (quiz widgets, figures, captions, tables) or in the rendered
+lesson text; those fail the test. JupyterLab's own violations (its toolbars,
+code editors, menus) are not ours to fix: they are counted, by rule, and
+written to ``test-artifacts/axe/<lesson>.json`` next to ours, so they can be
+reported upstream and watched.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from browser_helpers import ARTIFACTS
+from middlepowers.bench_browser import (
+    QUESTION_SEL,
+    count_quiz_asks,
+    load_notebook,
+    open_notebook,
+    run_all,
+    wait_run_complete,
+)
+from middlepowers.paths import repo_root
+
+pytestmark = pytest.mark.browser
+
+AXE = repo_root() / "node_modules" / "axe-core" / "axe.min.js"
+LESSONS = sorted(p.relative_to(repo_root()).as_posix() for p in (repo_root() / "notebooks").glob("*.ipynb"))
+#: Where the project's own content is rendered: cell outputs and rendered lesson text.
+OURS = ".jp-OutputArea-output, .jp-RenderedMarkdown"
+
+#: Runs axe on the page; returns each violation's rule, impact, help and nodes, split ours / JupyterLab's.
+AXE_SPLIT = """async (ours) => {
+    const results = await axe.run(document, {elementRef: true, resultTypes: ['violations']});
+    return results.violations.map(v => {
+        const mine = [], theirs = [];
+        for (const n of v.nodes) {
+            const entry = {target: n.target.join(' '), html: n.html.slice(0, 300), summary: n.failureSummary};
+            (n.element && n.element.closest(ours) ? mine : theirs).push(entry);
+        }
+        return {id: v.id, impact: v.impact, help: v.help, ours: mine, jupyterlab: theirs};
+    });
+}"""
+
+
+def axe_violations(page) -> list[dict]:
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `npm ci` (axe-core is in package.json)", pytrace=False)
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(AXE_SPLIT, OURS)
+
+
+def summarise(violations: list[dict], side: str) -> dict[str, int]:
+    return {v["id"]: len(v[side]) for v in violations if v[side]}
+
+
+@pytest.mark.parametrize("notebook", LESSONS)
+def test_no_axe_violation_in_our_output(lab, page, notebook):
+    nb = load_notebook(lab.root, notebook)
+    open_notebook(page, lab, notebook)
+    run_all(page)
+    wait_run_complete(page, nb)
+    page.wait_for_function(f"(n) => document.querySelectorAll({json.dumps(QUESTION_SEL)}).length >= n",
+                           arg=count_quiz_asks(nb))
+    violations = axe_violations(page)
+    ours, theirs = summarise(violations, "ours"), summarise(violations, "jupyterlab")
+    out = ARTIFACTS / "axe" / f"{Path(notebook).stem}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"notebook": notebook, "ours": ours, "jupyterlab": theirs,
+                               "violations": violations}, indent=2))
+    print(f"{notebook}: ours {sum(ours.values())} {ours}; JupyterLab's {sum(theirs.values())} {theirs}")
+    detail = [f"{v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(
+        f"{n['target']}: {n['html']}" for n in v["ours"][:5]) for v in violations if v["ours"]]
+    assert not ours, f"{notebook}: axe violations in our own output (details in {out}):\n" + "\n".join(detail)

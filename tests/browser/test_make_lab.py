@@ -1,0 +1,249 @@
+"""The README's `make lab`, run as a student runs it, on a fresh clone.
+
+Every other browser test starts JupyterLab through the harness (its own
+flags, its own config dirs), so none of them sees what `make lab` gives a
+student. This one clones the repository's committed HEAD into a temporary
+folder and runs `make lab` there, exactly as the README says, with only the
+variables a user might set: ``JUPYTER_PORT``, ``JUPYTER_TOKEN`` and
+``BROWSER=true`` (so no browser window opens). Variables the test session
+itself sets (``MIDDLEPOWERS_PROGRESS``, ``MPLBACKEND``, any ``JUPYTER_*``) are
+removed. HOME is a fresh folder (a new user: no saved workspace, no
+``~/.jupyter``), while pip's cache stays the machine's (``XDG_CACHE_HOME``), as a
+user who installed anything before has one. Under root (this machine), it
+checks that `make lab` starts as root.
+
+Then, in Chromium, it opens the URL `make lab` printed and checks what the
+issue asked: the start notebook is open (not the Launcher); Run All, pressed as
+soon as a notebook shows, gives every quiz widget and raises no dialog;
+every course-map link (lessons and worksheets) opens its notebook; the file
+browser reaches ``exercises/``, ``data/`` and ``instructors/``; no news toast.
+
+Slow by nature (a real install on a fresh clone: a minute or more).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+
+from browser_helpers import SCREENSHOTS
+from middlepowers.bench_browser import NOTEBOOK_SEL, QUESTION_SEL, count_quiz_asks, free_port, wait_run_complete
+from middlepowers.paths import repo_root
+
+pytestmark = pytest.mark.browser
+
+INSTALL_TIMEOUT = 1200.0
+START = "notebooks/index.ipynb"
+#: Variables of the test session that a student's shell would not have.
+_NOT_A_STUDENTS = re.compile(r"^(JUPYTER|JPY|MIDDLEPOWERS|MPLBACKEND$|IPYTHONDIR$|PYTHONPATH$|VIRTUAL_ENV$|PYTEST|"
+                             r"PW_|PLAYWRIGHT|XDG_(CONFIG|DATA|RUNTIME)_)")
+_URL = re.compile(r"http://127\.0\.0\.1:\d+/\S+")
+
+
+def student_environment(home: Path, port: int, token: str) -> dict[str, str]:
+    """The test session's environment without test-only variables, plus the three a user might set."""
+    env = {k: v for k, v in os.environ.items() if not _NOT_A_STUDENTS.match(k)}
+    env.setdefault("XDG_CACHE_HOME", str(Path.home() / ".cache"))  # pip's cache, as the user's own
+    env.update(HOME=str(home), JUPYTER_PORT=str(port), JUPYTER_TOKEN=token, BROWSER="true")
+    return env
+
+
+@dataclass
+class MakeLab:
+    clone: Path
+    token: str
+    process: subprocess.Popen
+    output: list[str] = field(default_factory=list)
+    url: str = ""
+
+    @property
+    def base(self) -> str:
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}/"
+
+    def api(self, path: str, method: str = "GET") -> object:
+        resp = requests.request(method, self.base + path, headers={"Authorization": f"token {self.token}"},
+                                timeout=10)
+        resp.raise_for_status()
+        return resp.json() if resp.content else None
+
+    def shutdown_kernels(self) -> None:
+        for session in self.api("api/sessions"):
+            self.api(f"api/sessions/{session['id']}", method="DELETE")
+
+    def text(self) -> str:
+        return "".join(self.output)[-6000:]
+
+
+def _read(stream, sink: list[str]) -> None:
+    for line in stream:
+        sink.append(line)
+
+
+@pytest.fixture(scope="module")
+def make_lab(browser):
+    scratch = Path(tempfile.mkdtemp(prefix="mp-make-lab-"))
+    clone = scratch / "clone"
+    subprocess.run(["git", "clone", "--quiet", str(repo_root()), str(clone)], check=True)
+    (scratch / "home").mkdir()
+    token = secrets.token_hex(16)
+    process = subprocess.Popen(
+        ["make", "lab"], cwd=clone, env=student_environment(scratch / "home", free_port(), token),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
+        start_new_session=True,
+    )
+    lab = MakeLab(clone=clone, token=token, process=process)
+    threading.Thread(target=_read, args=(process.stdout, lab.output), daemon=True).start()
+    try:
+        deadline = time.monotonic() + INSTALL_TIMEOUT
+        while time.monotonic() < deadline and not lab.url:
+            if process.poll() is not None:
+                time.sleep(0.5)  # let the reader thread drain the last lines
+                pytest.fail(f"`make lab` exited with {process.returncode} before printing a URL:\n{lab.text()}",
+                            pytrace=False)
+            found = next((m.group(0) for line in lab.output for m in [_URL.search(line)] if m), None)
+            if found:
+                # A token from JUPYTER_TOKEN is printed as "...": the user knows it, and puts it in.
+                lab.url = found.replace("token=...", f"token={token}")
+            time.sleep(0.2)  # polling make's output
+        if not lab.url:
+            pytest.fail(f"`make lab` printed no URL within {INSTALL_TIMEOUT} s:\n{lab.text()}", pytrace=False)
+        yield lab
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(process.pid, sig)
+                process.wait(timeout=15)
+                break
+            except ProcessLookupError:
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        if not os.environ.get("MIDDLEPOWERS_KEEP_LAB"):
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+@pytest.fixture
+def student_page(browser, make_lab):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+        make_lab.shutdown_kernels()
+
+
+def dialogs(page) -> list[str]:
+    """Text of every modal dialog on the page (Select Kernel, File Load Error ...)."""
+    return [d.inner_text() for d in page.locator(".jp-Dialog").all()]
+
+
+def current_tab(page) -> str:
+    return page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel").inner_text()
+
+
+def run_all_at_once(page, make_lab: MakeLab, notebook: str) -> None:
+    """Run All the moment the notebook shows (kernel maybe still starting); every widget must come."""
+    nb = json.loads((make_lab.clone / notebook).read_text(encoding="utf-8"))
+    page.wait_for_selector(NOTEBOOK_SEL)
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+    try:
+        wait_run_complete(page, nb, timeout=240)
+        expected = count_quiz_asks(nb)
+        page.wait_for_function(f"(n) => document.querySelectorAll({json.dumps(QUESTION_SEL)}).length >= n",
+                               arg=expected, timeout=60_000)
+    except Exception as exc:
+        raise AssertionError(f"{notebook}: Run All pressed as the page showed did not finish with every widget "
+                             f"({type(exc).__name__}); dialogs: {dialogs(page)}") from None
+    assert not dialogs(page), f"{notebook}: a dialog came up after Run All: {dialogs(page)}"
+
+
+def test_printed_url_opens_the_start_notebook_and_run_all_gives_every_output(make_lab, student_page):
+    page = student_page
+    assert urlsplit(make_lab.url).path == f"/lab/tree/{START}", make_lab.url
+    page.goto(make_lab.url, wait_until="domcontentloaded")
+    page.wait_for_selector(NOTEBOOK_SEL)
+    assert current_tab(page) == "index.ipynb"
+    assert not page.locator(".jp-Launcher").is_visible(), "the Launcher is showing, not the start notebook"
+    run_all_at_once(page, make_lab, START)
+    page.get_by_text("The article:").first.wait_for()
+    assert not page.locator(".jp-toast-container .Toastify__toast").count(), "a notification toast is showing"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "make-lab-start.png"))
+
+
+def course_map(page):
+    return page.locator(".jp-MarkdownCell", has=page.locator("h2", has_text="Course map"))
+
+
+def course_map_links(page) -> list[str]:
+    """The course map's link targets, as written (JupyterLab appends ``?_xsrf=...`` when it renders them)."""
+    course_map(page).locator("table a").first.wait_for(state="attached")
+    return [a.get_attribute("href").split("?")[0] for a in course_map(page).locator("table a").all()]
+
+
+def test_every_course_map_link_opens(make_lab, student_page):
+    page = student_page
+    page.goto(make_lab.url, wait_until="domcontentloaded")
+    page.wait_for_selector(NOTEBOOK_SEL)
+    links = course_map_links(page)
+    lessons = sorted((make_lab.clone / "notebooks").glob("0*.ipynb"))
+    assert len(links) == 2 * len(lessons), links
+    tab_label = "#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel"
+    for number, href in enumerate(links):
+        target = os.path.normpath(os.path.join("notebooks", href))
+        course_map(page).locator("table a").nth(number).click()
+        page.locator(tab_label, has_text=re.compile(rf"^{re.escape(Path(target).name)}$")).wait_for()
+        assert not dialogs(page), f"{href} ({target}) did not open: {dialogs(page)}"
+        open_paths = [s["path"] for s in make_lab.api("api/sessions")]
+        assert target in open_paths, f"{href}: expected a session for {target}, got {open_paths}"
+        if target.startswith("notebooks/"):
+            run_all_at_once(page, make_lab, target)
+        page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabCloseIcon").click()
+        assert not dialogs(page), f"closing {target} asked: {dialogs(page)}"
+        for session in make_lab.api("api/sessions"):  # one lesson kernel at a time
+            if session["path"] == target:
+                make_lab.api(f"api/sessions/{session['id']}", method="DELETE")
+        page.locator(tab_label, has_text=re.compile(r"^index\.ipynb$")).wait_for()
+
+
+def test_course_folders_are_in_the_file_browser(make_lab, student_page):
+    page = student_page
+    page.goto(make_lab.url, wait_until="domcontentloaded")
+    page.wait_for_selector(NOTEBOOK_SEL)
+    if not page.locator(".jp-FileBrowser").is_visible():  # the sidebar is closed: open it, as a student would
+        page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id='filebrowser']").click()
+    page.locator(".jp-FileBrowser .jp-BreadCrumbs-home").click()
+    listing = page.locator(".jp-FileBrowser .jp-DirListing-itemText")
+    page.locator(".jp-FileBrowser .jp-DirListing-itemText", has_text=re.compile(r"^instructors$")).wait_for()
+    names = set(listing.all_inner_texts())
+    assert {"notebooks", "exercises", "data", "instructors"} <= names, sorted(names)
+
+
+def test_no_test_tools_in_the_students_lab(make_lab):
+    """`make lab` installs the student set: no nbgrader menus, no formgrader, no hub or browser tools."""
+    python = make_lab.clone / ".venv" / "bin" / "python"
+    listed = subprocess.run([str(python), "-m", "pip", "list", "--format=json"], capture_output=True, text=True,
+                            check=True).stdout
+    names = {p["name"].lower() for p in json.loads(listed)}
+    assert not names & {"nbgrader", "jupyterhub", "playwright", "pytest", "nbval", "jupyter-repo2docker"}, names
+    resp = requests.get(make_lab.base + "formgrader", headers={"Authorization": f"token {make_lab.token}"},
+                        timeout=10)
+    assert resp.status_code == 404
