@@ -17,7 +17,7 @@ NODE_STAMP := node_modules/.installed
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile \
 	--nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
 
-.PHONY: help lab test browser notebooks exercises tables navigation lock bench link test-latest clean
+.PHONY: help lab test browser notebooks exercises tables navigation lock bench link test-latest clean site
 
 help:
 	@echo "make lab        create the environment (from the lock file) and open JupyterLab"
@@ -30,6 +30,7 @@ help:
 	@echo "make bench      time every notebook against a floor notebook"
 	@echo "make link HUB=https://hub.example.edu [REPO=... BRANCH=... NOTEBOOK=...]  an nbgitpuller link"
 	@echo "make test-latest  the notebook suite on the newest releases"
+	@echo "make site       the course website in build/site (offline; INSTRUCTOR=1 adds the answer keys)"
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -75,6 +76,11 @@ bench: $(STAMP) $(NODE_STAMP) browser
 	$(BIN)/python -m middlepowers.bench
 	$(BIN)/python -m middlepowers.bench_browser
 	$(BIN)/python -m middlepowers.bench_hub
+
+# the course website from the committed notebooks (nothing executed, nothing downloaded)
+SITE_ENV := PYTHONPATH=tools
+site: $(STAMP) $(NODE_STAMP)
+	$(SITE_ENV) $(BIN)/python -m mpcourse.site $(if $(INSTRUCTOR),--instructor)
 
 # an nbgitpuller link for your hub: make link HUB=https://hub.example.edu
 link: $(STAMP)

@@ -1,0 +1,1 @@
+"""Course tools for maintainers and instructors (the ``middlepowers-tools`` distribution)."""
