@@ -181,7 +181,7 @@ def data_page(root: Path) -> tuple[str, list[str]]:
         rows = sum(1 for _ in open(root / path, encoding="utf-8")) - 1
         lines += [f"## {res.get('title', res['name'])}", "",
                   f"{res.get('description', '')}", "",
-                  f"{{download}}`Download {res['path']} <{path}>` ({rows} rows)", "",
+                  f"[Download {res['path']}]({path}) ({rows} row{'s' if rows != 1 else ''}, CSV)", "",
                   "| column | type | description |", "|---|---|---|"]
         for fld in res["schema"]["fields"]:
             desc = str(fld.get("description", "")).replace("|", "\\|").replace("\n", " ")
