@@ -102,6 +102,44 @@ def scenario_view(launch_url: str) -> str:
             f'<p class="mp-caption">Stylised model, not a forecast. {launch_html(launch_url, "Explore every setting live")}</p></div>')
 
 
+THEAD_RE = re.compile(r"<thead>(.*?)</thead>", re.S)
+ROW_RE = re.compile(r"<tr[^>]*>(.*?)</tr>", re.S)
+CELL_RE = re.compile(r"<th[^>]*>(.*?)</th>", re.S)
+
+
+def name_index_headers(text: str) -> str:
+    """Give a pandas table's row-index columns a header, so no header cell is empty.
+
+    ``DataFrame.to_html`` leaves the index column's header empty; for a named
+    index (or a crosstab) it puts the index names on a second header row of
+    otherwise empty cells. Screen readers then announce nothing for those
+    columns (axe: ``empty-table-header``). The index names move up into the
+    first row ("attribution / claim_type" for a crosstab: rows, then columns);
+    an unnamed index gets "row" for screen readers only. Tables of any other
+    shape are left alone.
+    """
+    def fix(match):
+        head = match.group(1)
+        rows = ROW_RE.findall(head)
+        cells = [CELL_RE.findall(row) for row in rows]
+        if "colspan" in head or not cells or not cells[0]:
+            return match.group(0)
+        if len(rows) == 2 and len(cells[1]) == len(cells[0]) and cells[1][0].strip():
+            k = next((i for i, c in enumerate(cells[1]) if not c.strip()), len(cells[1]))
+            if any(c.strip() for c in cells[1][k:]):
+                return match.group(0)
+            labels = [f"{low} / {up}" if up.strip() else low for low, up in zip(cells[1][:k], cells[0][:k])]
+        elif len(rows) == 1 and not cells[0][0].strip():
+            labels = ['<span class="mp-sr-only">row</span>']
+        else:
+            return match.group(0)
+        labels += cells[0][len(labels):]
+        first = re.search(r"<tr[^>]*>", head).group(0)
+        row = first + "".join(f"\n      <th>{label}</th>" for label in labels) + "\n    </tr>"
+        return f"<thead>\n    {row}\n  </thead>"
+    return THEAD_RE.sub(fix, text)
+
+
 def static_notebook(nb, quiz, lesson: str, launch_url: str):
     """Return a copy of ``nb`` whose widget outputs are static HTML.
 
@@ -128,10 +166,13 @@ def static_notebook(nb, quiz, lesson: str, launch_url: str):
         if "CoalitionBuilder(" in src:
             from middlepowers import coalition as co
 
-            parts.append(coalition_view(co.ARTICLE_COALITION, launch_url))  # the lesson starts from the article's five
+            parts.append(name_index_headers(coalition_view(co.ARTICLE_COALITION, launch_url)))  # the lesson starts from the article's five
         if "ScenarioExplorer(" in src:
             parts.append(scenario_view(launch_url))
         outputs = [o for o in cell.get("outputs", []) if WIDGET not in o.get("data", {})]
+        for out in outputs:
+            if "text/html" in out.get("data", {}):
+                out["data"]["text/html"] = name_index_headers(out["data"]["text/html"])
         if len(outputs) != len(cell.get("outputs", [])) and not parts:
             raise SiteError(f"cell {n}: a widget output the site has no static view for: {src[:60]!r}")
         if parts:
