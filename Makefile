@@ -20,7 +20,7 @@ NODE_STAMP := node_modules/.installed
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile \
 	--nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
 
-.PHONY: help lab test diff-tools browser notebooks exercises tables navigation figures lock bench bench-class link test-latest clean
+.PHONY: help lab test diff-tools browser notebooks exercises tables navigation figures lock bench bench-class link test-latest clean site
 
 help:
 	@echo "make lab        create the student environment (from the lock file) and open JupyterLab"
@@ -35,6 +35,7 @@ help:
 	@echo "make bench-class STUDENTS=40  a class of N students on a local JupyterHub (load test)"
 	@echo "make link HUB=https://hub.example.edu [REPO=... BRANCH=... NOTEBOOK=...]  an nbgitpuller link"
 	@echo "make test-latest  the notebook suite on the newest releases"
+	@echo "make site       the course website in build/site (offline; INSTRUCTOR=1 adds the answer keys)"
 
 # What a student needs: requirements-student.txt (the lock's runtime closure, the
 # same pins as Binder's environment.yml), the package, the project's Jupyter config.
@@ -119,6 +120,10 @@ bench: $(STAMP) $(NODE_STAMP) browser
 STUDENTS ?= 10
 bench-class: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m mpharness.classload --students $(STUDENTS)
+
+# the course website from the committed notebooks (nothing executed, nothing downloaded)
+site: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m mpcourse.site $(if $(INSTRUCTOR),--instructor)
 
 # an nbgitpuller link for your hub: make link HUB=https://hub.example.edu
 link: $(STAMP)

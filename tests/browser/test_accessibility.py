@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from browser_helpers import ARTIFACTS
-from middlepowers.bench_browser import (
+from mpharness.lab import (
     QUESTION_SEL,
     count_quiz_asks,
     load_notebook,

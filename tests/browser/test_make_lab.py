@@ -41,7 +41,8 @@ import pytest
 import requests
 
 from browser_helpers import SCREENSHOTS
-from middlepowers.bench_browser import NOTEBOOK_SEL, QUESTION_SEL, count_quiz_asks, free_port, wait_run_complete
+from mpharness.common import free_port
+from mpharness.lab import NOTEBOOK_SEL, QUESTION_SEL, count_quiz_asks, wait_run_complete
 from middlepowers.paths import repo_root
 
 pytestmark = pytest.mark.browser

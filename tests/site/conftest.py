@@ -1,0 +1,95 @@
+"""Fixtures for the course website's tests: the site built once per test run, and headless Chromium.
+
+* ``site`` (session): ``mpcourse.site.build`` into ``test-artifacts/site/html``
+  (git ignores it), once per run even with several xdist workers (a file lock
+  and the run's id in a stamp file).
+* ``site_browser`` (session): Debian's Chromium, with every host name mapped
+  to nowhere, so a page that tried the network would fail loudly.
+* ``site_page`` (per test): a fresh context (empty local storage) whose
+  console errors, page errors, failed requests and requests outside the
+  site's folder are collected in ``page.problems`` / ``page.outside``.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+
+from middlepowers.paths import repo_root
+
+ROOT = repo_root()
+from mpharness.lab import CHROMIUM_ARGS, find_chromium, watch_page
+
+ARTIFACTS = ROOT / "test-artifacts" / "site"
+SITE = ARTIFACTS / "html"
+OFFLINE_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost"]
+
+
+@pytest.fixture(scope="session")
+def site(testrun_uid) -> Path:
+    """The built student site (no answer keys)."""
+    from mpcourse.site import build
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    stamp = ARTIFACTS / "built-by"
+    with open(ARTIFACTS / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (stamp.exists() and stamp.read_text() == testrun_uid and (SITE / "index.html").exists()):
+            with warnings.catch_warnings():  # Sphinx 9 deprecations inside the themes, not ours
+                warnings.simplefilter("ignore")
+                build(SITE, ROOT)
+            stamp.write_text(testrun_uid)
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    return SITE
+
+
+def html_pages(site: Path) -> list[Path]:
+    """Every page a reader can reach (Sphinx's own index pages included)."""
+    return sorted(p for p in site.rglob("*.html") if "_static" not in p.parts)
+
+
+@pytest.fixture(scope="session")
+def site_browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:  # pragma: no cover - playwright is in requirements.txt
+        pytest.skip(f"no playwright: {exc}")
+    pw = sync_playwright().start()
+    try:
+        try:
+            chromium = pw.chromium.launch(headless=True, executable_path=find_chromium(),
+                                          args=[*CHROMIUM_ARGS, *OFFLINE_ARGS])
+        except Exception as exc:  # noqa: BLE001 - playwright raises its own errors
+            if os.environ.get("CI", "").lower() == "true":
+                pytest.fail(f"no browser under CI=true: {exc}", pytrace=False)
+            pytest.skip(f"no browser for the site tests: {exc} -- run `bash tools/setup-browser.sh`")
+        yield chromium
+        chromium.close()
+    finally:
+        pw.stop()
+
+
+@pytest.fixture
+def site_page(site_browser, site):
+    context = site_browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.problems = watch_page(page)
+    page.outside = []
+    prefix = site.resolve().as_uri() + "/"
+
+    def on_request(request):
+        url = request.url
+        if not (url.startswith(prefix) or url.startswith("data:") or url == "about:blank"):
+            page.outside.append(url)
+
+    page.on("request", on_request)
+    yield page
+    context.close()
+
+

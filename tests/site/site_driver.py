@@ -1,0 +1,103 @@
+"""Drive the website's checks as a reader does, and make the answers to feed them.
+
+``answer(page, qid, q, value)`` sets the controls of one check with real
+clicks, choices and typing, presses Check and returns ``(verdict, text)`` as
+the reader sees them. ``cases(q)`` lists the answers the parity test feeds to
+both checkers: right, wrong, each anticipated mistake, each partly right,
+nothing chosen, and for numbers the odd things people type.
+"""
+
+from __future__ import annotations
+
+from middlepowers.checks import Question
+
+VERDICT = {True: "correct", False: "wrong", None: "none"}
+
+
+def box(page, qid: str):
+    return page.locator(f".mp-check[data-qid='{qid}']")
+
+
+def answer(page, qid: str, q: Question, value) -> tuple[str, str]:
+    """Answer check ``qid`` with ``value`` through its controls; return (verdict, feedback text)."""
+    b = box(page, qid)
+    if q.type == "single":
+        if value is not None:
+            b.locator(f"input[type=radio][value='{value}']").check()
+    elif q.type == "multiple":
+        for option in q.get("options"):
+            b.locator(f"input[type=checkbox][value='{option['key']}']").set_checked(str(option["key"]) in set(value))
+    elif q.type == "classify":
+        for item in q.get("items"):
+            b.locator(f"select[data-item='{item['key']}']").select_option(value=str(value.get(str(item["key"]), "")))
+    else:
+        b.locator("input[type=text]").fill(str(value))
+    b.locator("button.mp-check-button").click()
+    feedback = b.locator(".mp-feedback")
+    return b.get_attribute("data-verdict"), feedback.inner_text()
+
+
+def right(q: Question):
+    if q.type == "single":
+        return str(q.get("answer"))
+    if q.type == "multiple":
+        return [str(a) for a in q.get("answers")]
+    if q.type == "classify":
+        return {str(i["key"]): str(i["answer"]) for i in q.get("items")}
+    return str(q.get("answer"))
+
+
+def wrong(q: Question):
+    """One plainly wrong answer."""
+    if q.type == "single":
+        return next(str(o["key"]) for o in q.get("options") if str(o["key"]) != str(q.get("answer")))
+    if q.type == "multiple":
+        others = [str(o["key"]) for o in q.get("options") if o["key"] not in q.get("answers")]
+        return others[:1] if others else [str(q.get("answers")[0])]
+    if q.type == "classify":
+        cats = [str(c["key"]) for c in q.get("categories")]
+        return {str(i["key"]): next(c for c in cats if c != str(i["answer"])) for i in q.get("items")}
+    return repr(q.get("answer") * 10 + 10 * q.get("tolerance", 0) + 7)
+
+
+def cases(q: Question) -> list[tuple[str, object]]:
+    """(label, answer) pairs: right, wrong, each anticipated mistake, each partly right, nothing."""
+    out = [("right", right(q)), ("wrong", wrong(q))]
+    if q.type == "single":
+        # "nothing" first: a reader cannot untick a radio button once one is chosen
+        out = [("nothing", None), ("right", right(q))] + [(f"option {o['key']}", str(o["key"])) for o in q.get("options")
+                                                          if str(o["key"]) != str(q.get("answer"))]
+    elif q.type == "multiple":
+        keys = [str(o["key"]) for o in q.get("options")]
+        good = right(q)
+        bad = [k for k in keys if k not in good]
+        out += [("nothing", [])] + [(f"only {k}", [k]) for k in keys]
+        out += [(f"right without {k}", [g for g in good if g != k]) for k in good if len(good) > 1]
+        out += [(f"right plus {k}", good + [k]) for k in bad]
+        out += [(f"right without {a}, plus {b}", [g for g in good if g != a] + [b]) for a in good for b in bad]
+        out += [("all", keys)]
+    elif q.type == "classify":
+        good = right(q)
+        cats = [str(c["key"]) for c in q.get("categories")]
+        out += [("nothing", {})]
+        for item in q.get("items"):
+            key = str(item["key"])
+            for cat in cats:
+                if cat != good[key]:
+                    out.append((f"{key} as {cat}", {**good, key: cat}))
+            out.append((f"{key} unassigned", {k: v for k, v in good.items() if k != key}))
+        keys = list(good)
+        if len(keys) >= 2:
+            a, b = keys[:2]
+            out.append((f"{a} and {b} swapped", {**good, a: good[b], b: good[a]}))
+        out += [(f"all {c}", {k: c for k in keys}) for c in cats]
+    elif q.type == "numeric":
+        value, tol = q.get("answer"), q.get("tolerance", 0)
+        out += [(f"mistake {m['value']}", repr(m["value"])) for m in q.get("mistakes", [])]
+        out += [("right, within tolerance", repr(value + tol * 0.9)) if tol else ("right as typed with spaces", f"  {value} "),
+                ("just outside tolerance", repr(value + tol + 0.01 + abs(value) * 1e-6)),
+                ("empty", ""), ("words", "about twenty"), ("with unit", f"{value} %"),
+                ("thousands separator", "1,234"), ("minus sign", "\u2212" + str(value)), ("underscore", "1_000"),
+                ("nan", "nan"), ("too large", "1e999"), ("quote in text", "it's 5")]
+    return out
+
