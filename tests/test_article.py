@@ -361,6 +361,10 @@ def test_malformed_fixture(name, line, fragments):
         ("Title\nSummary.\n" + " ".join(["word"] * 13) + "\n", 3, "a heading of at most 12 words"),
         ("Title\r\nSummary.\r\nShe said \u201cnever closed.\r\n", 3, "unclosed quotation"),
         ('"Open Title\nSummary.\nBody.\n', 1, "unclosed quotation"),
+        # a straight quotation mark after a word, with none before it, is a stray closing one (issue 16)
+        ('Title\nSummary.\nA body with a stray mark" in it.\n', 3, "column 25 (stray closing quotation mark)"),
+        ('Title\nSummary.\nA "quoted" word, then a stray one".\n', 3, "column 34 (stray closing quotation mark)"),
+        ('Title\nSummary.\nHe said "go on.\n', 3, "column 9 (unclosed quotation)"),
         ("Title\nSummary.\nBody.\nA \ud800 surrogate.\n", 4, "UTF-8 text"),
     ],
 )

@@ -25,6 +25,7 @@ escapes :func:`parse`.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import sys
@@ -193,8 +194,18 @@ def _quote_spans(text: str, line: int) -> list[tuple[int, int]]:
         elif start is None and ch in CLOSE_QUOTES:
             raise ArticleFormatError(line, f"an opening quotation mark before the closing one at column {i + 1}")
     if start is not None:
+        if text[start] == '"' and _closes(text, start):
+            raise ArticleFormatError(
+                line, f"an opening quotation mark before the closing one at column {start + 1} (stray closing quotation mark)"
+            )
         raise ArticleFormatError(line, f"a closing quotation mark for the quotation opened at column {start + 1} (unclosed quotation)")
     return spans
+
+
+def _closes(text: str, i: int) -> bool:
+    """Whether the straight quotation mark at ``i`` sits like a closing one: after a word, before a space or the end."""
+    after = text[i + 1:i + 2]
+    return i > 0 and not text[i - 1].isspace() and text[i - 1] not in "([" and (not after or after.isspace() or after in ",.;:!?)]")
 
 
 def split_sentences(text: str, line: int = 1) -> list[str]:
@@ -226,7 +237,7 @@ def split_sentences(text: str, line: int = 1) -> list[str]:
         if not (nxt.isupper() or nxt.isdigit() or nxt in OPEN_QUOTES or nxt in "(["):
             continue
         if text[j] == ".":
-            word = text[start:j].split(" ")[-1].lower().lstrip("(\"\u201c")
+            word = text[max(start, text.rfind(" ", start, j) + 1):j].lower().lstrip("(\"\u201c")
             if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                 continue
         sentences.append(text[start:i])
@@ -301,53 +312,71 @@ def _width(n: int, least: int = 1) -> int:
     return max(least, len(str(n)))
 
 
-def _build(blocks: list[_Block], gazetteer: pd.DataFrame) -> Article:
-    # sections: SEC1 is the front matter (title and summary), SEC2 the lead
-    # (paragraphs before the first heading, if any), then one per heading.
+def _sections(blocks: list[_Block]) -> tuple[list[dict], list[dict], list[dict]]:
+    """Sections, paragraphs and focus-table rows, each pointing at its section.
+
+    SEC1 is the front matter (title and summary), SEC2 the lead (paragraphs
+    before the first heading, if any), then one per heading. Each section
+    counts its paragraphs as they come (one pass: linear in the article).
+    """
     sections, paragraphs, focus = [], [], []
-    section = {"kind": "front", "heading": None, "line": blocks[0].line}
+    section = {"kind": "front", "heading": None, "line": blocks[0].line, "n_paragraphs": 0}
     sections.append(section)
     for block in blocks:
         if block.kind == "heading":
-            section = {"kind": "headed", "heading": block.text, "line": block.line}
+            section = {"kind": "headed", "heading": block.text, "line": block.line, "n_paragraphs": 0}
             sections.append(section)
-        elif block.kind in ("body",) and section["kind"] == "front":
-            section = {"kind": "lead", "heading": None, "line": block.line}
+        elif block.kind == "body" and section["kind"] == "front":
+            section = {"kind": "lead", "heading": None, "line": block.line, "n_paragraphs": 0}
             sections.append(section)
         if block.kind in ("title", "summary", "body"):
             paragraphs.append({"section": section, "kind": block.kind, "line": block.line, "text": block.text})
+            section["n_paragraphs"] += 1
         elif block.kind == "table":
             for row in block.rows[1:]:
                 focus.append({"section": section, "line": block.line, "area": row[0].rstrip(":").strip(), "approach": row[1]})
-    sec_ids = _ids("SEC", len(sections), 1)
-    for sid, sec in zip(sec_ids, sections):
+    for sid, sec in zip(_ids("SEC", len(sections), 1), sections):
         sec["section_id"] = sid
+    return sections, paragraphs, focus
 
-    par_ids = _ids("P", len(paragraphs), _width(len(paragraphs), 2))
+
+def _sentences(paragraphs: list[dict]) -> list[dict]:
+    """Split every paragraph into sentences; give paragraphs and sentences their ids."""
     sentence_rows = []
-    for pid, par in zip(par_ids, paragraphs):
+    for pid, par in zip(_ids("P", len(paragraphs), _width(len(paragraphs), 2)), paragraphs):
         par["paragraph_id"] = pid
         par["pieces"] = split_sentences(par["text"], par["line"])
         for k, piece in enumerate(par["pieces"], start=1):
             sentence_rows.append({"paragraph": par, "position": k, "text": piece})
-    sen_ids = _ids("S", len(sentence_rows), _width(len(sentence_rows), 2))
-
-    pattern = _mention_pattern(gazetteer)
-    by_surface = gazetteer.set_index("surface")
-    token_rows, quote_rows, mention_rows = [], [], []
-    for sid, row in zip(sen_ids, sentence_rows):
-        text = row["text"]
+    for sid, row in zip(_ids("S", len(sentence_rows), _width(len(sentence_rows), 2)), sentence_rows):
         row["sentence_id"] = sid
+    return sentence_rows
+
+
+def _inside(starts: list[int], lo: int, hi: int) -> range:
+    """Indexes of the sorted ``starts`` strictly between ``lo`` and ``hi``."""
+    return range(bisect.bisect_right(starts, lo), bisect.bisect_left(starts, hi))
+
+
+def _mentions_and_quotes(sentence_rows: list[dict], gazetteer: pd.DataFrame) -> tuple[list, list, list]:
+    """Tokens, mentions (gazetteer matches) and quotations of every sentence: (tokens, quotes, mentions)."""
+    pattern = _mention_pattern(gazetteer)
+    by_surface = {row["surface"]: row for row in gazetteer.to_dict("records")}
+    token_rows, quote_rows, mention_rows = [], [], []
+    for row in sentence_rows:
+        text, sid = row["text"], row["sentence_id"]
         words = tokenize(text)
         row["n_tokens"] = len(words)
         for k, word in enumerate(words, start=1):
             lower = word.lower().replace("\u2019", "'")
             token_rows.append({"sentence_id": sid, "position": k, "token": word, "lower": lower})
         spans = _quote_spans(text, row["paragraph"]["line"])
+        span_starts = [a for a, _ in spans]
         found = []
         for match in pattern.finditer(text):
-            entry = by_surface.loc[match.group(0)]
-            in_quote = any(a < match.start() < b for a, b in spans)
+            entry = by_surface[match.group(0)]
+            k = bisect.bisect_left(span_starts, match.start()) - 1  # the last span opening before the match
+            in_quote = k >= 0 and match.start() < spans[k][1]
             found.append((match, entry, in_quote))
             last = mention_rows[-1] if mention_rows else None
             if (last and last["sentence_id"] == sid and last["entity_id"] == entry["entity_id"]
@@ -360,11 +389,12 @@ def _build(blocks: list[_Block], gazetteer: pd.DataFrame) -> Article:
                 "entity_id": entry["entity_id"], "in_quote": in_quote,
             })
         speakers = [e for m, e, q in found if not q and e["entity_type"] == "person"]
+        found_starts = [m.start() for m, _, _ in found]
         for a, b in spans:
             inner = text[a + 1:b - 1]
             vocatives = [
-                e for m, e, q in found
-                if e["entity_type"] == "person" and a < m.start() < b
+                e for m, e, q in (found[i] for i in _inside(found_starts, a, b))
+                if e["entity_type"] == "person"
                 and re.search(rf"(^|,)\s*{re.escape(m.group(0))}\s*(,|$|[.!?])", inner)
             ]
             is_sentence = bool(inner) and inner[0].isupper() and inner.rstrip(CLOSERS)[-1:] in SENTENCE_END + ","
@@ -375,20 +405,22 @@ def _build(blocks: list[_Block], gazetteer: pd.DataFrame) -> Article:
                 "speaker_id": speakers[0]["entity_id"] if speakers else None,
                 "addressee_id": vocatives[0]["entity_id"] if vocatives else None,
             })
+    return token_rows, quote_rows, mention_rows
 
-    n_words = len(token_rows)
-    title = paragraphs[0]["text"]
-    summary = paragraphs[1]["text"]
+
+def _tables(blocks, sections, paragraphs, focus, sentence_rows, token_rows, quote_rows, mention_rows,
+            gazetteer: pd.DataFrame) -> Article:
+    """Assemble the DataFrames from the rows of the steps before."""
     notes = [b.text for b in blocks if b.kind == "note"]
     article = _frame([{
-        "title": title, "summary": summary, "note": " ".join(notes) or None,
+        "title": paragraphs[0]["text"], "summary": paragraphs[1]["text"], "note": " ".join(notes) or None,
         "n_sections": len(sections), "n_paragraphs": len(paragraphs),
-        "n_sentences": len(sentence_rows), "word_count": n_words,
+        "n_sentences": len(sentence_rows), "word_count": len(token_rows),
     }], ["title", "summary", "note", "n_sections", "n_paragraphs", "n_sentences", "word_count"])
 
     sections_df = _frame([{
         "section_id": s["section_id"], "position": i, "kind": s["kind"], "heading": s["heading"],
-        "line": s["line"], "n_paragraphs": sum(p["section"] is s for p in paragraphs),
+        "line": s["line"], "n_paragraphs": s["n_paragraphs"],
     } for i, s in enumerate(sections, start=1)], ["section_id", "position", "kind", "heading", "line", "n_paragraphs"])
 
     paragraphs_df = _frame([{
@@ -424,6 +456,15 @@ def _build(blocks: list[_Block], gazetteer: pd.DataFrame) -> Article:
 
     return Article(article, sections_df, paragraphs_df, sentences_df, tokens_df,
                    quotes_df, mentions_df, entities_df, focus_df)
+
+
+def _build(blocks: list[_Block], gazetteer: pd.DataFrame) -> Article:
+    """Blocks to tables, in four linear steps: sections, sentences, mentions and quotes, tables."""
+    sections, paragraphs, focus = _sections(blocks)
+    sentence_rows = _sentences(paragraphs)
+    token_rows, quote_rows, mention_rows = _mentions_and_quotes(sentence_rows, gazetteer)
+    return _tables(blocks, sections, paragraphs, focus, sentence_rows, token_rows, quote_rows, mention_rows,
+                   gazetteer)
 
 
 def parse(text: str | bytes, gazetteer: pd.DataFrame | None = None) -> Article:
