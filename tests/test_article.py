@@ -408,3 +408,17 @@ def test_command_line_reports_bad_input_without_traceback(tmp_path, capsys):
     assert main([]) == 2
     assert main([str(OTHER), str(tmp_path / "out")]) == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(f"{n}.csv" for n in Article.table_names())
+
+
+def test_command_line_with_a_file_as_outdir_says_so(tmp_path):
+    """OUTDIR that is a file: a one-line message and exit 1, no traceback (issue 16)."""
+    import subprocess
+    import sys
+
+    taken = tmp_path / "tables"
+    taken.write_text("mine\n")
+    out = subprocess.run([sys.executable, "-m", "middlepowers.article", str(OTHER), str(taken)],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert f"{taken}: article: a folder to write the tables into, but {taken} is a file" in out.stderr
+    assert taken.read_text() == "mine\n"

@@ -36,7 +36,8 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["Article", "ArticleFormatError", "parse", "parse_file", "outline", "write_tables", "load_gazetteer"]
+__all__ = ["Article", "ArticleFormatError", "parse", "parse_file", "outline", "write_tables", "read_table",
+           "load_gazetteer"]
 
 
 class ArticleFormatError(ValueError):
@@ -218,6 +219,10 @@ def split_sentences(text: str, line: int = 1) -> list[str]:
     Splits happen only at single spaces of the cleaned text, so joining the
     sentences with spaces gives the paragraph back.
     """
+    if not isinstance(text, str):
+        raise ArticleFormatError(None, f"a paragraph as text (str), got {type(text).__name__}")
+    if isinstance(line, bool) or not isinstance(line, int):
+        raise ArticleFormatError(None, f"a line number (int), got {type(line).__name__}")
     text = _clean(text)
     spans = _quote_spans(text, line)
     inside = [False] * len(text)
@@ -252,6 +257,8 @@ def tokenize(text: str) -> list[str]:
     Letters and digits make words; an apostrophe inside a word keeps it whole
     ("Canada's", "you're"); hyphens, dashes and other punctuation split.
     """
+    if not isinstance(text, str):
+        raise ArticleFormatError(None, f"text (str) to split into words, got {type(text).__name__}")
     return WORD_RE.findall(text)
 
 
@@ -265,7 +272,22 @@ def load_gazetteer(path: str | Path | None = None) -> pd.DataFrame:
     if path is None:
         with resources.files("middlepowers").joinpath("data", "gazetteer.csv").open(encoding="utf-8") as handle:
             return pd.read_csv(handle, dtype=str, keep_default_na=False)
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = _read_csv_file(path, "a gazetteer", dtype=str, keep_default_na=False)
+    missing = {"surface", "entity_id", "entity", "entity_type"} - set(frame.columns)
+    if missing:
+        raise ArticleFormatError(None, f"a gazetteer with the columns {', '.join(sorted(missing))} ({path})")
+    return frame
+
+
+def _read_csv_file(path, what: str, **options) -> pd.DataFrame:
+    """``pd.read_csv`` of a file, every failure as an ArticleFormatError naming the file."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise ArticleFormatError(None, f"{what}: the path of a CSV file, got {type(path).__name__}")
+    try:
+        return pd.read_csv(path, **options)
+    except (OSError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise ArticleFormatError(None, f"{what} as a readable CSV file at {path} "
+                                       f"({getattr(err, 'strerror', None) or err})") from None
 
 
 def _mention_pattern(gazetteer: pd.DataFrame) -> re.Pattern:
@@ -498,10 +520,12 @@ def parse(text: str | bytes, gazetteer: pd.DataFrame | None = None) -> Article:
 
 def parse_file(path: str | Path, gazetteer: pd.DataFrame | None = None) -> Article:
     """Read and parse an article file (see :func:`parse`)."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise ArticleFormatError(None, f"the path of an article file, got {type(path).__name__}")
     try:
         data = Path(path).read_bytes()
-    except OSError as err:
-        raise ArticleFormatError(None, f"a readable file at {path} ({err.strerror})") from None
+    except (OSError, ValueError) as err:  # ValueError: a NUL in the path
+        raise ArticleFormatError(None, f"a readable file at {path} ({getattr(err, 'strerror', None) or err})") from None
     return parse(data, gazetteer)
 
 
@@ -514,6 +538,8 @@ def outline(text: str | bytes) -> pd.DataFrame:
     """
     if isinstance(text, bytes):
         text = text.decode("utf-8", errors="replace")
+    if not isinstance(text, str):
+        raise ArticleFormatError(None, f"the article as text (str), got {type(text).__name__}")
     rows = [
         {"line": b.line, "kind": b.kind, "text": b.text if b.kind != "table" else f"({len(b.rows) - 1} rows)"}
         for b in _blocks(text)
@@ -534,6 +560,8 @@ def write_tables(article: Article, folder: str | Path) -> list[Path]:
     sees half a file. Returns the paths of all tables, in table order.
     """
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ArticleFormatError(None, f"a folder to write the tables into, but {folder} is a file")
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, frame in article.tables().items():
@@ -547,6 +575,27 @@ def write_tables(article: Article, folder: str | Path) -> list[Path]:
     return paths
 
 
+def read_table(name: str, folder: str | Path | None = None) -> pd.DataFrame:
+    """Read one table written by :func:`write_tables` back exactly as it was written.
+
+    ``name`` is a table name (``"tokens"``) or a CSV file name; ``folder``
+    defaults to the collection's ``data/tables``. Only an empty cell is a
+    missing value: words such as ``None``, ``NA``, ``null`` or ``nan`` stay
+    words (plain ``pd.read_csv`` would turn them into NaN).
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise ArticleFormatError(None, f"a table name such as 'tokens' (one of {', '.join(Article.table_names())}), "
+                                       f"got {name!r}")
+    if folder is None:
+        from middlepowers.paths import data_dir
+
+        folder = data_dir("tables")
+    if not isinstance(folder, (str, os.PathLike)):
+        raise ArticleFormatError(None, f"a folder of tables, got {type(folder).__name__}")
+    file = Path(folder) / (name if name.endswith(".csv") else f"{name}.csv")
+    return _read_csv_file(file, f"the table {name!r}", keep_default_na=False, na_values=[""])
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m middlepowers.article ARTICLE OUTDIR``: write the tables."""
     args = sys.argv[1:] if argv is None else argv
@@ -558,9 +607,21 @@ def main(argv: list[str] | None = None) -> int:
     except ArticleFormatError as err:
         print(f"{args[0]}: {err}", file=sys.stderr)
         return 1
-    for path in write_tables(article, args[1]):
+    try:
+        written = write_tables(article, args[1])
+    except ArticleFormatError as err:
+        print(f"{args[1]}: {err}", file=sys.stderr)
+        return 1
+    for path in written:
         print(f"wrote {path}")
     return 0
+
+
+from middlepowers import _errors  # noqa: E402 - guards the functions defined above
+
+_errors.guard(ArticleFormatError, globals(), [
+    "parse_file", "outline", "split_sentences", "tokenize", "write_tables", "read_table", "load_gazetteer",
+], make=lambda message: ArticleFormatError(None, message))
 
 
 if __name__ == "__main__":
