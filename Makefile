@@ -77,8 +77,14 @@ bench: $(STAMP) $(NODE_STAMP) browser
 	$(BIN)/python -m middlepowers.bench_hub
 
 # an nbgitpuller link for your hub: make link HUB=https://hub.example.edu
+# The arguments reach Python as environment variables, unexpanded ($(value ...)), never through the shell,
+# so a $ or " in them cannot break the command.
+link: export LINK_HUB = $(value HUB)
+link: export LINK_REPO = $(value REPO)
+link: export LINK_BRANCH = $(value BRANCH)
+link: export LINK_NOTEBOOK = $(value NOTEBOOK)
 link: $(STAMP)
-	$(BIN)/python -m middlepowers.link --hub "$(HUB)" $(if $(REPO),--repo "$(REPO)") $(if $(BRANCH),--branch "$(BRANCH)") $(if $(NOTEBOOK),--notebook "$(NOTEBOOK)")
+	$(BIN)/python -m middlepowers.link
 
 # the notebook suite on the newest releases of every dependency (.venv-latest)
 test-latest:

@@ -40,7 +40,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from . import _errors
+from middlepowers import _errors
 from .article import WORD_RE
 from .paths import data_dir
 
