@@ -11,7 +11,8 @@ cases on every run):
   ``ArticleFormatError`` naming a line of the text; nothing else escapes.
 * **Quiz checks.** Every question of every quiz file meets hostile answers
   (huge, nested, NaN, infinities, markup, bytes, numbers too large for a
-  float...) through :func:`checks.check`, and every code question meets
+  float, objects whose ``str``/``==``/hash raise...) through
+  :func:`checks.check`, and every code question meets
   hostile functions (raising, exiting, returning odd objects, mutating their
   input, hanging) through :func:`checks.check_code`. Each gives a ``Result``
   with a message; the feedback HTML never carries the answer's markup.
@@ -137,6 +138,14 @@ def test_hostile_answers_get_a_message_not_a_traceback(question, answer):
     result = checks.check(question, answer)
     assert isinstance(result, checks.Result) and result.lines() and all(result.lines())
     assert MARKUP not in _html_result(result)
+
+
+@pytest.mark.parametrize("question", [q for q in QUESTIONS if q.type != "code"], ids=lambda q: q.id)
+def test_answers_that_break_str_and_eq_get_a_message(question):
+    """Objects whose str, repr, ==, hash and iteration raise (outside hypothesis, which would repr them)."""
+    for answer in (Hostile(), [Hostile()], {"S04": Hostile()}, {Hostile: 1}):
+        result = checks.check(question, answer)
+        assert isinstance(result, checks.Result) and result.lines() and all(result.lines())
 
 
 def _functions():
