@@ -269,3 +269,29 @@ def test_scenario_shares_stay_percentages(start, years, multiplier, decline):
         assert len(table) == years + 1
         assert table["us_share_pct"].between(0, 100).all()
         assert (table["hhi_lower"] <= table["hhi_upper"]).all()
+
+
+# --- the examples found in issue 16, one by one --------------------------------------------
+
+@pytest.mark.parametrize("function, kwargs, says", [
+    (mc.scenario, dict(us_share_start=71.7, us_decline_pct=99.9999, years=2000), "years must be a whole number"),
+    (mc.scenario, dict(us_share_start=71.7, start_year="2025"), "start_year must be a year"),
+    (mc.scenario, dict(us_share_start=71.7, years=10**6), "from 1 to 200"),
+    (co.coalition_totals, dict(members=None), "choose countries as a list"),
+    (co.load_indicators, dict(path=_TMP / "folder"), "is a folder"),
+    (mc.hhi, dict(shares=[90, 90], tolerance=math.inf), "tolerance must be"),
+    (co.cohen_kappa, dict(coder_a=["a", pd.NA, "b"], coder_b=["a", "b", "b"]), "coder A left no label for: item 2"),
+    (rh.word_frequencies, dict(tokens=TOKENS, top=-1), "top must be a whole number"),
+])
+def test_issue_examples_give_a_clear_error(function, kwargs, says):
+    outcome, error = call(function, **kwargs)
+    assert outcome == "error" and says in str(error)
+
+
+def test_issue_examples_give_the_right_result():
+    assert mc.hhi_bounds([50, 20], cap=math.inf).upper == 2500 + 400 + 30**2  # no cap: the rest in one lump
+    assert mc.scenario(71.7, us_decline_pct=99.9999, years=200)["us_share_pct"].iloc[-1] == 0.0
+    assert rh.log_likelihood(*map(np.int64, (3, 1, 100, 50))) == rh.log_likelihood(3, 1, 100, 50)
+    counts = TOKENS["lower"].value_counts()
+    assert rh.log_likelihood(counts["the"], counts["carney"], len(TOKENS), len(TOKENS)) > 0
+    assert len(rh.word_frequencies(TOKENS, top=0)) == 0
