@@ -79,3 +79,23 @@ def test_corrupt_file_is_set_aside_and_numbered(tmp_path):
     assert (tmp_path / "p.json.corrupt-1").read_text() == "{broken"
     saved = ProgressStore(path).record("nb", "q", 1, True)
     assert saved.attempt == 1 and saved.notice == ""
+
+
+def test_odd_answers_are_stored_capped_and_never_raise(tmp_path):
+    """Answers are stored as JSON of at most MAX_ANSWER_CHARS characters, whatever they are (issue 16)."""
+    from middlepowers.progress import MAX_ANSWER_CHARS
+
+    class Broken:
+        def __repr__(self):
+            raise RuntimeError("no repr")
+
+    nested = []
+    for _ in range(10_000):
+        nested = [nested]
+    store = ProgressStore(tmp_path / "p.json")
+    for answer in ["x" * 1_000_000, {Broken()}, Broken(), nested, {"k": "v" * 50_000}]:
+        assert store.record("nb", "q", answer, False).notice == ""
+    stored = [a["answer"] for a in json.loads((tmp_path / "p.json").read_text())["attempts"]]
+    assert all(len(json.dumps(a, ensure_ascii=False)) <= MAX_ANSWER_CHARS + 60 for a in stored)
+    assert stored[0].startswith("x" * 1000) and stored[0].endswith("[cut: 1,000,000 characters in all]")
+    assert stored[1] == "<set>" and stored[2] == "<Broken>"

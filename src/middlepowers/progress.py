@@ -106,13 +106,11 @@ def _jsonable(value: Any, depth: int = 0) -> Any:
 
 def _stored_answer(value: Any) -> Any:
     """The answer as stored: JSON-able, and at most MAX_ANSWER_CHARS characters of JSON."""
-    stored = _jsonable(value)
-    if isinstance(stored, str):
-        text = stored
-    else:
-        text = json.dumps(stored, ensure_ascii=False)
-        if len(text) <= MAX_ANSWER_CHARS:
-            return stored
+    try:
+        stored = _jsonable(value)
+        text = stored if isinstance(stored, str) else json.dumps(stored, ensure_ascii=False)
+    except Exception:  # an answer whose str or repr fails: keep what kind of thing it was
+        return f"<{type(value).__name__}>"
     if len(text) <= MAX_ANSWER_CHARS:
         return stored
     return text[:MAX_ANSWER_CHARS] + f"… [cut: {len(text):,} characters in all]"
