@@ -175,8 +175,8 @@ def call(function, **kwargs):
         where = frames[-1].filename if frames else ""
         assert str(error).strip(), f"{function.__name__}: {type(error).__name__} without a message"
         assert where.startswith(SRC), (
-            f"{function.__name__}({_show(kwargs)}) raised {type(error).__name__}: {error} from {where}:{frames[-1].lineno}"
-            " -- not a clear error of the collection's own")
+            f"{function.__name__}({_show(kwargs)}) raised {type(error).__name__}: {error} "
+            f"from {where}:{frames[-1].lineno} -- not a clear error of the collection's own")
         return "error", error
     except Exception as error:
         raise AssertionError(f"{function.__name__}({_show(kwargs)}) raised {type(error).__name__}: {error}") from error

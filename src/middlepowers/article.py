@@ -196,9 +196,8 @@ def _quote_spans(text: str, line: int) -> list[tuple[int, int]]:
             raise ArticleFormatError(line, f"an opening quotation mark before the closing one at column {i + 1}")
     if start is not None:
         if text[start] == '"' and _closes(text, start):
-            raise ArticleFormatError(
-                line, f"an opening quotation mark before the closing one at column {start + 1} (stray closing quotation mark)"
-            )
+            raise ArticleFormatError(line, f"an opening quotation mark before the closing one at column {start + 1} "
+                                           "(stray closing quotation mark)")
         raise ArticleFormatError(line, f"a closing quotation mark for the quotation opened at column {start + 1} (unclosed quotation)")
     return spans
 
@@ -206,7 +205,8 @@ def _quote_spans(text: str, line: int) -> list[tuple[int, int]]:
 def _closes(text: str, i: int) -> bool:
     """Whether the straight quotation mark at ``i`` sits like a closing one: after a word, before a space or the end."""
     after = text[i + 1:i + 2]
-    return i > 0 and not text[i - 1].isspace() and text[i - 1] not in "([" and (not after or after.isspace() or after in ",.;:!?)]")
+    after_a_word = i > 0 and not text[i - 1].isspace() and text[i - 1] not in "(["
+    return after_a_word and (not after or after.isspace() or after in ",.;:!?)]")
 
 
 def split_sentences(text: str, line: int = 1) -> list[str]:
