@@ -126,8 +126,14 @@ site: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m mpcourse.site $(if $(INSTRUCTOR),--instructor)
 
 # an nbgitpuller link for your hub: make link HUB=https://hub.example.edu
+# The arguments reach Python as environment variables, unexpanded ($(value ...)), never through the shell,
+# so a $ or " in them cannot break the command.
+link: export LINK_HUB = $(value HUB)
+link: export LINK_REPO = $(value REPO)
+link: export LINK_BRANCH = $(value BRANCH)
+link: export LINK_NOTEBOOK = $(value NOTEBOOK)
 link: $(STAMP)
-	$(BIN)/python -m mpcourse.link --hub "$(HUB)" $(if $(REPO),--repo "$(REPO)") $(if $(BRANCH),--branch "$(BRANCH)") $(if $(NOTEBOOK),--notebook "$(NOTEBOOK)")
+	$(BIN)/python -m mpcourse.link
 
 # the notebook suite on the newest releases of every dependency (.venv-latest)
 test-latest:

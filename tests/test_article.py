@@ -361,6 +361,10 @@ def test_malformed_fixture(name, line, fragments):
         ("Title\nSummary.\n" + " ".join(["word"] * 13) + "\n", 3, "a heading of at most 12 words"),
         ("Title\r\nSummary.\r\nShe said \u201cnever closed.\r\n", 3, "unclosed quotation"),
         ('"Open Title\nSummary.\nBody.\n', 1, "unclosed quotation"),
+        # a straight quotation mark after a word, with none before it, is a stray closing one (issue 16)
+        ('Title\nSummary.\nA body with a stray mark" in it.\n', 3, "column 25 (stray closing quotation mark)"),
+        ('Title\nSummary.\nA "quoted" word, then a stray one".\n', 3, "column 34 (stray closing quotation mark)"),
+        ('Title\nSummary.\nHe said "go on.\n', 3, "column 9 (unclosed quotation)"),
         ("Title\nSummary.\nBody.\nA \ud800 surrogate.\n", 4, "UTF-8 text"),
     ],
 )
@@ -404,3 +408,17 @@ def test_command_line_reports_bad_input_without_traceback(tmp_path, capsys):
     assert main([]) == 2
     assert main([str(OTHER), str(tmp_path / "out")]) == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(f"{n}.csv" for n in Article.table_names())
+
+
+def test_command_line_with_a_file_as_outdir_says_so(tmp_path):
+    """OUTDIR that is a file: a one-line message and exit 1, no traceback (issue 16)."""
+    import subprocess
+    import sys
+
+    taken = tmp_path / "tables"
+    taken.write_text("mine\n")
+    out = subprocess.run([sys.executable, "-m", "middlepowers.article", str(OTHER), str(taken)],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert f"{taken}: article: a folder to write the tables into, but {taken} is a file" in out.stderr
+    assert taken.read_text() == "mine\n"

@@ -372,3 +372,13 @@ def test_builder_redraws_from_the_same_functions():
 def test_percent_agreement_is_a_percentage_not_a_share():
     value = co.percent_agreement(["a", "b"], ["a", "a"])
     assert value == 50.0 and not math.isclose(value, 0.5)
+
+
+def test_builder_message_is_escaped_html(tmp_path):
+    """An error message that quotes the indicators file goes into the page as text, not markup (issue 16)."""
+    table = co.load_indicators()
+    table.loc[table["iso3"] == "CAN", "country"] = "<img src=x onerror=alert(1)>Canada"
+    table = table[~((table["iso3"] == "CAN") & (table["indicator"] == "population"))]
+    builder = co.CoalitionBuilder(indicators=table)
+    assert "no population figure for &lt;img src=x onerror=alert(1)&gt;Canada" in builder.message.value
+    assert "<img" not in builder.message.value and builder.output.outputs == ()

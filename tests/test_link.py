@@ -122,3 +122,56 @@ def test_readme_binder_links_follow_the_one_repository_constant():
         assert url.startswith(f"https://mybinder.org/v2/gh/{link.GITHUB_REPO}/"), url
         notebook = parse_qs(urlsplit(url).query)["urlpath"][0].removeprefix("lab/tree/")
         assert (root / notebook).is_file(), f"{url} opens {notebook}, which does not exist"
+
+
+# --- hostile or mistaken input (issue 16) --------------------------------------------
+
+@pytest.mark.parametrize("bad, says", [
+    ("https://hub.example.edu/user/alice/lab", "running server, not of the hub; give the hub's address, "
+                                               "e.g. --hub https://hub.example.edu"),
+    ("https://example.edu/jupyter/hub/user/alice/tree", "e.g. --hub https://example.edu/jupyter"),
+    ("javascript:alert(1)", "must start with https:// or http://, not javascript:"),
+    ("JavaScript:alert(document.cookie)//https://x", "not javascript:"),
+    ("https://alice:secret@hub.example.edu", "user name or password"),
+    ("https://hub<x>.example.edu", "host name"),
+])
+def test_hostile_hub_urls_are_refused_with_a_hint(bad, says):
+    with pytest.raises(LinkError) as info:
+        normalise_hub_url(bad)
+    assert says in str(info.value) and "https://javascript" not in str(info.value)
+
+
+@pytest.mark.parametrize("raw, encoded", [
+    ("<", "%3C"), ('"', "%22"), ("\u202e", "%E2%80%AE"), ("\x00", "%00"), ("\n", None),
+])
+def test_hub_path_characters_are_encoded(raw, encoded):
+    url = f"https://example.edu/pre{raw}fix"
+    if encoded is None:  # whitespace is refused outright
+        with pytest.raises(LinkError):
+            normalise_hub_url(url)
+        return
+    base = normalise_hub_url(url)
+    assert base == f"https://example.edu/pre{encoded}fix" and raw not in nbgitpuller_link(url)
+
+
+@pytest.mark.parametrize("notebook, encoded", [
+    ("notebooks/my notebook.ipynb", "lab/tree/notebooks/my%20notebook.ipynb"),
+    ("notebooks/week#2.ipynb", "lab/tree/notebooks/week%232.ipynb"),
+    ("notebooks/a&b?.ipynb", "lab/tree/notebooks/a%26b%3F.ipynb"),
+])
+def test_binder_link_encodes_the_notebook_path(notebook, encoded):
+    url = binder_link(notebook)
+    assert url.endswith(f"?urlpath={encoded}")
+    assert parse_qs(urlsplit(url).query)["urlpath"] == [f"lab/tree/{notebook}"]
+    assert urlsplit(url).fragment == ""
+
+
+@pytest.mark.parametrize("hub", ['https://example.edu/a$HOME"b', "https://example.edu/it's", "https://example.edu/`id`"])
+def test_make_link_passes_odd_characters_without_the_shell(hub):
+    """make link HUB=... reaches Python unchanged: a $ or " cannot break or inject into the recipe."""
+    from middlepowers.paths import repo_root
+
+    done = subprocess.run(["make", "--no-print-directory", "-s", "-o", ".venv/.installed", "link", f"HUB={hub}"],
+                          cwd=repo_root(), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == nbgitpuller_link(hub)

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from middlepowers.progress import ProgressStore, default_path
+from middlepowers.progress import ProgressStore, Saved, default_path
 
 
 def test_env_var_overrides_the_location(tmp_path, monkeypatch):
@@ -39,9 +39,13 @@ def test_write_is_atomic_and_leaves_no_temp_files(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "replace", boom)
     saved = store.record("nb", "q", "second", True)
-    assert saved.attempt == 0 and "could not be saved" in saved.notice
+    assert saved.attempt == 2 and "could not be saved" in saved.notice and "1 unsaved attempt kept" in saved.notice
     assert (tmp_path / "p.json").read_text() == before  # the old file is intact
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.json", "p.json.lock"]
+    assert [a["answer"] for a in store.attempts()] == ["first", "second"]  # kept in memory meanwhile
+    monkeypatch.undo()
+    assert store.record("nb", "q", "third", True) == Saved(3, "")
+    assert [a["answer"] for a in json.loads((tmp_path / "p.json").read_text())["attempts"]] == ["first", "second", "third"]
 
 
 WRITER = """
@@ -67,7 +71,7 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
 
 def test_corrupt_file_is_set_aside_and_numbered(tmp_path):
     path = tmp_path / "p.json"
-    for n, junk in enumerate(["{broken", '{"attempts": 3}', "\xff\xfe".encode("latin-1").decode("latin-1")], 1):
+    for n, junk in enumerate(["{broken", '{"attempts": 3}'], 1):
         path.write_text(junk, encoding="latin-1")
         attempts, notice = ProgressStore(path).load()
         assert attempts == [] and f"p.json.corrupt-{n}" in notice and "fresh one" in notice
@@ -75,3 +79,23 @@ def test_corrupt_file_is_set_aside_and_numbered(tmp_path):
     assert (tmp_path / "p.json.corrupt-1").read_text() == "{broken"
     saved = ProgressStore(path).record("nb", "q", 1, True)
     assert saved.attempt == 1 and saved.notice == ""
+
+
+def test_odd_answers_are_stored_capped_and_never_raise(tmp_path):
+    """Answers are stored as JSON of at most MAX_ANSWER_CHARS characters, whatever they are (issue 16)."""
+    from middlepowers.progress import MAX_ANSWER_CHARS
+
+    class Broken:
+        def __repr__(self):
+            raise RuntimeError("no repr")
+
+    nested = []
+    for _ in range(10_000):
+        nested = [nested]
+    store = ProgressStore(tmp_path / "p.json")
+    for answer in ["x" * 1_000_000, {Broken()}, Broken(), nested, {"k": "v" * 50_000}]:
+        assert store.record("nb", "q", answer, False).notice == ""
+    stored = [a["answer"] for a in json.loads((tmp_path / "p.json").read_text())["attempts"]]
+    assert all(len(json.dumps(a, ensure_ascii=False)) <= MAX_ANSWER_CHARS + 60 for a in stored)
+    assert stored[0].startswith("x" * 1000) and stored[0].endswith("[cut: 1,000,000 characters in all]")
+    assert stored[1] == "<set>" and stored[2] == "<Broken>"

@@ -74,3 +74,54 @@ def test_external_copies_match_shared_data():
     assert sorted(p.name for p in EXTERNAL.glob("*.csv")) == names, "data/external/ and shared/data hold different files"
     stale = [n for n in names if not filecmp.cmp(source / n, EXTERNAL / n, shallow=False)]
     assert not stale, f"data/external/ differs from shared/data for {stale}: copy them again"
+
+
+# --- tables read back exactly (issue 16) --------------------------------------------
+
+#: words pandas reads as NaN by default (every one of pandas' default NA strings that a token can be)
+NA_WORDS = ["None", "NA", "null", "nan", "NaN", "NULL", "N/A", "n/a", "NAN", "nan", "null", "NA"]
+
+
+def _as_written(frame):
+    """A parsed table with None as NaN: what an empty CSV cell stands for."""
+    return frame.astype(object).where(frame.notna(), float("nan"))
+
+
+def _assert_reads_back(article, folder):
+    from middlepowers.article import read_table
+
+    write_tables(article, folder)
+    for name, frame in article.tables().items():
+        back = read_table(name, folder)
+        assert list(back.columns) == list(frame.columns), name
+        for column in frame.columns:
+            written, read = _as_written(frame[column]).tolist(), back[column].astype(object).tolist()
+            same = [w == r or (w != w and r != r) for w, r in zip(written, read)]
+            assert len(written) == len(read) and all(same), (
+                f"{name}.{column} does not read back: {[(w, r) for w, r, ok in zip(written, read, same) if not ok][:5]}")
+
+
+def test_every_column_of_every_table_reads_back(tmp_path):
+    _assert_reads_back(parse_file(article_path()), tmp_path)
+
+
+def test_words_that_look_missing_read_back_as_words(tmp_path):
+    from middlepowers.article import parse
+
+    words = " ".join(NA_WORDS)
+    text = (f"None of the NA Title\nSummary with null and nan.\n\nBody says {words} again.\n"
+            f"Null Heading\n| None: | NA |\n|---|---|\n| null: | nan |\n")
+    article = parse(text)
+    assert {"None", "NA", "null", "nan"} <= set(article.tokens["token"])
+    _assert_reads_back(article, tmp_path)
+
+
+def test_notebooks_read_the_tables_with_read_table():
+    """The notebooks read data/tables through read_table, so the round trip above is theirs."""
+    import json
+
+    for path in sorted((repo_root() / "notebooks").glob("*.ipynb")) + sorted((repo_root() / "solutions").glob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            source = "".join(cell["source"])
+            assert 'read_csv(data_dir("tables"' not in source, (
+                f"{path.name} reads a table with plain pd.read_csv: use middlepowers.article.read_table")

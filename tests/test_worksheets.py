@@ -103,3 +103,40 @@ def test_cells_that_would_raise_are_tagged():
     tags = [c.metadata.get("tags", []) for c in sheet.cells]
     assert tags[0] == [] and tags[1] == ["raises-exception"] and tags[3] == ["raises-exception"] and tags[4] == []
     assert "answer = 42" not in sheet.cells[3].source
+
+
+def _non_integer_expects(stem: str) -> list[str]:
+    """Expected results of the worksheet's code checks that are non-integer numbers (2.5, 4.35...)."""
+    path = ROOT / "data" / "quizzes" / f"{stem}.toml"
+    found = []
+    for q in tomllib.loads(path.read_text(encoding="utf-8"))["questions"] if path.exists() else []:
+        for case in q.get("cases", []) if q.get("part") == "worksheet" else []:
+            expect = case.get("expect")
+            if isinstance(expect, float) and not expect.is_integer():
+                found.append(repr(expect))
+    return found
+
+
+@pytest.mark.parametrize("key", KEYS, ids=lambda p: p.name)
+def test_worksheet_text_does_not_give_a_code_checks_expected_results(key):
+    """A markdown cell stating what a code check expects lets a student return it without the code (issue 16)."""
+    sheet = nbformat.read(EXERCISES / key.name, as_version=4)
+    text = "\n".join(c.source for c in sheet.cells if c.cell_type == "markdown")
+    for value in _non_integer_expects(key.stem):
+        assert not re.search(rf"(?<![\d.]){re.escape(value)}(?!\d)", text), (
+            f"{key.name}: a markdown cell gives {value}, the expected result of a code check")
+
+
+@pytest.mark.parametrize("key", KEYS, ids=lambda p: p.name)
+def test_run_all_on_a_blank_worksheet_raises_only_not_implemented(key, tmp_path, monkeypatch):
+    """Run All before any function is written: as each worksheet says, only NotImplementedError appears."""
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("MIDDLEPOWERS_PROGRESS", str(tmp_path / "progress.json"))
+    monkeypatch.setenv("MPLBACKEND", "agg")
+    sheet = nbformat.read(EXERCISES / key.name, as_version=4)
+    NotebookClient(sheet, timeout=300, allow_errors=True,
+                   resources={"metadata": {"path": str(EXERCISES)}}).execute()
+    errors = [o.get("ename") for c in sheet.cells if c.cell_type == "code"
+              for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert set(errors) <= {"NotImplementedError"}, f"{key.name}: Run All raises {errors}"

@@ -25,6 +25,7 @@ escapes :func:`parse`.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import sys
@@ -35,7 +36,8 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["Article", "ArticleFormatError", "parse", "parse_file", "outline", "write_tables", "load_gazetteer"]
+__all__ = ["Article", "ArticleFormatError", "parse", "parse_file", "outline", "write_tables", "read_table",
+           "load_gazetteer"]
 
 
 class ArticleFormatError(ValueError):
@@ -193,8 +195,18 @@ def _quote_spans(text: str, line: int) -> list[tuple[int, int]]:
         elif start is None and ch in CLOSE_QUOTES:
             raise ArticleFormatError(line, f"an opening quotation mark before the closing one at column {i + 1}")
     if start is not None:
+        if text[start] == '"' and _closes(text, start):
+            raise ArticleFormatError(line, f"an opening quotation mark before the closing one at column {start + 1} "
+                                           "(stray closing quotation mark)")
         raise ArticleFormatError(line, f"a closing quotation mark for the quotation opened at column {start + 1} (unclosed quotation)")
     return spans
+
+
+def _closes(text: str, i: int) -> bool:
+    """Whether the straight quotation mark at ``i`` sits like a closing one: after a word, before a space or the end."""
+    after = text[i + 1:i + 2]
+    after_a_word = i > 0 and not text[i - 1].isspace() and text[i - 1] not in "(["
+    return after_a_word and (not after or after.isspace() or after in ",.;:!?)]")
 
 
 def split_sentences(text: str, line: int = 1) -> list[str]:
@@ -207,6 +219,10 @@ def split_sentences(text: str, line: int = 1) -> list[str]:
     Splits happen only at single spaces of the cleaned text, so joining the
     sentences with spaces gives the paragraph back.
     """
+    if not isinstance(text, str):
+        raise ArticleFormatError(None, f"a paragraph as text (str), got {type(text).__name__}")
+    if isinstance(line, bool) or not isinstance(line, int):
+        raise ArticleFormatError(None, f"a line number (int), got {type(line).__name__}")
     text = _clean(text)
     spans = _quote_spans(text, line)
     inside = [False] * len(text)
@@ -226,7 +242,7 @@ def split_sentences(text: str, line: int = 1) -> list[str]:
         if not (nxt.isupper() or nxt.isdigit() or nxt in OPEN_QUOTES or nxt in "(["):
             continue
         if text[j] == ".":
-            word = text[start:j].split(" ")[-1].lower().lstrip("(\"\u201c")
+            word = text[max(start, text.rfind(" ", start, j) + 1):j].lower().lstrip("(\"\u201c")
             if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                 continue
         sentences.append(text[start:i])
@@ -241,6 +257,8 @@ def tokenize(text: str) -> list[str]:
     Letters and digits make words; an apostrophe inside a word keeps it whole
     ("Canada's", "you're"); hyphens, dashes and other punctuation split.
     """
+    if not isinstance(text, str):
+        raise ArticleFormatError(None, f"text (str) to split into words, got {type(text).__name__}")
     return WORD_RE.findall(text)
 
 
@@ -254,7 +272,22 @@ def load_gazetteer(path: str | Path | None = None) -> pd.DataFrame:
     if path is None:
         with resources.files("middlepowers").joinpath("data", "gazetteer.csv").open(encoding="utf-8") as handle:
             return pd.read_csv(handle, dtype=str, keep_default_na=False)
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = _read_csv_file(path, "a gazetteer", dtype=str, keep_default_na=False)
+    missing = {"surface", "entity_id", "entity", "entity_type"} - set(frame.columns)
+    if missing:
+        raise ArticleFormatError(None, f"a gazetteer with the columns {', '.join(sorted(missing))} ({path})")
+    return frame
+
+
+def _read_csv_file(path, what: str, **options) -> pd.DataFrame:
+    """``pd.read_csv`` of a file, every failure as an ArticleFormatError naming the file."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise ArticleFormatError(None, f"{what}: the path of a CSV file, got {type(path).__name__}")
+    try:
+        return pd.read_csv(path, **options)
+    except (OSError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise ArticleFormatError(None, f"{what} as a readable CSV file at {path} "
+                                       f"({getattr(err, 'strerror', None) or err})") from None
 
 
 def _mention_pattern(gazetteer: pd.DataFrame) -> re.Pattern:
@@ -301,53 +334,71 @@ def _width(n: int, least: int = 1) -> int:
     return max(least, len(str(n)))
 
 
-def _build(blocks: list[_Block], gazetteer: pd.DataFrame) -> Article:
-    # sections: SEC1 is the front matter (title and summary), SEC2 the lead
-    # (paragraphs before the first heading, if any), then one per heading.
+def _sections(blocks: list[_Block]) -> tuple[list[dict], list[dict], list[dict]]:
+    """Sections, paragraphs and focus-table rows, each pointing at its section.
+
+    SEC1 is the front matter (title and summary), SEC2 the lead (paragraphs
+    before the first heading, if any), then one per heading. Each section
+    counts its paragraphs as they come (one pass: linear in the article).
+    """
     sections, paragraphs, focus = [], [], []
-    section = {"kind": "front", "heading": None, "line": blocks[0].line}
+    section = {"kind": "front", "heading": None, "line": blocks[0].line, "n_paragraphs": 0}
     sections.append(section)
     for block in blocks:
         if block.kind == "heading":
-            section = {"kind": "headed", "heading": block.text, "line": block.line}
+            section = {"kind": "headed", "heading": block.text, "line": block.line, "n_paragraphs": 0}
             sections.append(section)
-        elif block.kind in ("body",) and section["kind"] == "front":
-            section = {"kind": "lead", "heading": None, "line": block.line}
+        elif block.kind == "body" and section["kind"] == "front":
+            section = {"kind": "lead", "heading": None, "line": block.line, "n_paragraphs": 0}
             sections.append(section)
         if block.kind in ("title", "summary", "body"):
             paragraphs.append({"section": section, "kind": block.kind, "line": block.line, "text": block.text})
+            section["n_paragraphs"] += 1
         elif block.kind == "table":
             for row in block.rows[1:]:
                 focus.append({"section": section, "line": block.line, "area": row[0].rstrip(":").strip(), "approach": row[1]})
-    sec_ids = _ids("SEC", len(sections), 1)
-    for sid, sec in zip(sec_ids, sections):
+    for sid, sec in zip(_ids("SEC", len(sections), 1), sections):
         sec["section_id"] = sid
+    return sections, paragraphs, focus
 
-    par_ids = _ids("P", len(paragraphs), _width(len(paragraphs), 2))
+
+def _sentences(paragraphs: list[dict]) -> list[dict]:
+    """Split every paragraph into sentences; give paragraphs and sentences their ids."""
     sentence_rows = []
-    for pid, par in zip(par_ids, paragraphs):
+    for pid, par in zip(_ids("P", len(paragraphs), _width(len(paragraphs), 2)), paragraphs):
         par["paragraph_id"] = pid
         par["pieces"] = split_sentences(par["text"], par["line"])
         for k, piece in enumerate(par["pieces"], start=1):
             sentence_rows.append({"paragraph": par, "position": k, "text": piece})
-    sen_ids = _ids("S", len(sentence_rows), _width(len(sentence_rows), 2))
-
-    pattern = _mention_pattern(gazetteer)
-    by_surface = gazetteer.set_index("surface")
-    token_rows, quote_rows, mention_rows = [], [], []
-    for sid, row in zip(sen_ids, sentence_rows):
-        text = row["text"]
+    for sid, row in zip(_ids("S", len(sentence_rows), _width(len(sentence_rows), 2)), sentence_rows):
         row["sentence_id"] = sid
+    return sentence_rows
+
+
+def _inside(starts: list[int], lo: int, hi: int) -> range:
+    """Indexes of the sorted ``starts`` strictly between ``lo`` and ``hi``."""
+    return range(bisect.bisect_right(starts, lo), bisect.bisect_left(starts, hi))
+
+
+def _mentions_and_quotes(sentence_rows: list[dict], gazetteer: pd.DataFrame) -> tuple[list, list, list]:
+    """Tokens, mentions (gazetteer matches) and quotations of every sentence: (tokens, quotes, mentions)."""
+    pattern = _mention_pattern(gazetteer)
+    by_surface = {row["surface"]: row for row in gazetteer.to_dict("records")}
+    token_rows, quote_rows, mention_rows = [], [], []
+    for row in sentence_rows:
+        text, sid = row["text"], row["sentence_id"]
         words = tokenize(text)
         row["n_tokens"] = len(words)
         for k, word in enumerate(words, start=1):
             lower = word.lower().replace("\u2019", "'")
             token_rows.append({"sentence_id": sid, "position": k, "token": word, "lower": lower})
         spans = _quote_spans(text, row["paragraph"]["line"])
+        span_starts = [a for a, _ in spans]
         found = []
         for match in pattern.finditer(text):
-            entry = by_surface.loc[match.group(0)]
-            in_quote = any(a < match.start() < b for a, b in spans)
+            entry = by_surface[match.group(0)]
+            k = bisect.bisect_left(span_starts, match.start()) - 1  # the last span opening before the match
+            in_quote = k >= 0 and match.start() < spans[k][1]
             found.append((match, entry, in_quote))
             last = mention_rows[-1] if mention_rows else None
             if (last and last["sentence_id"] == sid and last["entity_id"] == entry["entity_id"]
@@ -360,11 +411,12 @@ def _build(blocks: list[_Block], gazetteer: pd.DataFrame) -> Article:
                 "entity_id": entry["entity_id"], "in_quote": in_quote,
             })
         speakers = [e for m, e, q in found if not q and e["entity_type"] == "person"]
+        found_starts = [m.start() for m, _, _ in found]
         for a, b in spans:
             inner = text[a + 1:b - 1]
             vocatives = [
-                e for m, e, q in found
-                if e["entity_type"] == "person" and a < m.start() < b
+                e for m, e, q in (found[i] for i in _inside(found_starts, a, b))
+                if e["entity_type"] == "person"
                 and re.search(rf"(^|,)\s*{re.escape(m.group(0))}\s*(,|$|[.!?])", inner)
             ]
             is_sentence = bool(inner) and inner[0].isupper() and inner.rstrip(CLOSERS)[-1:] in SENTENCE_END + ","
@@ -375,20 +427,22 @@ def _build(blocks: list[_Block], gazetteer: pd.DataFrame) -> Article:
                 "speaker_id": speakers[0]["entity_id"] if speakers else None,
                 "addressee_id": vocatives[0]["entity_id"] if vocatives else None,
             })
+    return token_rows, quote_rows, mention_rows
 
-    n_words = len(token_rows)
-    title = paragraphs[0]["text"]
-    summary = paragraphs[1]["text"]
+
+def _tables(blocks, sections, paragraphs, focus, sentence_rows, token_rows, quote_rows, mention_rows,
+            gazetteer: pd.DataFrame) -> Article:
+    """Assemble the DataFrames from the rows of the steps before."""
     notes = [b.text for b in blocks if b.kind == "note"]
     article = _frame([{
-        "title": title, "summary": summary, "note": " ".join(notes) or None,
+        "title": paragraphs[0]["text"], "summary": paragraphs[1]["text"], "note": " ".join(notes) or None,
         "n_sections": len(sections), "n_paragraphs": len(paragraphs),
-        "n_sentences": len(sentence_rows), "word_count": n_words,
+        "n_sentences": len(sentence_rows), "word_count": len(token_rows),
     }], ["title", "summary", "note", "n_sections", "n_paragraphs", "n_sentences", "word_count"])
 
     sections_df = _frame([{
         "section_id": s["section_id"], "position": i, "kind": s["kind"], "heading": s["heading"],
-        "line": s["line"], "n_paragraphs": sum(p["section"] is s for p in paragraphs),
+        "line": s["line"], "n_paragraphs": s["n_paragraphs"],
     } for i, s in enumerate(sections, start=1)], ["section_id", "position", "kind", "heading", "line", "n_paragraphs"])
 
     paragraphs_df = _frame([{
@@ -426,6 +480,15 @@ def _build(blocks: list[_Block], gazetteer: pd.DataFrame) -> Article:
                    quotes_df, mentions_df, entities_df, focus_df)
 
 
+def _build(blocks: list[_Block], gazetteer: pd.DataFrame) -> Article:
+    """Blocks to tables, in four linear steps: sections, sentences, mentions and quotes, tables."""
+    sections, paragraphs, focus = _sections(blocks)
+    sentence_rows = _sentences(paragraphs)
+    token_rows, quote_rows, mention_rows = _mentions_and_quotes(sentence_rows, gazetteer)
+    return _tables(blocks, sections, paragraphs, focus, sentence_rows, token_rows, quote_rows, mention_rows,
+                   gazetteer)
+
+
 def parse(text: str | bytes, gazetteer: pd.DataFrame | None = None) -> Article:
     """Parse an article's text into tidy tables.
 
@@ -457,10 +520,12 @@ def parse(text: str | bytes, gazetteer: pd.DataFrame | None = None) -> Article:
 
 def parse_file(path: str | Path, gazetteer: pd.DataFrame | None = None) -> Article:
     """Read and parse an article file (see :func:`parse`)."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise ArticleFormatError(None, f"the path of an article file, got {type(path).__name__}")
     try:
         data = Path(path).read_bytes()
-    except OSError as err:
-        raise ArticleFormatError(None, f"a readable file at {path} ({err.strerror})") from None
+    except (OSError, ValueError) as err:  # ValueError: a NUL in the path
+        raise ArticleFormatError(None, f"a readable file at {path} ({getattr(err, 'strerror', None) or err})") from None
     return parse(data, gazetteer)
 
 
@@ -473,6 +538,8 @@ def outline(text: str | bytes) -> pd.DataFrame:
     """
     if isinstance(text, bytes):
         text = text.decode("utf-8", errors="replace")
+    if not isinstance(text, str):
+        raise ArticleFormatError(None, f"the article as text (str), got {type(text).__name__}")
     rows = [
         {"line": b.line, "kind": b.kind, "text": b.text if b.kind != "table" else f"({len(b.rows) - 1} rows)"}
         for b in _blocks(text)
@@ -493,6 +560,8 @@ def write_tables(article: Article, folder: str | Path) -> list[Path]:
     sees half a file. Returns the paths of all tables, in table order.
     """
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ArticleFormatError(None, f"a folder to write the tables into, but {folder} is a file")
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, frame in article.tables().items():
@@ -506,6 +575,27 @@ def write_tables(article: Article, folder: str | Path) -> list[Path]:
     return paths
 
 
+def read_table(name: str, folder: str | Path | None = None) -> pd.DataFrame:
+    """Read one table written by :func:`write_tables` back exactly as it was written.
+
+    ``name`` is a table name (``"tokens"``) or a CSV file name; ``folder``
+    defaults to the collection's ``data/tables``. Only an empty cell is a
+    missing value: words such as ``None``, ``NA``, ``null`` or ``nan`` stay
+    words (plain ``pd.read_csv`` would turn them into NaN).
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise ArticleFormatError(None, f"a table name such as 'tokens' (one of {', '.join(Article.table_names())}), "
+                                       f"got {name!r}")
+    if folder is None:
+        from middlepowers.paths import data_dir
+
+        folder = data_dir("tables")
+    if not isinstance(folder, (str, os.PathLike)):
+        raise ArticleFormatError(None, f"a folder of tables, got {type(folder).__name__}")
+    file = Path(folder) / (name if name.endswith(".csv") else f"{name}.csv")
+    return _read_csv_file(file, f"the table {name!r}", keep_default_na=False, na_values=[""])
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m middlepowers.article ARTICLE OUTDIR``: write the tables."""
     args = sys.argv[1:] if argv is None else argv
@@ -517,9 +607,21 @@ def main(argv: list[str] | None = None) -> int:
     except ArticleFormatError as err:
         print(f"{args[0]}: {err}", file=sys.stderr)
         return 1
-    for path in write_tables(article, args[1]):
+    try:
+        written = write_tables(article, args[1])
+    except ArticleFormatError as err:
+        print(f"{args[1]}: {err}", file=sys.stderr)
+        return 1
+    for path in written:
         print(f"wrote {path}")
     return 0
+
+
+from middlepowers import _errors  # noqa: E402 - guards the functions defined above
+
+_errors.guard(ArticleFormatError, globals(), [
+    "parse_file", "outline", "split_sentences", "tokenize", "write_tables", "read_table", "load_gazetteer",
+], make=lambda message: ArticleFormatError(None, message))
 
 
 if __name__ == "__main__":

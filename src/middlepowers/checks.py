@@ -456,7 +456,7 @@ def resolve_value(value: Any, root: Path) -> Any:
     if isinstance(value, dict) and set(value) == {"table"}:
         path = _table_path(value["table"], root)
         if path not in _TABLES:
-            _TABLES[path] = pd.read_csv(path)
+            _TABLES[path] = pd.read_csv(path, keep_default_na=False, na_values=[""])  # words like "NA" stay words
         return _TABLES[path].copy()
     if isinstance(value, dict) and set(value) == {"frame"}:
         frame = value["frame"]

@@ -30,6 +30,7 @@ message a student can act on; no other exception is meant to escape.
 
 from __future__ import annotations
 
+import html
 import math
 import textwrap
 from collections import Counter
@@ -38,8 +39,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from middlepowers.paths import data_dir
+from middlepowers import _errors
 from middlepowers.figures import chart  # cached chart PNGs
+from middlepowers.paths import data_dir
 
 __all__ = [
     "CoalitionError",
@@ -79,7 +81,7 @@ class CoalitionError(ValueError):
 # --- agreement between two coders ---------------------------------------------
 
 def _is_missing(label) -> bool:
-    if label is None:
+    if label is None or label is pd.NA or label is pd.NaT:
         return True
     if isinstance(label, float) and math.isnan(label):
         return True
@@ -344,6 +346,10 @@ def _read_csv(path, default: Path, what: str) -> pd.DataFrame:
         return pd.read_csv(path, dtype=str, keep_default_na=False)
     except FileNotFoundError:
         raise CoalitionError(f"{what} not found at {path}") from None
+    except IsADirectoryError:
+        raise CoalitionError(f"{what} must be a CSV file, but {path} is a folder") from None
+    except OSError as exc:
+        raise CoalitionError(f"{what} at {path} cannot be read ({exc.strerror or exc})") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise CoalitionError(f"{what} at {path} is not a readable CSV file ({exc})") from None
 
@@ -389,6 +395,9 @@ def resolve_countries(countries: Iterable[str], known: Mapping[str, str]) -> lis
     """
     if isinstance(countries, str):
         countries = [countries]
+    if isinstance(countries, (bytes, Mapping)) or not isinstance(countries, Iterable):
+        raise CoalitionError(
+            f"choose countries as a list of ISO3 codes or names, e.g. ['CAN', 'GBR']; got {countries!r}")
     lookup = {code.lower(): code for code in known}
     lookup.update({name.lower(): code for code, name in known.items()})
     codes: list[str] = []
@@ -700,7 +709,7 @@ class CoalitionBuilder(_builder_base()):
             totals = coalition_totals(members, self.indicators)
             source = indicator_source(members, self.indicators)
         except CoalitionError as exc:
-            self.message.value = f"<span style='color:#D55E00'>{exc}</span>"
+            self.message.value = f"<span style='color:#D55E00'>{html.escape(str(exc))}</span>"
             self.output.outputs = ()
             return
         shares = (100 * totals.iloc[0] / totals.loc["United States"]).round(0).astype(int)
@@ -725,3 +734,11 @@ class CoalitionBuilder(_builder_base()):
 
     def __repr__(self) -> str:
         return f"Coalition builder: {len(self.members)} of {len(self.boxes)} countries ticked"
+
+
+_errors.guard(CoalitionError, globals(), [
+    "percent_agreement", "cohen_kappa", "agreement_table", "stage_reference", "saved_codes", "compare_codes",
+    "agreement_report", "load_memberships", "resolve_countries", "membership_matrix", "membership_source",
+    "shared_groups", "load_indicators", "coalition_totals", "indicator_source", "plot_membership",
+    "plot_coalition", "coalition_alt",
+])

@@ -22,10 +22,11 @@ import math
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from numbers import Real
+from numbers import Integral, Real
 
 import pandas as pd
 
+from middlepowers import _errors
 from middlepowers.figures import chart  # cached chart PNGs
 
 #: Shares may add up to a little over 100% because published shares are
@@ -33,6 +34,10 @@ from middlepowers.figures import chart  # cached chart PNGs
 SUM_TOLERANCE = 0.5
 
 SCALES = ("auto", "percent", "fraction")
+#: Largest rounding tolerance, in percentage points (published shares are rounded to 0.1 or 1 point).
+MAX_TOLERANCE = 10.0
+#: Longest horizon of :func:`scenario`, in years (a stylised model, not a forecast).
+MAX_YEARS = 200
 
 #: Thresholds of the US merger guidelines, by edition.
 #: 2010 Horizontal Merger Guidelines (DOJ/FTC), section 5.3: unconcentrated
@@ -84,8 +89,12 @@ def to_percent(shares, scale: str = "auto", tolerance: float = SUM_TOLERANCE) ->
 
 def _read(shares, scale: str, tolerance: float) -> tuple[list[float], float]:
     """Validate ``shares``; return (percentages, factor that turned the input into percent)."""
-    if scale not in SCALES:
+    if not isinstance(scale, str) or scale not in SCALES:
         raise ShareError(f"scale must be one of {', '.join(map(repr, SCALES))}; got {scale!r}")
+    if (isinstance(tolerance, bool) or not isinstance(tolerance, Real) or not math.isfinite(float(tolerance))
+            or not 0 <= tolerance <= MAX_TOLERANCE):
+        raise ShareError(f"tolerance must be a number of percentage points from 0 to {MAX_TOLERANCE:g} "
+                         f"(for rounding; default {SUM_TOLERANCE}); got {tolerance!r}")
     values = _values(shares)
     if not values:
         raise ShareError("no shares given: the list is empty. Give at least one partner's share, e.g. [75.9].")
@@ -195,7 +204,7 @@ def hhi_bounds(known, scale: str = "auto", cap: float | None = None, tolerance: 
     else:
         if isinstance(cap, bool) or not isinstance(cap, Real) or math.isnan(float(cap)) or cap < 0:
             raise ShareError(f"cap must be a non-negative number (the largest share an unknown partner can have); got {cap!r}")
-        cap_pct = float(cap) * factor
+        cap_pct = min(float(cap) * factor, 100.0)  # no partner takes more than all (an infinite cap means no cap)
     remainder = max(0.0, 100.0 - sum(percent))
     known_squares = sum(p * p for p in percent)
     if remainder < 1e-9:
@@ -205,9 +214,11 @@ def hhi_bounds(known, scale: str = "auto", cap: float | None = None, tolerance: 
             f"{remainder:.1f}% of trade is unaccounted for, but no unknown partner may be larger than 0%: "
             "drop the zero shares or give a positive cap."
         )
-    n_full = math.floor(remainder / cap_pct + 1e-9)
-    rest = max(0.0, remainder - n_full * cap_pct)
-    upper = known_squares + n_full * cap_pct**2 + rest**2
+    # n = floor(R / cap) lumps of cap and a rest r: n * cap**2 = cap * (R - r), with no huge n to count
+    rest = math.fmod(remainder, cap_pct)
+    if cap_pct - rest < 1e-9:
+        rest = 0.0
+    upper = known_squares + cap_pct * (remainder - rest) + rest**2
     return Bounds(round(known_squares, 6), round(upper, 6), round(remainder, 6), round(cap_pct, 6))
 
 
@@ -272,34 +283,39 @@ def scenario(
     start total = 100), ``us_share_pct``, ``hhi_lower``, ``hhi_upper``, all
     rounded to 2 decimals.
     """
-    problems = []
-    if isinstance(us_share_start, bool) or not isinstance(us_share_start, Real) or not 0 < us_share_start < 100:
-        problems.append(f"us_share_start must be a percentage between 0 and 100 (e.g. 71.7); got {us_share_start!r}")
-    if isinstance(years, bool) or not isinstance(years, int) or years < 1:
-        problems.append(f"years must be a whole number of years, at least 1; got {years!r}")
-    if isinstance(non_us_multiplier, bool) or not isinstance(non_us_multiplier, Real) or not non_us_multiplier > 0:
-        problems.append(f"non_us_multiplier must be a positive number (2 = doubling); got {non_us_multiplier!r}")
-    if (
-        isinstance(us_decline_pct, bool)
-        or not isinstance(us_decline_pct, Real)
-        or math.isnan(float(us_decline_pct))
-        or not us_decline_pct < 100
-    ):
-        problems.append(f"us_decline_pct must be a yearly percentage below 100 (0 = flat); got {us_decline_pct!r}")
-    if problems:
-        raise ValueError("; ".join(problems))
+    def number(value, low, high) -> bool:
+        return (not isinstance(value, bool) and isinstance(value, Real) and math.isfinite(float(value))
+                and low(float(value)) and high(float(value)))
 
-    u0 = float(us_share_start)
+    problems = []
+    if not number(us_share_start, lambda v: v > 0, lambda v: v < 100):
+        problems.append(f"us_share_start must be a percentage between 0 and 100 (e.g. 71.7); got {us_share_start!r}")
+    if isinstance(years, bool) or not isinstance(years, Integral) or not 1 <= years <= MAX_YEARS:
+        problems.append(f"years must be a whole number of years from 1 to {MAX_YEARS}; got {years!r}")
+    if not number(non_us_multiplier, lambda v: v >= 1e-6, lambda v: v <= 1e6):
+        problems.append(f"non_us_multiplier must be a positive number up to a million (2 = doubling); "
+                        f"got {non_us_multiplier!r}")
+    if not number(us_decline_pct, lambda v: v >= -1000, lambda v: v < 100):
+        problems.append(f"us_decline_pct must be a yearly percentage below 100 (0 = flat; negative = growth, "
+                        f"down to -1000); got {us_decline_pct!r}")
+    if start_year is not None and (isinstance(start_year, bool) or not isinstance(start_year, Integral)
+                                   or not -9999 <= start_year <= 9999):
+        problems.append(f"start_year must be a year such as 2025 (a whole number), or None; got {start_year!r}")
+    if problems:
+        raise ShareError("; ".join(problems))
+
+    years, u0 = int(years), float(us_share_start)
     n0 = 100.0 - u0
     rows = []
     for t in range(years + 1):
-        us = u0 * (1 - us_decline_pct / 100) ** t
-        non_us = n0 * non_us_multiplier ** (t / years)
-        share = 100 * us / (us + non_us)
-        bounds = hhi_bounds([share], scale="percent")
+        us = u0 * (1 - float(us_decline_pct) / 100) ** t
+        non_us = n0 * float(non_us_multiplier) ** (t / years)
+        share = min(100.0, max(0.0, 100 * us / (us + non_us)))
+        # a share that has shrunk to nothing leaves nothing to bound (the limit of both bounds is 0)
+        bounds = hhi_bounds([share], scale="percent") if share > 0 else Bounds(0.0, 0.0, 100.0, 0.0)
         rows.append(
             {
-                "year": (start_year + t) if start_year is not None else t,
+                "year": (int(start_year) + t) if start_year is not None else t,
                 "us_exports": us,
                 "non_us_exports": non_us,
                 "us_share_pct": share,
@@ -617,3 +633,10 @@ class ScenarioExplorer:
         if data is not None:
             data["text/plain"] = self.sentence
         return data
+
+
+_errors.guard(ShareError, globals(), [
+    "to_percent", "hhi", "hhi_bounds", "classify", "scenario", "canada_us_shares", "us_dependence",
+    "defence_spending", "nato_targets", "plot_canada_shares", "plot_dependence", "plot_defence", "plot_scenario",
+    "describe_scenario",
+])

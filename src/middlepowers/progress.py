@@ -9,11 +9,29 @@ never conflicts; override with the environment variable
      "attempts": [{"notebook": "00-article-to-tidy-data", "question": "how-many-sentences",
                    "attempt": 1, "answer": "25", "correct": false}, ...]}
 
-Writes are atomic (a temporary file in the same folder, then ``os.replace``)
-and merged under an exclusive ``fcntl`` lock on a side file, so two notebooks
-open at once never lose each other's attempts. A file that cannot be read is
-renamed aside to ``<name>.corrupt-<n>`` and a fresh one is started; the
-message saying so is returned to the caller to show the student.
+What the student can rely on (each promise has a test, see docs/reliability.md):
+
+* Writes are atomic (a temporary file ``<name>.<pid>.<random>.tmp`` in the same
+  folder, then ``os.replace``) and merged under an exclusive ``fcntl`` lock on
+  a side file ``<name>.lock``, so two notebooks open at once never lose each
+  other's attempts. Temporary files left by a writer that was killed are
+  removed by the next save.
+* A damaged progress file (unreadable JSON, truncated, binary, nested too
+  deep, the wrong shape, or larger than :data:`MAX_FILE_BYTES`) is renamed
+  aside to ``<name>.corrupt-<n>``, never deleted; the complete attempts that
+  can still be read from it are carried over into the fresh file, and the
+  message saying so is returned to the caller to show the student.
+* A file that is not ours (``MIDDLEPOWERS_PROGRESS`` pointing at the user's
+  own file: not JSON-object text, or a JSON object without ``"attempts"``) is
+  never moved or replaced: saving is refused with a message.
+* Whenever an attempt cannot be written (a folder in the file's place, a
+  read-only folder, a full disk, a foreign file), it is kept in memory for the
+  rest of the session (shown in summaries, filled back in) and written with
+  the next save that succeeds; the student is told.
+* Reading needs no write access: in a read-only folder earlier answers are
+  still filled back in.
+* An answer is stored with at most :data:`MAX_ANSWER_CHARS` characters (the
+  check itself saw the whole answer).
 
 No timestamps are stored: nothing here should make a notebook's output vary.
 """
@@ -24,7 +42,7 @@ import contextlib
 import json
 import math
 import os
-import tempfile
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,8 +53,23 @@ except ImportError:  # pragma: no cover - exercised on Windows only
     fcntl = None
 
 ENV_VAR = "MIDDLEPOWERS_PROGRESS"
+#: the progress file's name in the repository root (also in .gitignore and the hub harness)
 FILE_NAME = ".middlepowers-progress.json"
 VERSION = 1
+#: longest stored answer, in characters (a long reflection is about 5,000); longer ones are cut
+MAX_ANSWER_CHARS = 20_000
+#: a progress file larger than this is set aside and carried over with long answers cut
+#: (a whole course's attempts are well under 1 MB)
+MAX_FILE_BYTES = 16 * 2**20
+#: a progress file larger than this is set aside without being read at all
+MAX_READ_BYTES = 512 * 2**20
+#: attempts per question carried over from a file still too large once its answers are cut
+KEEP_PER_QUESTION = 50
+#: nesting kept when storing an answer (deeper parts are stored as "…")
+MAX_ANSWER_DEPTH = 20
+
+#: attempts that could not be written yet, per progress file, for this process
+_PENDING: dict[str, list[dict]] = {}
 
 
 def default_path() -> Path:
@@ -52,18 +85,68 @@ def default_path() -> Path:
         return Path.cwd() / FILE_NAME
 
 
-def _jsonable(value: Any) -> Any:
+def _jsonable(value: Any, depth: int = 0) -> Any:
     """Turn an answer into something JSON can store (strings for the odd cases)."""
+    if depth > MAX_ANSWER_DEPTH:
+        return "…"
     if value is None or isinstance(value, (bool, str, int)):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else repr(value)
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): _jsonable(v, depth + 1) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
         items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
-        return [_jsonable(v) for v in items]
-    return repr(value)
+        return [_jsonable(v, depth + 1) for v in items]
+    try:
+        return repr(value)
+    except Exception:  # a student's object whose repr fails
+        return f"<{type(value).__name__}>"
+
+
+def _stored_answer(value: Any) -> Any:
+    """The answer as stored: JSON-able, and at most MAX_ANSWER_CHARS characters of JSON."""
+    try:
+        stored = _jsonable(value)
+        text = stored if isinstance(stored, str) else json.dumps(stored, ensure_ascii=False)
+    except Exception:  # an answer whose str or repr fails: keep what kind of thing it was
+        return f"<{type(value).__name__}>"
+    if len(text) <= MAX_ANSWER_CHARS:
+        return stored
+    return text[:MAX_ANSWER_CHARS] + f"… [cut: {len(text):,} characters in all]"
+
+
+def _compact(attempts: list[dict]) -> list[dict]:
+    """Attempts of a file that grew too large: answers cut; if still too large, the latest per question."""
+    cut = [{**a, "answer": _stored_answer(a.get("answer"))} for a in attempts]
+    if len(json.dumps(cut, ensure_ascii=False)) <= MAX_FILE_BYTES // 2:
+        return cut
+    seen: dict[tuple[str, str], int] = {}
+    kept = []
+    for a in reversed(cut):
+        key = (str(a.get("notebook")), str(a.get("question")))
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= KEEP_PER_QUESTION:
+            kept.append(a)
+    return kept[::-1]
+
+
+def _next_number(attempts: list[dict], notebook: str, question: str) -> int:
+    """The next attempt number for (notebook, question): one more than the highest so far."""
+    numbers = [a.get("attempt") for a in attempts if a.get("notebook") == notebook and a.get("question") == question]
+    return 1 + max([n for n in numbers if isinstance(n, int) and not isinstance(n, bool)] + [len(numbers)])
+
+
+class _Damaged(ValueError):
+    """A progress file of ours that cannot be used as it is; ``salvaged`` = the attempts still readable."""
+
+    def __init__(self, why: str, salvaged: list[dict] | None = None):
+        super().__init__(why)
+        self.salvaged = salvaged or []
+
+
+class _Foreign(ValueError):
+    """A file at the progress path that is not a progress file (the user's own): never moved or replaced."""
 
 
 @dataclass
@@ -74,57 +157,152 @@ class Saved:
     notice: str = ""  #: a message for the student (file set aside, or could not save); "" when all went well
 
 
+def _salvage(text: str) -> list[dict]:
+    """The complete attempt records that can be read from a damaged file (e.g. a truncated one)."""
+    start = text.find('"attempts"')
+    start = text.find("[", start) if start >= 0 else -1
+    if start < 0:
+        return []
+    decoder, found, pos = json.JSONDecoder(), [], start + 1
+    while True:
+        while pos < len(text) and text[pos] in " \t\r\n,":
+            pos += 1
+        if pos >= len(text) or text[pos] != "{":
+            return found
+        try:
+            item, pos = decoder.raw_decode(text, pos)
+        except (ValueError, RecursionError):
+            return found
+        if isinstance(item, dict):
+            found.append(item)
+
+
 class ProgressStore:
     """Read and append attempts in one progress file (see the module docstring)."""
 
     def __init__(self, path: str | os.PathLike | None = None):
         self.path = Path(path) if path is not None else default_path()
+        #: attempts not written yet (shared by every store of this file in this process)
+        self._pending = _PENDING.setdefault(str(self.path.absolute()), [])
 
     # -- locking and raw I/O -------------------------------------------------
     @contextlib.contextmanager
-    def _locked(self):
+    def _locked(self, write: bool):
+        """Hold the side file's exclusive lock. A reader goes on without it when the lock file cannot
+        be made (read-only folder): writes are atomic, so a reader never sees half a file."""
         lock_path = self.path.with_name(self.path.name + ".lock")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(lock_path, "a+") as handle:
-            if fcntl is not None:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                if fcntl is not None:
-                    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        fd = None
+        try:
+            if write:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            if write:
+                raise
+            with contextlib.suppress(OSError):
+                fd = os.open(lock_path, os.O_RDONLY)
+        try:
+            if fd is not None and fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            if fd is not None:
+                os.close(fd)  # closing releases the lock
 
-    def _set_aside(self) -> Path:
+    def _ours_by_name(self) -> bool:
+        return self.path.name.startswith(FILE_NAME.removesuffix(".json"))
+
+    def _parse(self) -> dict:
+        """Read and check the file; raise _Damaged (with the salvaged attempts) or _Foreign."""
+        size = self.path.stat().st_size
+        if size > MAX_READ_BYTES:
+            raise _Damaged(f"larger than {MAX_READ_BYTES // 2**20} MB")
+        raw = self.path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        ours = self._ours_by_name()
+        if not ours and (text is None or raw.lstrip()[:1] not in (b"", b"{")):
+            raise _Foreign("it is not JSON text of attempts")
+        if text is None:
+            raise _Damaged("not UTF-8 text", _salvage(raw.decode("utf-8", "replace")))
+        try:
+            data = json.loads(text)
+        except RecursionError:
+            raise _Damaged("nested too deeply", _salvage(text)) from None
+        except ValueError as error:
+            raise _Damaged(error.__class__.__name__, _salvage(text)) from None
+        if not ours and isinstance(data, dict) and "attempts" not in data:
+            raise _Foreign("it is JSON without attempts")
+        if not isinstance(data, dict) or not isinstance(data.get("attempts"), list):
+            raise _Damaged("no list of attempts")
+        kept = [a for a in data["attempts"] if isinstance(a, dict)]
+        if len(kept) < len(data["attempts"]):
+            raise _Damaged("an attempt is not a record", kept)
+        if size > MAX_FILE_BYTES:
+            raise _Damaged(f"larger than {MAX_FILE_BYTES // 2**20} MB; the fresh one keeps shorter answers "
+                           f"and at most {KEEP_PER_QUESTION} attempts a question", _compact(kept))
+        return data
+
+    def _set_aside(self, why: _Damaged) -> tuple[dict, str]:
+        """Rename a damaged file to ``<name>.corrupt-<n>``; start afresh with what could be salvaged."""
         n = 1
         while True:
-            target = self.path.with_name(f"{self.path.name}.corrupt-{n}")
-            if not target.exists():
-                os.replace(self.path, target)
-                return target
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{n}")
+            if not os.path.lexists(aside):
+                break
             n += 1
+        os.replace(self.path, aside)
+        fresh = {"version": VERSION, "attempts": why.salvaged}
+        try:
+            self._write_unlocked(fresh)
+        except OSError:  # the salvaged attempts stay in memory, written with the next save
+            self._pending[:0] = why.salvaged
+            fresh["attempts"] = []
+        kept = f"; {len(why.salvaged)} earlier attempts in it were carried over" if why.salvaged else ""
+        return fresh, (
+            f"⚠ Your progress file {self.path.name} could not be read ({why}); "
+            f"it was kept as {aside.name} and a fresh one was started{kept}."
+        )
 
-    def _read_unlocked(self) -> tuple[dict, str]:
-        """Return (data, notice). A corrupt file is set aside (caller holds the lock)."""
-        if not self.path.exists():
+    def _read_unlocked(self, write: bool) -> tuple[dict, str]:
+        """Return (data, notice): the file's attempts (caller holds the lock when it can).
+
+        A damaged file is set aside when writing (or when reading finds it can). A foreign file
+        raises _Foreign. OSError (a folder in the file's place...) goes to the caller."""
+        if not os.path.lexists(self.path):
             return {"version": VERSION, "attempts": []}, ""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if not isinstance(data, dict) or not isinstance(data.get("attempts"), list):
-                raise ValueError("no list of attempts")
-            if not all(isinstance(a, dict) for a in data["attempts"]):
-                raise ValueError("an attempt is not a record")
-            return data, ""
-        except (ValueError, UnicodeDecodeError) as error:
-            aside = self._set_aside()
-            return {"version": VERSION, "attempts": []}, (
-                f"⚠ Your progress file {self.path.name} could not be read ({error.__class__.__name__}); "
-                f"it was kept as {aside.name} and a fresh one was started."
-            )
+            return self._parse(), ""
+        except _Damaged as why:
+            try:
+                return self._set_aside(why)
+            except OSError:
+                if write:
+                    raise
+                return {"version": VERSION, "attempts": why.salvaged}, (
+                    f"⚠ Your progress file {self.path.name} could not be read ({why})."
+                )
+
+    def _sweep(self) -> None:
+        """Remove temporary files of writers that were killed mid-save (caller holds the lock)."""
+        prefix = self.path.name + "."
+        for entry in os.scandir(self.path.parent):
+            name = entry.name
+            if not (name.startswith(prefix) and name.endswith(".tmp")):
+                continue
+            pid = name[len(prefix):].split(".", 1)[0]
+            if fcntl is None and pid.isdigit() and _alive(int(pid)):
+                continue  # without a lock, only files of dead writers are known to be stale
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
 
     def _write_unlocked(self, data: dict) -> None:
-        fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
+        self._sweep()
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            with open(tmp, "x", encoding="utf-8") as handle:
                 json.dump(data, handle, indent=1, ensure_ascii=False, sort_keys=True)
                 handle.write("\n")
                 handle.flush()
@@ -135,15 +313,32 @@ class ProgressStore:
                 os.unlink(tmp)
             raise
 
+    def _unsaved_notice(self, error: BaseException) -> str:
+        if isinstance(error, _Foreign):
+            why = (f"{self.path} is not a progress file ({error}), so it was left untouched; "
+                   f"set {ENV_VAR} to a new file name to save your answers")
+        elif isinstance(error, OSError):
+            why = f"{self.path.name} cannot be written: {error.strerror or error}"
+        else:
+            why = f"{self.path.name} cannot be written ({error.__class__.__name__})"
+        n = len(self._pending)
+        return (f"⚠ Your attempt could not be saved: {why}. {n} unsaved attempt{'s' if n != 1 else ''} "
+                f"kept while this notebook runs; saved with the next check that can write the file.")
+
     # -- public --------------------------------------------------------------
     def load(self) -> tuple[list[dict], str]:
-        """Return (all attempts, notice). Sets a corrupt file aside, as ``record`` does."""
+        """Return (all attempts, saved and unsaved, notice). Sets a damaged file aside, as ``record`` does."""
         try:
-            with self._locked():
-                data, notice = self._read_unlocked()
-        except OSError as error:
-            return [], f"⚠ Could not read your progress file {self.path.name}: {error.strerror or error}."
-        return list(data["attempts"]), notice
+            with self._locked(write=False):
+                data, notice = self._read_unlocked(write=False)
+            saved = list(data["attempts"])
+        except _Foreign as error:
+            saved, notice = [], (f"⚠ {self.path} is not a progress file ({error}); it is left untouched and "
+                                 f"your answers are kept only while this notebook runs.")
+        except (OSError, ValueError, RecursionError) as error:
+            reason = getattr(error, "strerror", None) or error.__class__.__name__
+            saved, notice = [], f"⚠ Could not read your progress file {self.path.name}: {reason}."
+        return saved + self._pending, notice
 
     def attempts(self, notebook: str | None = None, question: str | None = None) -> list[dict]:
         """Return the saved attempts, optionally only one notebook's / question's."""
@@ -156,26 +351,33 @@ class ProgressStore:
         ]
 
     def record(self, notebook: str, question: str, answer: Any, correct: bool | None) -> Saved:
-        """Append one attempt (merging with whatever other notebooks wrote) and return its number."""
+        """Append one attempt (merging with whatever other notebooks wrote) and return its number.
+
+        When the file cannot be written the attempt is kept in memory (see the module docstring)."""
+        attempt = {"notebook": notebook, "question": question, "answer": _stored_answer(answer),
+                   "correct": correct}
         try:
-            with self._locked():
-                data, notice = self._read_unlocked()
-                number = 1 + sum(
-                    1
-                    for a in data["attempts"]
-                    if a.get("notebook") == notebook and a.get("question") == question
-                )
+            with self._locked(write=True):
+                data, notice = self._read_unlocked(write=True)
                 data["version"] = VERSION
-                data["attempts"].append(
-                    {
-                        "notebook": notebook,
-                        "question": question,
-                        "attempt": number,
-                        "answer": _jsonable(answer),
-                        "correct": correct,
-                    }
-                )
+                for new in [*self._pending, attempt]:
+                    new["attempt"] = _next_number(data["attempts"], new["notebook"], new["question"])
+                    data["attempts"].append(new)
                 self._write_unlocked(data)
-        except OSError as error:
-            return Saved(0, f"⚠ Your attempt could not be saved to {self.path.name}: {error.strerror or error}.")
-        return Saved(number, notice)
+                self._pending.clear()
+        except Exception as error:  # never a traceback, never a lost attempt
+            attempt["attempt"] = _next_number(self.load()[0], notebook, question)
+            self._pending.append(attempt)
+            return Saved(attempt["attempt"], self._unsaved_notice(error))
+        return Saved(attempt["attempt"], notice)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id is running (for the lock-less sweep)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True

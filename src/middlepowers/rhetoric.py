@@ -34,11 +34,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from numbers import Integral
 from pathlib import Path
 from typing import Iterable
 
 import pandas as pd
 
+from middlepowers import _errors
 from middlepowers.article import WORD_RE
 from middlepowers.figures import chart  # cached chart PNGs
 from middlepowers.paths import data_dir
@@ -66,10 +68,15 @@ class RhetoricInputError(ValueError):
 # --- loading ----------------------------------------------------------------
 
 def _read_csv(path: Path, required: Iterable[str], what: str) -> pd.DataFrame:
+    if not isinstance(path, (str, Path)):
+        raise RhetoricInputError(f"{what}: give the path of a CSV file, got {type(path).__name__}")
     path = Path(path)
     if not path.is_file():
         raise RhetoricInputError(f"{what}: file not found: {path.name} (expected under data/)")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise RhetoricInputError(f"{what}: {path.name} is not a readable CSV file ({error})") from None
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise RhetoricInputError(f"{what} ({path.name}) lacks the column(s) {', '.join(missing)}")
@@ -491,6 +498,8 @@ def word_frequencies(tokens, by: str | None = None, top: int | None = None,
     alphabetically; ``top`` keeps the first n rows of each group. Columns:
     (``by``,) ``word``, ``count``.
     """
+    if top is not None and (isinstance(top, bool) or not isinstance(top, Integral) or top < 0):
+        raise RhetoricInputError(f"top must be a whole number of rows, 0 or more (or None for all); got {top!r}")
     tokens = as_tokens(tokens, by)
     words = [("us (country)" if t == "US" else l) for t, l in zip(tokens["token"].astype(str), tokens["lower"])]
     tokens = tokens.assign(word=words)
@@ -564,12 +573,16 @@ def log_likelihood(a: int, b: int, c: int, d: int) -> float:
     the corpus sizes. With ``E1 = c*(a+b)/(c+d)`` and ``E2 = d*(a+b)/(c+d)``,
     ``G2 = 2*(a*ln(a/E1) + b*ln(b/E2))``, where a zero count adds 0.
     """
+    counts = []
     for name, value in (("a", a), ("b", b), ("c", c), ("d", d)):
-        if isinstance(value, bool) or not isinstance(value, (int,)) and not (
+        # numpy integers (what value_counts() gives) are counts too
+        if isinstance(value, bool) or not isinstance(value, Integral) and not (
                 isinstance(value, float) and value.is_integer()):
             raise RhetoricInputError(f"{name} must be a whole number (a count), got {value!r}")
         if value < 0:
             raise RhetoricInputError(f"{name} must not be negative, got {value}")
+        counts.append(int(value))
+    a, b, c, d = counts
     if a > c or b > d:
         raise RhetoricInputError(f"a word cannot occur more often than the corpus has words (a={a}, c={c}, b={b}, d={d})")
     if c == 0 or d == 0:
@@ -939,3 +952,8 @@ def plot_timeline(events: pd.DataFrame, since: str | None = None):
     ax.set_ylabel("events (latest at the bottom)")
     fig.tight_layout()  # figures.show() puts the source in a caption under the image
     return fig
+
+
+_errors.guard(RhetoricInputError, globals(), [
+    name for name in __all__ if callable(globals()[name]) and not isinstance(globals()[name], type)
+])

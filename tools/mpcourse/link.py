@@ -21,6 +21,8 @@ default ``--repo`` and the Binder links are built from it.
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -47,6 +49,14 @@ START_NOTEBOOK = "notebooks/index.ipynb"
 # Path endings people copy from their browser's address bar; the hub's
 # base URL is what comes before them.
 _HUB_PAGES = {"", "home", "login", "spawn", "token", "admin"}
+#: Characters kept as they are in a URL path (RFC 3986 pchar); everything else is %-encoded.
+_PATH_SAFE = "/-._~!$&'()*+,;=:@%"
+#: What a scheme looks like: ``javascript:``, ``ftp:``... (a host name followed by a port is not one).
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(?!\d+(/|$))")
+#: A host name: letters, digits, hyphens and dots, or an IPv6 address in brackets.
+_HOST = re.compile(r"^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?|\[[0-9A-Fa-f:.]+\])$")
+#: Environment variables ``make link`` passes its arguments through (never through the shell).
+ENV = {"hub": "LINK_HUB", "repo": "LINK_REPO", "branch": "LINK_BRANCH", "notebook": "LINK_NOTEBOOK"}
 
 
 class LinkError(ValueError):
@@ -71,6 +81,9 @@ def normalise_hub_url(url: str) -> str:
         raise LinkError("the hub URL is empty; give it like --hub https://hub.example.edu")
     if any(ch.isspace() for ch in text):
         raise LinkError(f"the hub URL {text!r} contains a space")
+    scheme = _SCHEME.match(text)
+    if scheme and "://" not in text and scheme.group(1).lower() not in ("http", "https"):
+        raise LinkError(f"the hub URL must start with https:// or http://, not {scheme.group(1)}:")
     if "://" not in text:
         raise LinkError(
             f"the hub URL {text!r} has no scheme; write it with https:// "
@@ -89,15 +102,38 @@ def normalise_hub_url(url: str) -> str:
         raise LinkError(
             f"the hub URL {text!r} has a query or fragment; give only the hub's address"
         )
-    del port
+    if "@" in parts.netloc:
+        raise LinkError(f"the hub URL {text!r} holds a user name or password; give only the hub's address")
+    if not _HOST.match(parts.hostname) and not _HOST.match(_idna(parts.hostname, text)):
+        raise LinkError(f"the hub URL {text!r} has a host name with characters a host name cannot have")
+    netloc = _idna(parts.hostname, text) + (f":{port}" if port is not None else "")
+    if parts.netloc.startswith("["):
+        netloc = parts.netloc
     segments = [s for s in parts.path.split("/") if s]
+    # A running server's address (.../user/alice/lab): the link must go through the hub.
+    if "user" in segments[:-1]:
+        at = segments.index("user")
+        prefix = segments[: at - 1] if at and segments[at - 1] == "hub" else segments[:at]
+        base = urlunsplit((parts.scheme, netloc, "/".join(["", *prefix]) if prefix else "", "", ""))
+        raise LinkError(
+            f"the hub URL {text!r} is the address of one user's running server, not of the hub; "
+            f"give the hub's address, e.g. --hub {base}"
+        )
     # Cut a trailing "/hub" or "/hub/<page>" copied from the address bar.
     if "hub" in segments:
         cut = len(segments) - 1 - segments[::-1].index("hub")
         if len(segments) - cut <= 2 and all(s in _HUB_PAGES for s in segments[cut + 1 :]):
             segments = segments[:cut]
-    path = "/" + "/".join(segments) if segments else ""
-    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+    path = "/" + "/".join(quote(segment, safe=_PATH_SAFE) for segment in segments) if segments else ""
+    return urlunsplit((parts.scheme, netloc, path, "", ""))
+
+
+def _idna(host: str, text: str) -> str:
+    """The ASCII form of a host name (``bücher.example`` -> ``xn--bcher-kva.example``)."""
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise LinkError(f"the hub URL {text!r} has a host name that cannot be written in ASCII") from None
 
 
 def target_dir(repo: str) -> str:
@@ -172,7 +208,8 @@ def binder_link(notebook: str = START_NOTEBOOK, github_repo: str = GITHUB_REPO, 
     'https://mybinder.org/v2/gh/me/fork/HEAD?urlpath=lab/tree/notebooks/00-article-to-tidy-data.ipynb'
     """
     notebook = _check_relative(notebook, "notebook")
-    return f"https://mybinder.org/v2/gh/{github_repo}/{ref}?urlpath=lab/tree/{notebook}"
+    return (f"https://mybinder.org/v2/gh/{quote(github_repo, safe='/')}/{quote(ref, safe='')}"
+            f"?urlpath={quote(f'lab/tree/{notebook}', safe='/')}")
 
 
 def binder_badge(notebook: str = START_NOTEBOOK, github_repo: str = GITHUB_REPO) -> str:
@@ -189,11 +226,13 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m mpcourse.link",
         description="Print the nbgitpuller link for a JupyterHub (or, with --binder, the Binder link).",
     )
-    parser.add_argument("--hub", help="the hub's address, e.g. https://hub.example.edu")
-    parser.add_argument("--repo", default=REPO_URL, help=f"repository to pull (default {REPO_URL})")
-    parser.add_argument("--branch", default="main", help="branch to pull (default main)")
+    # make link passes its arguments in environment variables (LINK_HUB...): nothing goes through the shell
+    env = {key: os.environ.get(name) or None for key, name in ENV.items()}
+    parser.add_argument("--hub", default=env["hub"], help="the hub's address, e.g. https://hub.example.edu")
+    parser.add_argument("--repo", default=env["repo"] or REPO_URL, help=f"repository to pull (default {REPO_URL})")
+    parser.add_argument("--branch", default=env["branch"] or "main", help="branch to pull (default main)")
     parser.add_argument(
-        "--notebook", default=START_NOTEBOOK, help=f"notebook to open (default {START_NOTEBOOK})"
+        "--notebook", default=env["notebook"] or START_NOTEBOOK, help=f"notebook to open (default {START_NOTEBOOK})"
     )
     parser.add_argument("--binder", action="store_true", help="print the mybinder.org link instead")
     args = parser.parse_args(argv)

@@ -5,12 +5,18 @@
 - each notebook's execution time divided by a *floor* notebook's, measured
   alternately in the same run (the floor only imports pandas, matplotlib and
   ipywidgets, as every lesson does), and the kernel's peak memory;
-- the parse time of the article, and of articles 10 and 100 times longer.
+- the parse time of the article, and of articles 10, 100 and 1000 times
+  longer; and of articles made only of heading/body pairs (1,000, 10,000 and
+  100,000 pairs: every paragraph its own section, the case that was quadratic);
+- the cost of one save into a 110 MB progress file (the first save sets it
+  aside and carries its attempts over; then ordinary saves) against a save
+  into a fresh file, in the same run.
 
 Targets (from the issue, not asserted by tests: this machine is noisy):
 every notebook within 1.3x the floor, peak kernel memory under 200 MiB,
-parsing linear in length. The figures are printed and merged into
-``bench-results.json`` under the keys ``notebooks`` and ``parse``.
+parsing linear in length (a 100x longer article costs at most about 100x).
+The figures are printed and merged into ``bench-results.json`` under the keys
+``notebooks``, ``parse`` and ``progress_save``.
 """
 
 from __future__ import annotations
@@ -49,6 +55,11 @@ def scaled_article(text: str, times: int) -> str:
     return "\n".join(lines[:2] + lines[2:] * times) + "\n"
 
 
+def heading_pairs(n: int) -> str:
+    """An article of ``n`` heading/body pairs: as many sections as paragraphs."""
+    return "Title\nSummary.\n" + "".join(f"Heading {i}\nBody paragraph {i}.\n" for i in range(n))
+
+
 def time_parse(text: str, repeat: int = 3) -> float:
     """Best of ``repeat`` wall-clock timings of :func:`parse`, in seconds."""
     best = float("inf")
@@ -83,14 +94,47 @@ def bench_notebooks(paths: list[Path], rounds: int = 2) -> list[dict]:
 
 
 def bench_parse() -> dict:
-    """Parse timings for the article at 1x, 10x and 100x its length."""
+    """Parse timings (best of 3, seconds) for the article at 1x-1000x its length, and for heading/body pairs."""
     text = article_path().read_text(encoding="utf-8")
     timings = {}
-    for times in (1, 10, 100):
+    for times in (1, 10, 100, 1000):
         timings[f"x{times}"] = round(time_parse(scaled_article(text, times)), 4)
     timings["ratio_x100_over_x1"] = round(timings["x100"] / timings["x1"], 1)
     timings["ratio_x100_over_x10"] = round(timings["x100"] / timings["x10"], 1)
+    timings["ratio_x1000_over_x10"] = round(timings["x1000"] / timings["x10"], 1)
+    for n in (1_000, 10_000, 100_000):
+        timings[f"pairs_{n}"] = round(time_parse(heading_pairs(n)), 4)
+    timings["ratio_pairs_100000_over_1000"] = round(timings["pairs_100000"] / timings["pairs_1000"], 1)
     return timings
+
+
+def bench_progress_save(megabytes: int = 110, rounds: int = 5) -> dict:
+    """Seconds per save into a ``megabytes`` progress file, against a fresh file (medians of ``rounds``)."""
+    from middlepowers.progress import FILE_NAME, ProgressStore
+
+    def saves(store: ProgressStore) -> list[float]:
+        seconds = []
+        for i in range(rounds):
+            start = time.perf_counter()
+            store.record("bench", "q", i, True)
+            seconds.append(time.perf_counter() - start)
+        return seconds
+
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = saves(ProgressStore(Path(tmp) / "fresh" / FILE_NAME))
+        big = Path(tmp) / "big" / FILE_NAME
+        big.parent.mkdir()
+        attempt = {"notebook": "nb", "question": "", "answer": "a" * 5000, "attempt": 1, "correct": False}
+        n = megabytes * 2**20 // 5100
+        big.write_text(json.dumps({"version": 1, "attempts": [
+            {**attempt, "question": f"q{i % 30}"} for i in range(n)]}, indent=1), encoding="utf-8")
+        size = big.stat().st_size
+        large = saves(ProgressStore(big))
+    return {
+        "file_mib": round(size / 2**20, 1), "fresh_save_s": round(statistics.median(fresh), 4),
+        "first_save_s": round(large[0], 3), "later_saves_median_s": round(statistics.median(large[1:]), 4),
+        "later_over_fresh": round(statistics.median(large[1:]) / statistics.median(fresh), 1),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,8 +149,11 @@ def main(argv: list[str] | None = None) -> int:
               f"{r['peak_kernel_mib']:9.1f}")
     timings = bench_parse()
     print("parse seconds:", ", ".join(f"{k}={v}" for k, v in timings.items()))
+    saving = bench_progress_save()
+    print("progress save:", ", ".join(f"{k}={v}" for k, v in saving.items()))
     merge_results(root / RESULTS, "notebooks", rows)
     merge_results(root / RESULTS, "parse", timings)
+    merge_results(root / RESULTS, "progress_save", saving)
     return 0
 
 

@@ -48,11 +48,8 @@ import time
 import traceback
 from pathlib import Path
 
-try:  # the harness after the package split (issue 13)
-    from mpharness.hub import PROGRESS_FILE, HubError, LocalHub, make_source_repo, merge_results
-except ImportError:  # before it: the hub machinery still lives in the student package
-    from mpharness.common import merge_results
-    from mpharness.hub import PROGRESS_FILE, HubError, LocalHub, make_source_repo
+from mpharness.common import merge_results
+from mpharness.hub import PROGRESS_FILE, HubError, LocalHub, make_source_repo
 
 MiB = 1024 * 1024
 #: The lesson with the highest memory per student (the hub benchmark's figures).

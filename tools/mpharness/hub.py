@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from middlepowers.progress import FILE_NAME
 from mpharness.common import free_port
 
 __all__ = [
@@ -59,8 +60,8 @@ __all__ = [
 #: Folder name the collection is cloned into (nbgitpuller uses the last part
 #: of the repository URL, so the source repository is given this name too).
 COLLECTION_DIR = "middle-powers-at-davos"
-#: A student's progress file (see .gitignore; the quiz writes it).
-PROGRESS_FILE = ".middlepowers-progress.json"
+#: A student's progress file (see .gitignore; the quiz writes it): defined once, in progress.py.
+PROGRESS_FILE = FILE_NAME
 
 MiB = 1024 * 1024
 

@@ -1,0 +1,71 @@
+"""One guard for every public helper: a clear error, never a traceback from deep inside a library.
+
+A lesson's helpers validate what they can and raise their module's error
+(``ShareError``, ``CoalitionError``, ``RhetoricInputError``: all
+``ValueError``) with a message saying what to fix. :func:`guard` makes the
+rest of the class impossible: any other exception escaping a helper (an
+``AttributeError`` from a ``None`` where a table belongs, a pandas
+``KeyError``, an ``OverflowError``...) becomes the module's error, naming the
+helper and the arguments it was given. Errors the collection raised on
+purpose (a ``ValueError``/``TypeError`` from its own code) pass unchanged.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import traceback
+from pathlib import Path
+
+_PACKAGE = str(Path(__file__).parent)
+
+
+def _ours(error: BaseException) -> bool:
+    frames = traceback.extract_tb(error.__traceback__)
+    return bool(frames) and frames[-1].filename.startswith(_PACKAGE)
+
+
+def _describe(value) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # an object whose repr fails
+        text = "?"
+    text = " ".join(text.split())
+    return f"{type(value).__name__} {text[:40]}{'…' if len(text) > 40 else ''}"
+
+
+def guard(error_class: type[Exception], namespace: dict, names: list[str], make=None) -> None:
+    """Wrap the functions ``names`` of a module (its ``globals()``) so they raise only clear errors.
+
+    ``make(message)`` builds the error (default: ``error_class(message)``)."""
+    for name in names:
+        namespace[name] = _guarded(namespace[name], error_class, make or error_class)
+
+
+def _guarded(function, error_class, make):
+    signature = inspect.signature(function)
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except (ValueError, TypeError) as error:
+            if isinstance(error, error_class) or _ours(error):
+                raise
+            problem = error
+        except Exception as error:  # noqa: BLE001 - turned into a clear error below
+            problem = error
+        try:
+            bound = signature.bind(*args, **kwargs)
+            given = "; ".join(f"{k} = {_describe(v)}" for k, v in bound.arguments.items())
+        except TypeError:
+            given = "arguments that do not match its signature"
+        message = str(problem).strip() or "no details"
+        clear = make(
+            f"{function.__name__}() cannot use this input ({type(problem).__name__}: {message[:200]}). "
+            f"It was given: {given}. See help({function.__name__}) for what each argument must be."
+        )
+        clear.original = problem
+        raise clear from None
+
+    return wrapper
