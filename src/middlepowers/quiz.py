@@ -200,6 +200,7 @@ class QuestionView(widgets.VBox):
             except Exception:  # a strange saved answer must not stop the lesson
                 pass
         self._notice = notice
+        self._tries = 0  # attempts counted in this view (the progress file's count wins when it is larger)
         self.feedback.value = "<br>".join(html.escape(line) for line in lines)
 
     def check(self) -> Result:
@@ -210,6 +211,8 @@ class QuestionView(widgets.VBox):
             if result.counts:
                 saved = self.quiz.store.record(self.quiz.notebook, self.question.id, self.value, result.correct)
                 notice = saved.notice
+                self._tries += 1
+                result = checks.reveal(self.question, result, max(saved.attempt, self._tries))
             notice, self._notice = notice or self._notice, ""  # show a set-aside file once
         except Exception as error:  # never a traceback in front of a student
             result, notice = Result(None, f"{checks.WARN} Something went wrong checking this answer "
@@ -343,7 +346,9 @@ class Quiz:
                 source = inspect.getsource(func)
             except (OSError, TypeError):
                 source = getattr(func, "__name__", repr(type(func)))
-            notice = self.store.record(self.notebook, question_id, source, result.correct).notice
+            saved = self.store.record(self.notebook, question_id, source, result.correct)
+            notice = saved.notice
+            result = checks.reveal(q, result, saved.attempt)
         return result, notice
 
     def check_code(self, question_id: str, func: Callable) -> None:
