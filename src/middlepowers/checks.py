@@ -32,7 +32,8 @@ from typing import Any, Callable
 import pandas as pd
 
 from middlepowers.quizfile import (  # noqa: F401 (re-exported: the loading API lived here)
-    CITE_RE, TYPE_NAMES, TYPES, Question, QuizFormatError, QuizSpec, load_quiz, table_path,
+    CITE_RE, TYPE_NAMES, TYPES, Question, QuizFormatError, QuizSpec, load_quiz, rubric_markdown, rubric_total,
+    table_path,
 )
 
 CORRECT = "✔ Correct"

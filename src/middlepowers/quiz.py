@@ -274,6 +274,17 @@ class CodeCheckView:
         }
 
 
+class RubricView:
+    """A reflection's rubric, rendered from its quiz file (Markdown; plain text is the same Markdown)."""
+
+    def __init__(self, question: Question):
+        self.question = question
+        self.markdown = checks.rubric_markdown(question)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return {"text/plain": self.markdown, "text/markdown": self.markdown}
+
+
 class Quiz:
     """The checks of one notebook, read from ``data/quizzes/<notebook>.toml``."""
 
@@ -335,6 +346,13 @@ class Quiz:
         """Display the progress summary for this notebook."""
         display(SummaryView(self))
 
+    def rubric(self, question_id: str) -> None:
+        """Display the grading rubric of a reflection (from the quiz file's ``rubric``)."""
+        q = self.question(question_id)
+        if q.type != "reflection":
+            raise ValueError(f"{question_id!r} is a {q.type} question; only reflections have a rubric")
+        display(RubricView(q))
+
     # -- code checks ----------------------------------------------------------
     def grade_code(self, question_id: str, func: Callable) -> tuple[Result, str]:
         """Run a code check, save the attempt, return (result, notice)."""
@@ -350,6 +368,19 @@ class Quiz:
             notice = saved.notice
             result = checks.reveal(q, result, saved.attempt)
         return result, notice
+
+    def assert_passes(self, question_id: str, func: Callable, cases: list[int] | None = None) -> None:
+        """For autograder test cells: raise ``AssertionError`` with the check's message unless ``func`` passes.
+
+        ``cases`` picks case numbers (from 1) of the quiz file; default all. Nothing is saved to the progress file.
+        """
+        q = self.question(question_id)
+        if cases is not None:
+            q = Question(q.id, q.type, q.prompt, {**q.data, "cases": [q.get("cases")[n - 1] for n in cases]},
+                         q.explain_after)
+        result = checks.check_code(q, func)
+        if result.correct is not True:
+            raise AssertionError("\n".join(result.lines()))
 
     def check_code(self, question_id: str, func: Callable) -> None:
         """Run the student's function on the question's cases and display what passed or failed."""

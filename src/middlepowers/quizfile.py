@@ -245,8 +245,7 @@ def validate_numeric(w: _Where, q: dict) -> None:
 def validate_reflection(w: _Where, q: dict) -> None:
     w.number(q, "min_words", "min_words", default=1, least=0, whole=True)
     w.text(q, "guidance", "guidance", required=False)
-    if "rubric" in q:
-        rubric_points(w, q)
+    rubric_points(w, q)
 
 
 def rubric_points(w: _Where, q: dict) -> int:
@@ -271,6 +270,21 @@ def rubric_points(w: _Where, q: dict) -> int:
             w.fail(f"{where}.levels", "two levels have the same points")
         total += max(points)
     return total
+
+
+def rubric_total(q: Question) -> int:
+    """The points a reflection's rubric gives at best (what its nbgrader manual-grade cell must carry)."""
+    return sum(max(level["points"] for level in crit["levels"]) for crit in q.get("rubric", []))
+
+
+def rubric_markdown(q: Question) -> str:
+    """The rubric as Markdown: one table per question, a row per criterion, its levels with points."""
+    lines = [f"**Rubric for `{q.id}`** ({rubric_total(q)} points)", "",
+             "| criterion | points: what earns them |", "|---|---|"]
+    for crit in q.get("rubric", []):
+        levels = "<br>".join(f"{lv['points']}: {lv['text']}" for lv in sorted(crit["levels"], key=lambda lv: lv["points"]))
+        lines.append(f"| {crit['criterion']} | {levels} |")
+    return "\n".join(lines)
 
 
 def _value(w: _Where, value: Any, fld: str) -> None:

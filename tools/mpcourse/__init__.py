@@ -1,0 +1,4 @@
+"""Course tools for maintainers and instructors: worksheets, navigation, links.
+
+Run as ``python -m mpcourse.<tool>``; never imported by a student's kernel.
+"""
