@@ -17,7 +17,8 @@ NODE_STAMP := node_modules/.installed
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile \
 	--nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
 
-.PHONY: help lab test browser notebooks exercises tables navigation lock bench link test-latest clean
+.PHONY: help lab test browser notebooks exercises tables navigation lock bench link test-latest clean \
+	class-report student-repo
 
 help:
 	@echo "make lab        create the environment (from the lock file) and open JupyterLab"
@@ -30,6 +31,8 @@ help:
 	@echo "make bench      time every notebook against a floor notebook"
 	@echo "make link HUB=https://hub.example.edu [REPO=... BRANCH=... NOTEBOOK=...]  an nbgitpuller link"
 	@echo "make test-latest  the notebook suite on the newest releases"
+	@echo "make class-report PROGRESS=dir [OUT=class-report] [PSEUDONYMISE=1]  the class's checks, from progress files"
+	@echo "make student-repo DEST=dir  a copy for graded use: no answer keys, hidden tests or instructor notes"
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -83,6 +86,16 @@ link: $(STAMP)
 # the notebook suite on the newest releases of every dependency (.venv-latest)
 test-latest:
 	bash tools/test-latest.sh
+
+# which checks the class missed: make class-report PROGRESS=dir (students' progress files)
+class-report: $(STAMP)
+	@test -n "$(PROGRESS)" || { echo "usage: make class-report PROGRESS=dir [OUT=class-report] [PSEUDONYMISE=1]"; exit 2; }
+	PYTHONPATH=tools $(BIN)/python -m mpcourse.classreport "$(PROGRESS)" --out "$(or $(OUT),class-report)" $(if $(PSEUDONYMISE),--pseudonymise)
+
+# a copy of the course for graded use: make student-repo DEST=dir
+student-repo: $(STAMP)
+	@test -n "$(DEST)" || { echo "usage: make student-repo DEST=dir"; exit 2; }
+	PYTHONPATH=tools $(BIN)/python -m mpcourse.studentrepo "$(DEST)"
 
 clean:
 	rm -rf $(VENV) .venv-latest node_modules test-artifacts
