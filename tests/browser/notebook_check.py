@@ -152,7 +152,7 @@ def _answer_everything(page: Any, lab: LabServer, nb: dict, asked: list[str], re
 
     # Keep the file the widgets wrote: test-artifacts/progress/ is a class of "students" for the class report
     # (make class-report PROGRESS=test-artifacts/progress).
-    kept = SCREENSHOTS.parent / "progress" / screenshot_name(notebook).removesuffix(".png")
+    kept = SCREENSHOTS.parent / "progress" / screenshot_name(report["notebook"]).removesuffix(".png")
     kept.mkdir(parents=True, exist_ok=True)
     (kept / ".middlepowers-progress.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
 
