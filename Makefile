@@ -20,7 +20,8 @@ NODE_STAMP := node_modules/.installed
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile \
 	--nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
 
-.PHONY: help lab test diff-tools browser notebooks exercises tables navigation figures lock bench bench-class link test-latest clean site
+.PHONY: help lab test diff-tools browser notebooks exercises tables navigation figures lock bench bench-class link test-latest clean site \
+	class-report student-repo
 
 help:
 	@echo "make lab        create the student environment (from the lock file) and open JupyterLab"
@@ -36,6 +37,8 @@ help:
 	@echo "make link HUB=https://hub.example.edu [REPO=... BRANCH=... NOTEBOOK=...]  an nbgitpuller link"
 	@echo "make test-latest  the notebook suite on the newest releases"
 	@echo "make site       the course website in build/site (offline; INSTRUCTOR=1 adds the answer keys)"
+	@echo "make class-report PROGRESS=dir [OUT=class-report] [PSEUDONYMISE=1]  the class's checks, from progress files"
+	@echo "make student-repo DEST=dir  a copy for graded use: no answer keys, hidden tests or instructor notes"
 
 # What a student needs: requirements-student.txt (the lock's runtime closure, the
 # same pins as Binder's environment.yml), the package, the project's Jupyter config.
@@ -138,6 +141,20 @@ link: $(STAMP)
 # the notebook suite on the newest releases of every dependency (.venv-latest)
 test-latest:
 	bash tools/test-latest.sh
+
+# which checks the class missed: make class-report PROGRESS=dir (students' progress files)
+# Paths reach the shell quoted and unexpanded, as with `make link`.
+class-report: export MP_PROGRESS = $(value PROGRESS)
+class-report: export MP_OUT = $(or $(value OUT),class-report)
+class-report: $(STAMP)
+	@test -n "$$MP_PROGRESS" || { echo "usage: make class-report PROGRESS=dir [OUT=class-report] [PSEUDONYMISE=1]"; exit 2; }
+	$(BIN)/python -m mpcourse.classreport "$$MP_PROGRESS" --out "$$MP_OUT" $(if $(PSEUDONYMISE),--pseudonymise)
+
+# a copy of the course for graded use: make student-repo DEST=dir
+student-repo: export MP_DEST = $(value DEST)
+student-repo: $(STAMP)
+	@test -n "$$MP_DEST" || { echo "usage: make student-repo DEST=dir"; exit 2; }
+	$(BIN)/python -m mpcourse.studentrepo "$$MP_DEST"
 
 clean:
 	rm -rf $(VENV) .venv-latest node_modules test-artifacts

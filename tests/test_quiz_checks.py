@@ -228,6 +228,7 @@ text = "A"
 [[questions.options]]
 key = "b"
 text = "B"
+feedback = "Not B: see S01."
 """
 
 

@@ -1,22 +1,29 @@
-"""Quiz files and the checking logic behind every widget (no widgets here).
+"""The checking logic behind every widget (no widgets here).
 
-``load_quiz(path)`` reads and validates a ``data/quizzes/*.toml`` file (format:
-``data/quizzes/README.md``) and raises :class:`QuizFormatError` naming the
-file, the question id and the field. ``check(question, answer)`` and
-``check_code(question, function)`` are plain functions returning a
-:class:`Result`; the widgets in :mod:`middlepowers.quiz` only display it.
+``check(question, answer)`` and ``check_code(question, function)`` are plain
+functions returning a :class:`Result`; the widgets in :mod:`middlepowers.quiz`
+only display it. Quiz files are read and validated by
+:mod:`middlepowers.quizfile` (``load_quiz``, re-exported here).
 
 Feedback never relies on colour: every message starts with a text symbol.
+A student's code runs in a forked child process that is killed at the time
+limit (see :func:`run_isolated`), and nothing it returns or raises can make a
+check show a traceback.
 """
 
 from __future__ import annotations
 
-import keyword
+import io
 import math
+import os
+import pickle
 import re
+import select
 import signal
+import sys
 import threading
-import tomllib
+import time
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,82 +31,18 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from middlepowers.quizfile import (  # noqa: F401 (re-exported: the loading API lived here)
+    CITE_RE, TYPE_NAMES, TYPES, Question, QuizFormatError, QuizSpec, load_quiz, rubric_markdown, rubric_total,
+    table_path,
+)
+
 CORRECT = "✔ Correct"
 NOT_YET = "✘ Not yet"
 PARTLY = "◐ Partly right"
 WARN = "⚠"
 SAVED = "✎ Saved"
 
-TYPES = ("single", "multiple", "classify", "numeric", "code", "reflection")
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-CITE_RE = re.compile(r"\bS\d{2}\b|data/external/")
-COMMON = {"id", "type", "prompt", "hint", "explanation", "part"}
-ALLOWED = {
-    "single": COMMON | {"answer", "options"},
-    "multiple": COMMON | {"answers", "options"},
-    "classify": COMMON | {"categories", "items"},
-    "numeric": COMMON | {"answer", "tolerance", "unit", "mistakes"},
-    "code": COMMON | {"function", "cases", "timeout"},
-    "reflection": COMMON | {"min_words", "guidance"},
-}
-CASE_FIELDS = {
-    "name", "args", "kwargs", "expect", "compare", "tolerance", "select",
-    "expect_type", "expect_rows", "expect_columns", "feedback",
-}
-COMPARES = ("equal", "set", "approx", "counts")
-TYPE_NAMES = {
-    "DataFrame": pd.DataFrame, "Series": pd.Series, "dict": dict, "list": list,
-    "int": int, "float": float, "str": str, "bool": bool,
-}
-
-
-class QuizFormatError(ValueError):
-    """A quiz file is malformed. ``str()`` names the file, question id and field."""
-
-    def __init__(self, file: str, question: str | None, field: str | None, problem: str):
-        self.file, self.question, self.field, self.problem = str(file), question, field, problem
-        where = [self.file]
-        if question is not None:
-            where.append(f"question {question!r}")
-        if field is not None:
-            where.append(f"field {field!r}")
-        super().__init__(", ".join(where) + ": " + problem)
-
-
-@dataclass
-class Question:
-    """One validated question; ``data`` is the raw TOML table."""
-
-    id: str
-    type: str
-    prompt: str
-    data: dict
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.data.get(key, default)
-
-    @property
-    def part(self) -> str:
-        """Which part of the notebook's checks the summary counts it in (default "lesson")."""
-        return self.data.get("part", "lesson")
-
-    @property
-    def hint(self) -> str:
-        return self.data.get("hint", "")
-
-    @property
-    def explanation(self) -> str:
-        return self.data.get("explanation", "")
-
-
-@dataclass
-class QuizSpec:
-    """A validated quiz file."""
-
-    notebook: str
-    title: str
-    questions: dict[str, Question]
-    path: Path
+CHECK_AGAIN = "then press Check again"
 
 
 @dataclass
@@ -130,197 +73,13 @@ class Result:
         return "\n".join(self.lines())
 
 
-# --------------------------------------------------------------------------- loading
-def _fail(file, qid, fld, problem):
-    raise QuizFormatError(file, qid, fld, problem)
-
-
-def _text(file, qid, table, key, required=True):
-    value = table.get(key)
-    if value is None:
-        if required:
-            _fail(file, qid, key, "is missing")
-        return ""
-    if not isinstance(value, str) or not value.strip():
-        _fail(file, qid, key, "must be non-empty text")
-    return value
-
-
-def _keyed(file, qid, q, name, least):
-    entries = q.get(name)
-    if not isinstance(entries, list) or len(entries) < least:
-        _fail(file, qid, name, f"needs at least {least} entries ([[questions.{name}]] blocks)")
-    keys = []
-    for i, entry in enumerate(entries, 1):
-        where = f"{name}[{i}]"
-        if not isinstance(entry, dict):
-            _fail(file, qid, where, "must be a table with key and text")
-        key = entry.get("key")
-        if not isinstance(key, (str, int)) or isinstance(key, bool) or str(key) == "":
-            _fail(file, qid, where + ".key", "is missing")
-        if str(key) in keys:
-            _fail(file, qid, where + ".key", f"{key!r} is used twice")
-        label = "label" if name == "categories" else "text"
-        _text(file, qid, entry, label) if label in entry else _fail(file, qid, f"{where}.{label}", "is missing")
-        keys.append(str(key))
-    return keys
-
-
-def _finite(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _check_value(file, qid, where, value, root):
-    """Validate a code-case argument; table references must exist."""
-    if isinstance(value, dict) and set(value) == {"table"}:
-        name = value["table"]
-        if not isinstance(name, str) or not _table_path(name, root).is_file():
-            _fail(file, qid, where, f"table {name!r} not found (expected {_table_path(str(name), root)})")
-    elif isinstance(value, dict) and set(value) == {"frame"}:
-        frame = value["frame"]
-        if not (isinstance(frame, dict) and isinstance(frame.get("columns"), list)
-                and isinstance(frame.get("rows", []), list)):
-            _fail(file, qid, where, "frame needs columns = [...] and rows = [[...], ...]")
-        for row in frame.get("rows", []):
-            if not isinstance(row, list) or len(row) != len(frame["columns"]):
-                _fail(file, qid, where, "every frame row needs one value per column")
-
-
-def _validate(file: str, q: Any, seen: set, root: Path) -> Question:
-    if not isinstance(q, dict):
-        _fail(file, None, "questions", "every entry must be a [[questions]] table")
-    qid = q.get("id")
-    if not isinstance(qid, str) or not ID_RE.match(qid):
-        _fail(file, str(qid) if qid is not None else None, "id",
-              "must be lower-case letters, digits and '-' (e.g. 'first-stage')")
-    if qid in seen:
-        _fail(file, qid, "id", "is used by another question in this file")
-    kind = q.get("type")
-    if kind not in TYPES:
-        _fail(file, qid, "type", f"{kind!r} is not one of {', '.join(TYPES)}")
-    unknown = sorted(set(q) - ALLOWED[kind])
-    if unknown:
-        _fail(file, qid, unknown[0], f"is not a field of a {kind} question (allowed: {', '.join(sorted(ALLOWED[kind]))})")
-    prompt = _text(file, qid, q, "prompt")
-    _text(file, qid, q, "hint", required=False)
-    _text(file, qid, q, "part", required=False)
-    explanation = _text(file, qid, q, "explanation", required=kind != "reflection")
-    if kind != "reflection" and not CITE_RE.search(explanation):
-        _fail(file, qid, "explanation", "must cite a sentence id such as S07 (or a data/external/ source)")
-
-    if kind in ("single", "multiple"):
-        keys = _keyed(file, qid, q, "options", 2)
-        for i, option in enumerate(q["options"], 1):
-            _text(file, qid, option, "feedback", required=False)
-            extra = set(option) - {"key", "text", "feedback"}
-            if extra:
-                _fail(file, qid, f"options[{i}].{sorted(extra)[0]}", "is not an option field (key, text, feedback)")
-        if kind == "single":
-            if str(q.get("answer")) not in keys or "answer" not in q:
-                _fail(file, qid, "answer", f"{q.get('answer')!r} is not one of the option keys {', '.join(keys)}")
-        else:
-            answers = q.get("answers")
-            if not isinstance(answers, list) or not answers:
-                _fail(file, qid, "answers", "must be a list of the correct option keys")
-            for a in answers:
-                if str(a) not in keys:
-                    _fail(file, qid, "answers", f"{a!r} is not one of the option keys {', '.join(keys)}")
-    elif kind == "classify":
-        cats = _keyed(file, qid, q, "categories", 2)
-        _keyed(file, qid, q, "items", 1)
-        for i, item in enumerate(q["items"], 1):
-            if str(item.get("answer")) not in cats or "answer" not in item:
-                _fail(file, qid, f"items[{i}].answer", f"{item.get('answer')!r} is not one of the category keys {', '.join(cats)}")
-            _text(file, qid, item, "feedback", required=False)
-    elif kind == "numeric":
-        if not _finite(q.get("answer")):
-            _fail(file, qid, "answer", "must be a finite number")
-        if not _finite(q.get("tolerance", 0)) or q.get("tolerance", 0) < 0:
-            _fail(file, qid, "tolerance", "must be a number >= 0")
-        _text(file, qid, q, "unit", required=False)
-        for i, m in enumerate(q.get("mistakes", []), 1):
-            if not isinstance(m, dict) or not _finite(m.get("value")):
-                _fail(file, qid, f"mistakes[{i}].value", "must be a finite number")
-            _text(file, qid, m, "feedback")
-    elif kind == "reflection":
-        mw = q.get("min_words", 1)
-        if not isinstance(mw, int) or isinstance(mw, bool) or mw < 0:
-            _fail(file, qid, "min_words", "must be a whole number >= 0")
-        _text(file, qid, q, "guidance", required=False)
-    elif kind == "code":
-        name = q.get("function")
-        if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
-            _fail(file, qid, "function", "must be a Python function name")
-        if not _finite(q.get("timeout", 5)) or q.get("timeout", 5) <= 0:
-            _fail(file, qid, "timeout", "must be a number of seconds > 0")
-        cases = q.get("cases")
-        if not isinstance(cases, list) or not cases:
-            _fail(file, qid, "cases", "needs at least one [[questions.cases]] block")
-        for i, case in enumerate(cases, 1):
-            where = f"cases[{i}]"
-            if not isinstance(case, dict):
-                _fail(file, qid, where, "must be a table")
-            extra = sorted(set(case) - CASE_FIELDS)
-            if extra:
-                _fail(file, qid, f"{where}.{extra[0]}", f"is not a case field ({', '.join(sorted(CASE_FIELDS))})")
-            if not isinstance(case.get("args", []), list):
-                _fail(file, qid, f"{where}.args", "must be a list")
-            if not isinstance(case.get("kwargs", {}), dict):
-                _fail(file, qid, f"{where}.kwargs", "must be a table")
-            for j, value in enumerate(case.get("args", []), 1):
-                _check_value(file, qid, f"{where}.args[{j}]", value, root)
-            for key, value in case.get("kwargs", {}).items():
-                _check_value(file, qid, f"{where}.kwargs.{key}", value, root)
-            if case.get("compare", "equal") not in COMPARES:
-                _fail(file, qid, f"{where}.compare", f"must be one of {', '.join(COMPARES)}")
-            if case.get("expect_type") is not None and case["expect_type"] not in TYPE_NAMES:
-                _fail(file, qid, f"{where}.expect_type", f"must be one of {', '.join(TYPE_NAMES)}")
-            if not ({"expect", "expect_rows", "expect_columns", "expect_type"} & set(case)):
-                _fail(file, qid, where, "needs expect, expect_rows, expect_columns or expect_type")
-            if case.get("compare") == "counts" and not isinstance(case.get("expect"), dict):
-                _fail(file, qid, f"{where}.expect", "compare = 'counts' needs expect = { value = count, ... }")
-    seen.add(qid)
-    return Question(qid, kind, prompt, q)
-
-
-def load_quiz(path: str | Path, root: Path | None = None) -> QuizSpec:
-    """Read and validate a quiz file; raise :class:`QuizFormatError` on any problem."""
-    path = Path(path)
-    if root is None:
-        from middlepowers.paths import repo_root
-
-        root = repo_root()
-    shown = _shown(path, root)
-    try:
-        with open(path, "rb") as handle:
-            raw = tomllib.load(handle)
-    except FileNotFoundError:
-        raise QuizFormatError(shown, None, None, "file not found") from None
-    except tomllib.TOMLDecodeError as error:
-        raise QuizFormatError(shown, None, None, f"not valid TOML ({error})") from None
-    unknown = sorted(set(raw) - {"notebook", "title", "questions"})
-    if unknown:
-        _fail(shown, None, unknown[0], "is not a top-level field (notebook, title, questions)")
-    if raw.get("notebook") != path.stem:
-        _fail(shown, None, "notebook", f"must equal the file name {path.stem!r}, found {raw.get('notebook')!r}")
-    questions = raw.get("questions")
-    if not isinstance(questions, list) or not questions:
-        _fail(shown, None, "questions", "needs at least one [[questions]] block")
-    seen: set = set()
-    parsed = [_validate(shown, q, seen, root) for q in questions]
-    return QuizSpec(raw["notebook"], raw.get("title", raw["notebook"]), {q.id: q for q in parsed}, path)
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.name
-
-
 # --------------------------------------------------------------------------- checkers
 def _none_chosen(what: str) -> Result:
     return Result(None, f"{WARN} Nothing {what} yet: make a choice, then press Check.", counts=False)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def check_single(q: Question, answer: Any) -> Result:
@@ -337,7 +96,11 @@ def check_single(q: Question, answer: Any) -> Result:
 
 
 def check_multiple(q: Question, answers: Any) -> Result:
-    """Check a collection of option keys (empty = nothing ticked)."""
+    """Check a collection of option keys (empty = nothing ticked).
+
+    A partial answer says what to do next (untick / find more), and gives the
+    feedback of each wrongly ticked option, without naming the missing ones.
+    """
     if answers is None or isinstance(answers, str):
         answers = [answers] if answers else []
     chosen = {str(a) for a in answers}
@@ -350,14 +113,25 @@ def check_multiple(q: Question, answers: Any) -> Result:
     right = {str(a) for a in q.get("answers")}
     if chosen == right:
         return Result(True, CORRECT, explanation=q.explanation)
-    details = [options[k]["feedback"] for k in options if k in chosen - right and options[k].get("feedback")]
-    hits = len(chosen & right) + len(set(options) - chosen - right)
-    if chosen - right:
-        details.insert(0, f"{len(chosen - right)} ticked option(s) should not be ticked.")
-    if right - chosen:
-        details.insert(0, f"{len(right - chosen)} correct option(s) not ticked yet.")
-    head = f"{PARTLY}: {hits} of {len(options)} options right" if chosen & right else NOT_YET
+    wrong, missing, kept = chosen - right, right - chosen, chosen & right
+    details = [options[k]["feedback"] for k in options if k in wrong and options[k].get("feedback")]
+    todo = []
+    if wrong:
+        todo.append(f"untick the {_plural(len(wrong), 'option')} the feedback below is about")
+    if missing:
+        todo.append(f"tick {_plural(len(missing), 'more right option')}")
+    if kept:
+        head = (f"{PARTLY}: {len(kept)} of your {len(chosen)} ticks {'is' if len(kept) == 1 else 'are'} right. "
+                f"Keep {'it' if len(kept) == 1 else 'them'}, {' and '.join(todo)}, {CHECK_AGAIN}.")
+    else:
+        head = f"{NOT_YET}: none of your ticks is right. Read the feedback, {' and '.join(todo)}, {CHECK_AGAIN}."
     return Result(False, head, details, hint=q.hint)
+
+
+def item_feedback(item: dict, category: str) -> str:
+    """The feedback for putting ``item`` into the wrong ``category`` (text, or one per category)."""
+    feedback = item.get("feedback", "")
+    return feedback.get(category, "") if isinstance(feedback, dict) else feedback
 
 
 def check_classify(q: Question, mapping: Any) -> Result:
@@ -380,9 +154,14 @@ def check_classify(q: Question, mapping: Any) -> Result:
     if missing:
         details.append("Not assigned yet: " + ", ".join(missing) + ".")
     for i in wrong:
-        details.append(f"{i['key']}: not '{cats[str(given[str(i['key'])])]}'." + (f" {i['feedback']}" if i.get("feedback") else ""))
-    head = f"{PARTLY}: {right} of {len(items)} right" if right else NOT_YET
-    return Result(False, head, details, hint=q.hint)
+        chosen = str(given[str(i["key"])])
+        fb = item_feedback(i, chosen)
+        details.append(f"{i['key']}: not '{cats[chosen]}'." + (f" {fb}" if fb else ""))
+    todo = " and ".join(part for part in (
+        f"change the {_plural(len(wrong), 'item')} named below" if wrong else "",
+        f"assign the {_plural(len(missing), 'item')} left open" if missing else "") if part)
+    head = f"{PARTLY}: {right} of {len(items)} items are in the right category." if right else f"{NOT_YET}:"
+    return Result(False, f"{head} {todo[0].upper()}{todo[1:]}, {CHECK_AGAIN}.", details, hint=q.hint)
 
 
 def parse_number(text: Any) -> tuple[float | None, str]:
@@ -415,7 +194,8 @@ def check_numeric(q: Question, text: Any) -> Result:
         return Result(None, f"{WARN} {reason}", counts=False)
     if abs(value - q.get("answer")) <= q.get("tolerance", 0) + 1e-12:
         return Result(True, CORRECT, explanation=q.explanation)
-    details = [m["feedback"] for m in q.get("mistakes", []) if abs(value - m["value"]) <= 1e-12]
+    details = [m["feedback"] for m in q.get("mistakes", [])
+               if abs(value - m["value"]) <= m.get("tolerance", 0) + 1e-12]
     return Result(False, NOT_YET, details, hint=q.hint)
 
 
@@ -431,30 +211,40 @@ def check_reflection(q: Question, text: Any) -> Result:
                   [("To think about: " + guidance)] if guidance else [], explanation=q.explanation)
 
 
+#: one checker per question type, keyed like ``quizfile.VALIDATORS`` (code: :func:`check_code`)
+CHECKERS: dict[str, Callable[[Question, Any], Result]] = {
+    "single": check_single, "multiple": check_multiple, "classify": check_classify,
+    "numeric": check_numeric, "reflection": check_reflection,
+}
+
+
 def check(q: Question, answer: Any) -> Result:
     """Dispatch to the checker for the question's type (not ``code``)."""
-    checkers = {"single": check_single, "multiple": check_multiple, "classify": check_classify,
-                "numeric": check_numeric, "reflection": check_reflection}
-    if q.type not in checkers:
+    if q.type not in CHECKERS:
         return Result(None, f"{WARN} '{q.id}' is a code check: use quiz.check_code('{q.id}', your_function).", counts=False)
     try:
-        return checkers[q.type](q, answer)
+        return CHECKERS[q.type](q, answer)
     except Exception as error:  # an odd answer must never show a traceback
         return Result(None, f"{WARN} That answer could not be checked ({error.__class__.__name__}).", counts=False)
 
 
+def reveal(q: Question, result: Result, wrong_attempts: int) -> Result:
+    """After ``q.explain_after`` wrong attempts (the quiz file's ``explain_after``), show the explanation too."""
+    if result.correct is False and wrong_attempts >= q.explain_after and q.explanation and not result.explanation:
+        result.details.append(f"You have tried {wrong_attempts} times, so the reasoning is shown below "
+                              "(Why:). Read it, then try again.")
+        result.explanation = q.explanation
+    return result
+
+
 # --------------------------------------------------------------------------- code checks
-def _table_path(name: str, root: Path) -> Path:
-    return root / "data" / (name + ".csv" if "/" in name else f"tables/{name}.csv")
-
-
 _TABLES: dict[Path, pd.DataFrame] = {}
 
 
 def resolve_value(value: Any, root: Path) -> Any:
     """Turn a case argument into the value passed: tables are fresh copies."""
     if isinstance(value, dict) and set(value) == {"table"}:
-        path = _table_path(value["table"], root)
+        path = table_path(value["table"], root)
         if path not in _TABLES:
             _TABLES[path] = pd.read_csv(path, keep_default_na=False, na_values=[""])  # words like "NA" stay words
         return _TABLES[path].copy()
@@ -466,15 +256,18 @@ def resolve_value(value: Any, root: Path) -> Any:
     return value
 
 
-class _Timeout(Exception):
-    pass
+class _Timeout(BaseException):
+    """Raised by the alarm in the in-process fallback; not an ``Exception``, so ``except Exception`` lets it pass."""
 
 
 def run_with_timeout(func: Callable, args: list, kwargs: dict, seconds: float) -> tuple[str, Any]:
-    """Run ``func``; return ("ok", value), ("error", exception) or ("timeout", None).
+    """Run ``func`` in this process; return ("ok", value), ("error", exception) or ("timeout", None).
 
-    In the main thread (a kernel running a cell) a SIGALRM timer interrupts a
-    loop; elsewhere the call runs in a daemon thread that is abandoned on timeout.
+    The fallback where ``os.fork`` is missing (Windows). In the main thread a
+    SIGALRM timer interrupts a loop (its exception is a ``BaseException``, so
+    ``except Exception`` in the student's loop does not swallow it; a bare
+    ``except:`` still can); elsewhere the call runs in a daemon thread that is
+    abandoned on timeout.
     """
     if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
         def _alarm(signum, frame):
@@ -507,6 +300,79 @@ def run_with_timeout(func: Callable, args: list, kwargs: dict, seconds: float) -
     return box.get("value", ("timeout", None))
 
 
+def run_isolated(job: Callable[[], Any], seconds: float) -> tuple[str, Any]:
+    """Run ``job()`` in a forked child; return ("ok", its value), ("timeout", None) or ("crashed", exit status).
+
+    Why a fork: the child starts as an exact copy of the kernel, so the
+    student's function, its closures and globals need no pickling (``spawn``
+    could not send a function defined in a notebook). At the deadline the
+    parent kills the child with SIGKILL, which no ``try``/``except`` in the
+    student's code can catch, so the limit always holds. Only ``job``'s small
+    return value (text and tuples) travels back through a pipe; what the student
+    prints is captured in the child and printed here. This works in a Jupyter
+    kernel on Linux and macOS, under Binder and JupyterHub (ordinary Linux
+    processes) and under nbval/nbgrader. Without ``os.fork`` (Windows) it falls
+    back to :func:`run_with_timeout` in-process.
+    """
+    if not hasattr(os, "fork"):
+        status, value = run_with_timeout(job, [], {}, seconds)
+        return ("ok", value) if status == "ok" else (status, None)
+    sys.stdout.flush(), sys.stderr.flush()
+    read_end, write_end = os.pipe()
+    with warnings.catch_warnings():  # Python 3.12 warns about fork() in a threaded process (the kernel)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # the child: run, send (printed text, value), and leave without cleanup
+        status = 1
+        try:
+            os.close(read_end)
+            captured = io.StringIO()
+            sys.stdout = sys.stderr = captured
+            value = job()
+            try:
+                data = pickle.dumps((captured.getvalue()[-20_000:], value))
+            except Exception:  # noqa: BLE001 - a value that cannot travel back
+                data = pickle.dumps((captured.getvalue()[-20_000:], None))
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(data)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    chunks, limit = [], time.monotonic() + seconds
+    try:
+        while True:
+            left = limit - time.monotonic()
+            if left <= 0 or not select.select([read_end], [], [], left)[0]:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                return "timeout", None
+            chunk = os.read(read_end, 1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    except BaseException:  # an interrupt from the student: stop the child, then let it through
+        _kill_quietly(pid)
+        raise
+    finally:
+        os.close(read_end)
+    _, status = os.waitpid(pid, 0)
+    if not chunks:
+        return "crashed", status
+    printed, value = pickle.loads(b"".join(chunks))
+    if printed:
+        print(printed, end="" if printed.endswith("\n") else "\n")
+    return "ok", value
+
+
+def _kill_quietly(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except OSError:
+        pass
+
+
 def _plain(value: Any) -> Any:
     """numpy scalars -> Python, Series/Index/tuple/ndarray -> list (recursively)."""
     if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
@@ -536,38 +402,62 @@ def _as_list(value: Any) -> Any:
     return _plain(value)
 
 
+def _type_name(value: Any) -> str:
+    return type(value).__name__
+
+
 def _short(value: Any, limit: int = 160) -> str:
-    if isinstance(value, pd.DataFrame):
-        text = f"a DataFrame with {len(value)} rows and columns {list(value.columns)}"
-    elif isinstance(value, dict):
-        text = "{" + ", ".join(f"{k!r}: {v!r}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))) + "}"
-    else:
-        text = repr(value)
+    """A short readable form of any value; never raises (a broken ``__repr__`` gets a placeholder)."""
+    try:
+        if isinstance(value, pd.DataFrame):
+            text = f"a DataFrame with {len(value)} rows and columns {list(value.columns)}"
+        elif isinstance(value, dict):
+            text = "{" + ", ".join(f"{k!r}: {v!r}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))) + "}"
+        else:
+            text = repr(value)
+    except Exception:  # noqa: BLE001 - the student's object may break repr()
+        text = f"a {_type_name(value)} that cannot be shown"
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _equal(a: Any, b: Any) -> bool:
+    """``a == b`` as a plain bool: a Series, an array or a broken ``__eq__``/``__bool__`` count as different."""
+    try:
+        same = a == b
+        return same if isinstance(same, bool) else bool(same) if type(same).__name__ == "bool_" else False
+    except Exception:  # noqa: BLE001
+        return False
 
 
 def _same(a: Any, b: Any, tol: float = 0.0) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
-        return a == b
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return math.isfinite(a) and math.isfinite(b) and abs(a - b) <= tol
     if isinstance(a, dict) and isinstance(b, dict):
         return set(a) == set(b) and all(_same(a[k], b[k], tol) for k in a)
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(_same(x, y, tol) for x, y in zip(a, b))
-    return a == b
+    return _equal(a, b)
 
 
 def judge_case(case: dict, result: Any) -> str:
-    """Return "" if ``result`` satisfies the case, else why not (one friendly sentence)."""
+    """Return "" if ``result`` satisfies the case, else why not (one friendly sentence). Never raises."""
+    try:
+        return _judge(case, result)
+    except Exception as error:  # noqa: BLE001 - a strange result type must not produce a traceback
+        return f"your function returned a {_type_name(result)} that could not be compared ({_type_name(error)})"
+
+
+def _judge(case: dict, result: Any) -> str:
     if result is None and any(k in case for k in ("expect", "expect_rows", "expect_columns", "expect_type")):
         return "your function returned None: did you forget `return`?"
     want_type = case.get("expect_type")
     if want_type and not isinstance(result, TYPE_NAMES[want_type]):
-        return f"expected a {want_type}, got a {type(result).__name__}"
+        return f"expected a {want_type}, got a {_type_name(result)}"
     if "expect_columns" in case:
         if not isinstance(result, pd.DataFrame):
-            return f"expected a DataFrame with columns {case['expect_columns']}, got a {type(result).__name__}"
+            return f"expected a DataFrame with columns {case['expect_columns']}, got a {_type_name(result)}"
         missing = [c for c in case["expect_columns"] if c not in result.columns]
         if missing:
             return f"the result has no column(s) {missing} (it has {list(result.columns)})"
@@ -575,45 +465,62 @@ def judge_case(case: dict, result: Any) -> str:
     if case.get("select") is not None:
         col = case["select"]
         if not isinstance(result, pd.DataFrame):
-            return f"expected a DataFrame with a column {col!r}, got a {type(result).__name__}"
+            return f"expected a DataFrame with a column {col!r}, got a {_type_name(result)}"
         if col not in result.columns:
             return f"the result has no column {col!r} (it has {list(result.columns)})"
         value = list(result[col])
     if "expect_rows" in case:
         try:
             n = len(value)
-        except TypeError:
-            return f"expected {case['expect_rows']} rows, got a {type(value).__name__} (which has no length)"
+        except Exception:  # noqa: BLE001 - no length, or a broken __len__
+            return f"expected {case['expect_rows']} rows, got a {_type_name(value)} (which has no length)"
         if n != case["expect_rows"]:
             return f"expected {case['expect_rows']} rows, got {n}"
     if "expect" not in case:
         return ""
     expect, how = case["expect"], case.get("compare", "equal")
-    try:
-        if how == "counts":
-            got = dict(Counter(str(v) for v in _as_list(value)))
-            ok = got == {str(k): v for k, v in expect.items()}
-            return "" if ok else f"expected the counts {_short(expect)}, got {_short(got)}"
-        if isinstance(expect, dict):
-            got = _as_dict(value)
-            if not isinstance(got, dict):
-                return f"expected a table of values like {_short(expect, 60)}, got a {type(value).__name__}"
-            ok = _same(got, {str(k): v for k, v in expect.items()}, case.get("tolerance", 1e-9) if how == "approx" else 0)
-        elif isinstance(expect, list):
-            got = _as_list(value)
-            if not isinstance(got, list):
-                return f"expected a list like {_short(expect, 60)}, got a {type(value).__name__}"
-            ok = (sorted(map(str, set(map(str, got)))) == sorted(set(map(str, expect)))) if how == "set" \
-                else _same(got, expect, case.get("tolerance", 1e-9) if how == "approx" else 0)
-        else:
-            got = _plain(value)
-            tol = case.get("tolerance", 1e-9) if how == "approx" else 0
-            if isinstance(expect, (int, float)) and not isinstance(got, (int, float)):
-                return f"expected a number, got a {type(value).__name__}"
-            ok = _same(got, expect, tol)
-    except Exception as error:  # a strange result type must not produce a traceback
-        return f"the result could not be compared ({error.__class__.__name__})"
+    tol = case.get("tolerance", 1e-9) if how == "approx" else 0
+    if how == "counts":
+        got = dict(Counter(str(v) for v in _as_list(value)))
+        ok = got == {str(k): v for k, v in expect.items()}
+        return "" if ok else f"expected the counts {_short(expect)}, got {_short(got)}"
+    if isinstance(expect, dict):
+        got = _as_dict(value)
+        if not isinstance(got, dict):
+            return f"expected a table of values like {_short(expect, 60)}, got a {_type_name(value)}"
+        ok = _same(got, {str(k): v for k, v in expect.items()}, tol)
+    elif isinstance(expect, list):
+        got = _as_list(value)
+        if not isinstance(got, list):
+            return f"expected a list like {_short(expect, 60)}, got a {_type_name(value)}"
+        ok = (sorted(set(map(str, got))) == sorted(set(map(str, expect)))) if how == "set" else _same(got, expect, tol)
+    else:
+        got = _plain(value)
+        if isinstance(expect, (int, float)) and not isinstance(expect, bool) and not isinstance(got, (int, float)):
+            return f"expected a number, got a {_type_name(value)}"
+        if isinstance(expect, (str, bool)) and not isinstance(got, type(expect)):
+            return f"expected {_short(expect)} (a {_type_name(expect)}), got a {_type_name(value)}"
+        ok = _same(got, expect, tol)
     return "" if ok else f"expected {_short(expect)}, got {_short(got)}"
+
+
+def _describe_error(error: BaseException) -> tuple[str, str]:
+    """(class name, first line of the message) of any exception, even one whose ``__str__`` raises."""
+    name = _type_name(error)
+    try:
+        text = str(error)
+    except BaseException:  # noqa: BLE001 - a broken __str__
+        return name, "(its message could not be shown)"
+    return name, text.splitlines()[0][:120] if text.strip() else ""
+
+
+def _attempt(func: Callable, args: list, kwargs: dict, case: dict) -> tuple:
+    """Call the student's function on one case and judge it; returns only text (it may run in a child)."""
+    try:
+        value = func(*args, **kwargs)
+    except BaseException as error:  # noqa: BLE001 - the student's code may raise anything, even SystemExit
+        return ("error", *_describe_error(error), isinstance(error, NotImplementedError))
+    return ("judged", judge_case(case, value))
 
 
 def check_code(q: Question, func: Any, root: Path | None = None) -> Result:
@@ -623,7 +530,7 @@ def check_code(q: Question, func: Any, root: Path | None = None) -> Result:
     name = q.get("function")
     if not callable(func):
         return Result(None, f"{WARN} Pass your function itself, e.g. quiz.check_code('{q.id}', {name}) "
-                            f"(without brackets); got a {type(func).__name__}.", counts=False)
+                            f"(without brackets); got a {_type_name(func)}.", counts=False)
     if root is None:
         from middlepowers.paths import repo_root
 
@@ -635,21 +542,24 @@ def check_code(q: Question, func: Any, root: Path | None = None) -> Result:
         try:
             args = [resolve_value(v, root) for v in case.get("args", [])]
             kwargs = {k: resolve_value(v, root) for k, v in case.get("kwargs", {}).items()}
-        except Exception as error:  # pragma: no cover - validated at load time
-            return Result(None, f"{WARN} {label}: its input could not be loaded ({error}).", counts=False)
-        status, value = run_with_timeout(func, args, kwargs, timeout)
+        except Exception as error:  # a table removed or damaged since the file was validated
+            return Result(None, f"{WARN} {label}: its input could not be loaded ({_type_name(error)}).", counts=False)
+        status, outcome = run_isolated(lambda: _attempt(func, args, kwargs, case), timeout)
         if status == "timeout":
             return Result(False, f"{WARN} {label}: your function took longer than {timeout:g} s "
                                  "and was stopped. Is there a loop that never ends?", hint=q.hint)
-        if status == "error":
-            if isinstance(value, NotImplementedError):
+        if status == "crashed" or not outcome:
+            return Result(False, f"{WARN} {label}: your function stopped the check itself (it ended or crashed "
+                                 "the process it ran in, e.g. with os._exit). Return a value instead.", hint=q.hint)
+        if outcome[0] == "error":
+            _, error_name, message, not_written = outcome
+            if not_written:
                 return Result(None, f"{WARN} {name}() is not written yet: replace "
                                     "`raise NotImplementedError()` with your code, run that cell, then check again.",
                               counts=False)
-            message = str(value).splitlines()[0][:120] if str(value) else ""
-            return Result(False, f"{WARN} {label}: your function raised {value.__class__.__name__}"
+            return Result(False, f"{WARN} {label}: your function raised {error_name}"
                                  + (f": {message}" if message else "") + ".", hint=q.hint)
-        why = judge_case(case, value)
+        why = outcome[1]
         if why:
             details = [case["feedback"]] if case.get("feedback") else []
             end = "" if why.endswith(("?", ".", "!")) else "."

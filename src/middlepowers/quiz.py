@@ -224,6 +224,7 @@ class QuestionView(widgets.VBox):
             except Exception:  # a strange saved answer must not stop the lesson
                 pass
         self._notice = notice
+        self._tries = 0  # attempts counted in this view (the progress file's count wins when it is larger)
         self.feedback.value = _live("<br>".join(html.escape(line) for line in lines))
 
     def check(self) -> Result:
@@ -234,6 +235,8 @@ class QuestionView(widgets.VBox):
             if result.counts:
                 saved = self.quiz.store.record(self.quiz.notebook, self.question.id, self.value, result.correct)
                 notice = saved.notice
+                self._tries += 1
+                result = checks.reveal(self.question, result, max(saved.attempt, self._tries))
             notice, self._notice = notice or self._notice, ""  # show a set-aside file once
         except Exception as error:  # never a traceback in front of a student
             result, notice = Result(None, f"{checks.WARN} Something went wrong checking this answer "
@@ -312,6 +315,17 @@ class CodeCheckView:
         }
 
 
+class RubricView:
+    """A reflection's rubric, rendered from its quiz file (Markdown; plain text is the same Markdown)."""
+
+    def __init__(self, question: Question):
+        self.question = question
+        self.markdown = checks.rubric_markdown(question)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return {"text/plain": self.markdown, "text/markdown": self.markdown}
+
+
 class Quiz:
     """The checks of one notebook, read from ``data/quizzes/<notebook>.toml``."""
 
@@ -373,6 +387,13 @@ class Quiz:
         """Display the progress summary for this notebook."""
         display(SummaryView(self))
 
+    def rubric(self, question_id: str) -> None:
+        """Display the grading rubric of a reflection (from the quiz file's ``rubric``)."""
+        q = self.question(question_id)
+        if q.type != "reflection":
+            raise ValueError(f"{question_id!r} is a {q.type} question; only reflections have a rubric")
+        display(RubricView(q))
+
     # -- code checks ----------------------------------------------------------
     def grade_code(self, question_id: str, func: Callable) -> tuple[Result, str]:
         """Run a code check, save the attempt, return (result, notice)."""
@@ -384,8 +405,23 @@ class Quiz:
                 source = inspect.getsource(func)
             except (OSError, TypeError):
                 source = getattr(func, "__name__", repr(type(func)))
-            notice = self.store.record(self.notebook, question_id, source, result.correct).notice
+            saved = self.store.record(self.notebook, question_id, source, result.correct)
+            notice = saved.notice
+            result = checks.reveal(q, result, saved.attempt)
         return result, notice
+
+    def assert_passes(self, question_id: str, func: Callable, cases: list[int] | None = None) -> None:
+        """For autograder test cells: raise ``AssertionError`` with the check's message unless ``func`` passes.
+
+        ``cases`` picks case numbers (from 1) of the quiz file; default all. Nothing is saved to the progress file.
+        """
+        q = self.question(question_id)
+        if cases is not None:
+            q = Question(q.id, q.type, q.prompt, {**q.data, "cases": [q.get("cases")[n - 1] for n in cases]},
+                         q.explain_after)
+        result = checks.check_code(q, func)
+        if result.correct is not True:
+            raise AssertionError("\n".join(result.lines()))
 
     def check_code(self, question_id: str, func: Callable) -> None:
         """Run the student's function on the question's cases and display what passed or failed."""

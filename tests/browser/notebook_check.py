@@ -150,6 +150,12 @@ def _answer_everything(page: Any, lab: LabServer, nb: dict, asked: list[str], re
         else:
             assert [a["correct"] for a in tries][-2:] == [False, True], f"{qid}: saved attempts {tries}"
 
+    # Keep the file the widgets wrote: test-artifacts/progress/ is a class of "students" for the class report
+    # (make class-report PROGRESS=test-artifacts/progress).
+    kept = SCREENSHOTS.parent / "progress" / screenshot_name(report["notebook"]).removesuffix(".png")
+    kept.mkdir(parents=True, exist_ok=True)
+    (kept / ".middlepowers-progress.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
+
     # The summary updates (Refresh button) to show each question answered.
     expected_lines = []
     for qid in set(asked):

@@ -7,12 +7,15 @@ database:
 1. ``ClearSolutions(enforce_metadata=False)``: every ``### BEGIN SOLUTION`` /
    ``### END SOLUTION`` region becomes ``# YOUR CODE HERE`` +
    ``raise NotImplementedError()`` (markdown: ``YOUR ANSWER HERE``);
+   ``ClearHiddenTests``: every ``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN TESTS``
+   region of an autograder test cell is removed (the visible tests stay);
 2. ``ClearOutput`` (outputs, execution counts, and the metadata fields
    ``collapsed``, ``scrolled``, ``execution``); the notebook's saved widget
    state (``metadata["widgets"]``) is dropped;
 3. a code cell that would itself raise when run (a ``raise`` outside any
    function or class body, e.g. a cleared top-level solution, or a call of a
-   function an earlier cell left as a ``raise NotImplementedError()`` stub) is tagged
+   function an earlier cell left as a ``raise NotImplementedError()`` stub, or
+   an autograder test cell that names such a stub) is tagged
    ``raises-exception``, so nbval still runs the rest of the worksheet.
 
 Output is written the way nbconvert writes notebooks (``nbformat.writes``,
@@ -66,12 +69,27 @@ def would_raise(source: str, stubs: set[str] = frozenset()) -> bool:
     return walk(tree.body)
 
 
+def is_test_cell(cell) -> bool:
+    """An nbgrader autograder test cell (graded, not a solution)."""
+    meta = cell.metadata.get("nbgrader", {})
+    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def names(source: str) -> set[str]:
+    """Every plain name a cell uses (empty if it does not parse)."""
+    try:
+        return {node.id for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Name)}
+    except SyntaxError:
+        return set()
+
+
 def make_worksheet(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Return the student version of an answer-key notebook (the input is not changed)."""
-    from nbgrader.preprocessors import ClearOutput, ClearSolutions
+    from nbgrader.preprocessors import ClearHiddenTests, ClearOutput, ClearSolutions
 
     nb = nbformat.from_dict(copy.deepcopy(dict(nb)))
     nb, _ = ClearSolutions(enforce_metadata=False).preprocess(nb, {})
+    nb, _ = ClearHiddenTests(enforce_metadata=False).preprocess(nb, {})
     nb, _ = ClearOutput(remove_metadata_fields={"collapsed", "scrolled", "execution"}).preprocess(nb, {})
     nb.metadata.pop("widgets", None)
     stubs: set[str] = set()
@@ -79,7 +97,7 @@ def make_worksheet(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if cell.cell_type != "code":
             continue
         tags = list(cell.metadata.get("tags", []))
-        raises = would_raise(cell.source, stubs)
+        raises = would_raise(cell.source, stubs) or (is_test_cell(cell) and bool(names(cell.source) & stubs))
         try:
             stubs |= _stub_functions(ast.parse(cell.source))
         except SyntaxError:

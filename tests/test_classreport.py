@@ -1,0 +1,116 @@
+"""The class report, built from progress files written by the real quiz widgets (driven in this kernel)."""
+
+from __future__ import annotations
+
+import csv
+import sys
+
+import pytest
+
+from middlepowers.paths import repo_root
+
+sys.path.insert(0, str(repo_root() / "tools"))  # mpcourse, until tools/ is installed as its own distribution
+
+from mpcourse import classreport  # noqa: E402
+
+NB = "00-article-to-tidy-data"
+RIGHT_ROWS = {"sentences": "sentence", "tokens": "token", "mentions": "mention", "entities": "entity"}
+#: per student: the answers they give, in order, to each check (the widgets grade and save them)
+PLANS = {
+    "ada": {"how-many-sentences": ["27"], "focus-table-section": ["sec5"],
+            "countries-mentioned": [["canada", "usa", "russia", "china"]], "one-row-is": [RIGHT_ROWS],
+            "what-tables-miss": ["Tone: S12 quotes only two of Trump's words, and the tables cannot show why."]},
+    "ben": {"how-many-sentences": ["25", "27"], "focus-table-section": ["sec4", "sec5"],
+            "countries-mentioned": [["canada", "usa", "europe"], ["canada", "usa", "russia", "china"]],
+            "one-row-is": [{**RIGHT_ROWS, "sentences": "token"}, RIGHT_ROWS]},
+    "cleo": {"how-many-sentences": ["25", "26", "27"], "focus-table-section": ["sec4"],
+             "what-tables-miss": ["Who chose the words: the hand coding is a judgement, not a fact in S14."]},
+    "dev": {"how-many-sentences": ["25"], "focus-table-section": ["sec3", "sec5"]},
+}
+
+
+def write_progress(folder, name, plan, code=None):
+    """Answer checks through the real widgets (QuestionView) and code checks through Quiz.grade_code."""
+    from middlepowers.quiz import Quiz
+
+    quiz = Quiz(NB, progress=folder / name / ".middlepowers-progress.json")
+    for qid, answers in plan.items():
+        view = quiz.view(qid)
+        for answer in answers:
+            view.value = answer
+            view.check()
+    if code:
+        for func in code:
+            quiz.grade_code("count-per-section", func)
+
+
+@pytest.fixture
+def progress(tmp_path):
+    folder = tmp_path / "progress"
+    for name, plan in PLANS.items():
+        write_progress(folder, name, plan)
+    write_progress(folder, "ada", {}, code=[lambda s: s.groupby("section_id").size()])
+    write_progress(folder, "ben", {}, code=[lambda s: len(s), lambda s: s.groupby("section_id").size()])
+    (folder / "empty.json").write_text("", encoding="utf-8")
+    (folder / "broken.json").write_text('{"attempts": [', encoding="utf-8")
+    (folder / "foreign.json").write_text('{"name": "package.json of something else"}', encoding="utf-8")
+    (folder / "latin.json").write_bytes(b"\xff\xfe{}")
+    (folder / "odd.json").write_text(
+        '{"attempts": [5, {"notebook": "00-article-to-tidy-data", "question": "no-such-check", "correct": false}]}',
+        encoding="utf-8")
+    return folder
+
+
+def read_csv(out):
+    with open(out / "report.csv", encoding="utf-8") as fh:
+        return {row["check"]: row for row in csv.DictReader(fh)}
+
+
+def test_report_counts_what_the_widgets_saved(progress, tmp_path):
+    out = tmp_path / "report"
+    data = classreport.build(progress, out)
+    assert sorted(data.students) == ["ada", "ben", "cleo", "dev", "odd"]
+    rows = read_csv(out)
+    numeric = rows["how-many-sentences"]
+    assert (numeric["students"], numeric["right first time"], numeric["right eventually"]) == ("4", "25%", "75%")
+    assert numeric["median attempts"] == "1.5"  # ada 1, ben 2, cleo 3, dev 1 (never right)
+    assert numeric["most common wrong answers"].startswith("25 (3)")
+    single = rows["focus-table-section"]
+    assert (single["right first time"], single["right eventually"]) == ("25%", "75%")
+    assert "(2)" in single["most common wrong answers"]  # sec4, chosen by ben and cleo, shown as its option text
+    assert "ticked:" in rows["countries-mentioned"]["most common wrong answers"]
+    assert "sentences as one word" in rows["one-row-is"]["most common wrong answers"]
+    code = rows["count-per-section"]
+    assert (code["students"], code["right first time"], code["right eventually"]) == ("2", "50%", "100%")
+    assert code["most common wrong answers"] == "1 failed runs"
+    text = (out / "report.md").read_text(encoding="utf-8")
+    assert "S12 quotes only two" in text and "hand coding is a judgement" in text  # reflections, per question
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert page.count("<svg") == 1 and "<title" in page and "<script" not in page
+
+
+def test_bad_files_are_reported_and_skipped(progress, tmp_path):
+    data = classreport.build(progress, tmp_path / "report")
+    problems = "\n".join(data.skipped)
+    for name, why in [("empty.json", "is empty"), ("broken.json", "is not JSON"), ("latin.json", "is not JSON"),
+                      ("foreign.json", "is not a middlepowers progress file"), ("odd.json", "1 of 2 attempts")]:
+        assert f"{name}: {why}" in problems, problems
+    assert "no-such-check: no such check" in (tmp_path / "report" / "report.md").read_text(encoding="utf-8")
+
+
+def test_pseudonyms_are_stable_and_hide_names(progress, tmp_path):
+    first = classreport.build(progress, tmp_path / "one", pseudonymise=True)
+    second = classreport.build(progress, tmp_path / "two", pseudonymise=True)
+    assert sorted(first.students) == sorted(second.students)
+    assert all(name.startswith("student-") for name in first.students)
+    for out in (tmp_path / "one", tmp_path / "two"):
+        for file in ("report.md", "index.html", "report.csv"):
+            text = (out / file).read_text(encoding="utf-8")
+            assert not any(f"**{n}**" in text or f">{n}<" in text for n in PLANS), file
+    assert (progress / classreport.KEY_FILE).stat().st_mode & 0o077 == 0
+
+
+def test_cli(progress, tmp_path, capsys):
+    assert classreport.main([str(progress), "--out", str(tmp_path / "cli")]) == 0
+    assert "5 students" in capsys.readouterr().out
+    assert classreport.main([str(tmp_path / "nothing-here")]) == 2

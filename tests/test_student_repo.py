@@ -1,0 +1,85 @@
+"""The student-only copy (make student-repo): nothing an instructor keeps back, and every notebook still runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from middlepowers.paths import repo_root
+
+ROOT = repo_root()
+sys.path.insert(0, str(ROOT / "tools"))  # mpcourse, until tools/ is installed as its own distribution
+
+from mpcourse import studentrepo  # noqa: E402
+
+LINK_RE = re.compile(r"\]\(([^)#\s]+\.(?:ipynb|md|csv|toml))\)")
+
+
+@pytest.fixture(scope="module")
+def copy(tmp_path_factory):
+    dest = tmp_path_factory.mktemp("student") / "course"
+    studentrepo.write_copy(dest)
+    return dest
+
+
+def test_copy_leaves_out_keys_hidden_tests_and_notes(copy):
+    for gone in ("solutions", "instructors", "tests", "tools"):
+        assert not (copy / gone).exists(), gone
+    assert not studentrepo.leaks(copy)
+    assert sorted(p.name for p in (copy / "exercises").glob("*.ipynb")) == \
+        sorted(p.name for p in (ROOT / "solutions").glob("*.ipynb"))
+    assert (copy / "data" / "quizzes" / "README.md").is_file() and (copy / "src" / "middlepowers").is_dir()
+    assert not list(copy.rglob(".middlepowers-progress*"))
+    hidden = "\n".join(c.source for key in (ROOT / "solutions").glob("*.ipynb")
+                       for c in nbformat.read(key, as_version=4).cells if "BEGIN HIDDEN TESTS" in c.source)
+    assert "BEGIN HIDDEN TESTS" in hidden  # the keys have hidden tests ...
+    everything = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in copy.rglob("*.ipynb"))
+    for line in hidden.splitlines():
+        if line.strip().startswith("assert math.isclose"):
+            assert line.strip() not in everything  # ... and none of their asserts reach the copy
+
+
+def test_links_between_notebooks_resolve_in_the_copy(copy):
+    for nb_path in [*copy.glob("notebooks/*.ipynb"), *copy.glob("exercises/*.ipynb")]:
+        nb = json.loads(nb_path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] != "markdown":
+                continue
+            for link in LINK_RE.findall("".join(cell["source"])):
+                if "://" not in link:
+                    assert (nb_path.parent / link).resolve().is_file(), f"{nb_path.name} links to missing {link}"
+
+
+def test_refuses_a_folder_in_use(tmp_path):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        studentrepo.write_copy(tmp_path / "x")
+    assert studentrepo.main([str(tmp_path / "x")]) == 2
+    assert (tmp_path / "x" / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+NOTEBOOKS = sorted(p.relative_to(ROOT).as_posix() for p in [*ROOT.glob("notebooks/*.ipynb"),
+                                                              *ROOT.glob("exercises/*.ipynb")])
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_every_notebook_runs_from_the_copy(copy, notebook, tmp_path, monkeypatch):
+    """Lessons and worksheets run top to bottom in the copy (a worksheet's unfinished tasks are tagged raises-exception)."""
+    monkeypatch.setenv("PYTHONPATH", str(copy / "src"))  # the kernel imports the copy's package, not this checkout
+    monkeypatch.setenv("MIDDLEPOWERS_PROGRESS", str(tmp_path / "progress.json"))
+    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    path = copy / notebook
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    errors = [(i, o.get("ename")) for i, c in enumerate(nb.cells) if c.cell_type == "code"
+              and "raises-exception" not in c.metadata.get("tags", []) for o in c.outputs if o.output_type == "error"]
+    assert not errors, errors

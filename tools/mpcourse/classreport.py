@@ -1,0 +1,348 @@
+"""A class report from the students' progress files: which checks the class missed, and how.
+
+``python -m mpcourse.classreport PROGRESS_DIR [--out DIR] [--pseudonymise]``
+(``make class-report PROGRESS=dir``) reads every ``*.json`` under
+``PROGRESS_DIR`` (for example ``<student>/.middlepowers-progress.json`` copied
+out of the hub's home folders, or ``<student>.json``) and writes to ``DIR``
+(default ``class-report/``):
+
+- ``report.md``: per check, how many students tried it, the share right first
+  time and eventually, the median number of attempts (up to the first right
+  one), and the most common wrong answers; then the reflections per question;
+- ``report.csv``: the same numbers, one row per check;
+- ``index.html``: one self-contained page (no script, no network) with a bar
+  chart per notebook and the same tables.
+
+A student's name is the file's stem, or the folder's name for a file called
+``.middlepowers-progress.json`` or ``progress.json``. ``--pseudonymise``
+replaces names with stable pseudonyms (``student-3f9a2c``): an HMAC of the
+name under a random key kept in ``PROGRESS_DIR/.pseudonym-key`` (created on
+first use), so the same student gets the same pseudonym on every run but the
+pseudonyms cannot be reversed by hashing a class list. Broken, empty and
+foreign files are listed in the report and skipped; one bad file never stops it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import hmac
+import html
+import io
+import json
+import secrets
+import statistics
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from middlepowers.checks import parse_number
+from middlepowers.paths import repo_root
+from middlepowers.quizfile import Question, QuizFormatError, load_quiz
+
+GENERIC_NAMES = {".middlepowers-progress.json", "progress.json"}
+KEY_FILE = ".pseudonym-key"
+TOP_WRONG = 3
+
+
+@dataclass
+class CheckStats:
+    """What the class did on one graded check."""
+
+    notebook: str
+    question: Question
+    tried: int = 0
+    first_time: int = 0
+    eventually: int = 0
+    attempts: list[int] = field(default_factory=list)
+    wrong: Counter = field(default_factory=Counter)
+
+    @property
+    def median_attempts(self) -> float | None:
+        return statistics.median(self.attempts) if self.attempts else None
+
+    def share(self, n: int) -> float | None:
+        return n / self.tried if self.tried else None
+
+
+@dataclass
+class ClassData:
+    students: dict[str, list[dict]]
+    skipped: list[str]
+
+
+# --------------------------------------------------------------------------- reading
+def student_name(path: Path, base: Path) -> str:
+    """The file's stem, or its folder's path for a generic file name."""
+    if path.name in GENERIC_NAMES:
+        rel = path.parent.relative_to(base)
+        return rel.as_posix() if rel.parts else base.name
+    return path.relative_to(base).with_suffix("").as_posix()
+
+
+def read_progress(path: Path) -> tuple[list[dict], str]:
+    """(valid attempts, problem) for one file; problem is "" when the file is usable."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return [], f"cannot be read ({error.strerror or error})"
+    if not raw.strip():
+        return [], "is empty"
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return [], f"is not JSON ({error.__class__.__name__})"
+    if not isinstance(data, dict) or not isinstance(data.get("attempts"), list):
+        return [], "is not a middlepowers progress file (no list of attempts)"
+    good = [a for a in data["attempts"] if isinstance(a, dict) and isinstance(a.get("notebook"), str)
+            and isinstance(a.get("question"), str) and a.get("correct") in (True, False, None)]
+    bad = len(data["attempts"]) - len(good)
+    return good, (f"{bad} of {len(data['attempts'])} attempts are malformed and were skipped" if bad else "")
+
+
+def collect(progress: Path, pseudonymise: bool = False) -> ClassData:
+    """Read every progress file under ``progress``; report the ones skipped and why."""
+    students: dict[str, list[dict]] = {}
+    skipped: list[str] = []
+    key = pseudonym_key(progress) if pseudonymise else b""
+    for path in sorted(p for p in progress.rglob("*.json") if p.is_file() or p.is_symlink()):
+        rel = path.relative_to(progress).as_posix()
+        attempts, problem = read_progress(path)
+        if problem:
+            skipped.append(f"{rel}: {problem}")
+        if not attempts:
+            if not problem:
+                skipped.append(f"{rel}: has no attempts yet")
+            continue
+        name = student_name(path, progress)
+        if pseudonymise:
+            name = pseudonym(name, key)
+        while name in students:
+            name += "+"
+        students[name] = attempts
+    return ClassData(students, skipped)
+
+
+def pseudonym_key(progress: Path) -> bytes:
+    """The course's random pseudonym key (``PROGRESS_DIR/.pseudonym-key``), created on first use."""
+    path = progress / KEY_FILE
+    if not path.exists():
+        path.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip().encode()
+
+
+def pseudonym(name: str, key: bytes) -> str:
+    """A stable pseudonym: the same name and key always give the same one."""
+    return "student-" + hmac.new(key, name.encode("utf-8"), hashlib.sha256).hexdigest()[:6]
+
+
+# --------------------------------------------------------------------------- counting
+def quizzes(root: Path) -> dict[str, dict[str, Question]]:
+    out = {}
+    for path in sorted((root / "data" / "quizzes").glob("*.toml")):
+        try:
+            out[path.stem] = load_quiz(path, root=root).questions
+        except QuizFormatError as error:
+            print(f"warning: {error}", file=sys.stderr)
+    return out
+
+
+def wrong_label(q: Question, answer: Any) -> list[str]:
+    """Readable labels for a wrong answer: the option texts, the wrongly placed items, the number."""
+    try:
+        if q.type == "single":
+            texts = {str(o["key"]): o["text"] for o in q.get("options")}
+            return [texts.get(str(answer), str(answer))]
+        if q.type == "multiple":
+            texts = {str(o["key"]): o["text"] for o in q.get("options")}
+            right = {str(a) for a in q.get("answers")}
+            chosen = {str(a) for a in (answer or [])}
+            labels = [f"ticked: {texts[k]}" for k in sorted(chosen - right) if k in texts]
+            return labels + [f"missed: {texts[k]}" for k in sorted(right - chosen)]
+        if q.type == "classify":
+            cats = {str(c["key"]): c["label"] for c in q.get("categories")}
+            given = answer if isinstance(answer, dict) else {}
+            return [f"{i['key']} as {cats.get(str(given.get(str(i['key']))), given.get(str(i['key'])))}"
+                    for i in q.get("items")
+                    if given.get(str(i["key"])) not in (None, "") and str(given[str(i["key"])]) != str(i["answer"])]
+        if q.type == "numeric":
+            value, _ = parse_number(answer)
+            return [f"{value:g}" if value is not None else str(answer)[:40]]
+        if q.type == "code":
+            return []  # the answer is source code: counted, not listed
+    except Exception:  # noqa: BLE001 - a strange saved answer is shown as it is
+        pass
+    return [str(answer)[:60]]
+
+
+def summarise(data: ClassData, specs: dict[str, dict[str, Question]]):
+    """(per-check stats in quiz order, reflections {(notebook, id): [(student, text)]}, unknown attempts)."""
+    stats = {(nb, qid): CheckStats(nb, q) for nb, questions in specs.items()
+             for qid, q in questions.items() if q.type != "reflection"}
+    reflections: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    unknown = Counter()
+    for student, attempts in sorted(data.students.items()):
+        mine: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        for a in attempts:
+            mine[(a["notebook"], a["question"])].append(a)
+        for (nb, qid), tries in mine.items():
+            q = specs.get(nb, {}).get(qid)
+            if q is None:
+                unknown[f"{nb}/{qid}"] += len(tries)
+                continue
+            if q.type == "reflection":
+                reflections[(nb, qid)].append((student, str(tries[-1].get("answer", ""))))
+                continue
+            s = stats[(nb, qid)]
+            s.tried += 1
+            s.first_time += tries[0].get("correct") is True
+            right_at = next((n for n, a in enumerate(tries, 1) if a.get("correct") is True), None)
+            s.eventually += right_at is not None
+            s.attempts.append(right_at or len(tries))
+            for a in tries[: right_at - 1 if right_at else None]:
+                if a.get("correct") is False:
+                    s.wrong.update(wrong_label(q, a.get("answer")))
+    return list(stats.values()), dict(reflections), unknown
+
+
+# --------------------------------------------------------------------------- writing
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.0f}%"
+
+
+def _median(x: float | None) -> str:
+    return "–" if x is None else f"{x:g}"
+
+
+def _wrong_text(s: CheckStats) -> str:
+    if s.question.type == "code" and s.wrong == Counter():
+        failed = sum(n - 1 for n in s.attempts) + (s.tried - s.eventually)
+        return f"{failed} failed runs" if failed else ""
+    return "; ".join(f"{label} ({n})" for label, n in s.wrong.most_common(TOP_WRONG))
+
+
+HEAD = ["notebook", "check", "type", "students", "right first time", "right eventually", "median attempts",
+        "most common wrong answers"]
+
+
+def rows(stats: list[CheckStats]) -> list[list[str]]:
+    return [[s.notebook, s.question.id, s.question.type, str(s.tried), _pct(s.share(s.first_time)),
+             _pct(s.share(s.eventually)), _median(s.median_attempts), _wrong_text(s)] for s in stats]
+
+
+def markdown(data: ClassData, stats, reflections, unknown, specs) -> str:
+    out = [f"# Class report: {len(data.students)} students", ""]
+    if data.skipped or unknown:
+        out += ["## Files and attempts skipped", ""]
+        out += [f"- {line}" for line in data.skipped]
+        out += [f"- {n} attempts at {name}: no such check in data/quizzes/" for name, n in sorted(unknown.items())]
+        out.append("")
+    out += ["## Checks", "", "| " + " | ".join(HEAD) + " |", "|" + "---|" * len(HEAD)]
+    out += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows(stats)]
+    out += ["", "## Reflections", ""]
+    for (nb, qid), answers in sorted(reflections.items()):
+        out += [f"### {nb} · {qid}", "", f"*{specs[nb][qid].prompt}*", ""]
+        out += [f"- **{student}**: {text}" for student, text in answers] + [""]
+    return "\n".join(out)
+
+
+def csv_text(stats) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(HEAD)
+    writer.writerows(rows(stats))
+    return buffer.getvalue()
+
+
+def chart(notebook: str, stats: list[CheckStats]) -> str:
+    """An SVG bar chart: per check, right first time and right eventually (share of students who tried)."""
+    bar, gap, left, width = 14, 12, 200, 360
+    height = len(stats) * (2 * bar + gap) + 40
+    parts = [f'<svg role="img" aria-labelledby="t-{notebook}" width="{left + width + 60}" height="{height}" '
+             f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="12">',
+             f'<title id="t-{notebook}">{html.escape(notebook)}: share of students right first time and '
+             f'eventually, per check</title>']
+    for n, s in enumerate(stats):
+        y = 10 + n * (2 * bar + gap)
+        parts.append(f'<text x="{left - 6}" y="{y + bar + 4}" text-anchor="end">{html.escape(s.question.id)}</text>')
+        for k, (value, colour, what) in enumerate(((s.share(s.first_time), "#1b6ca8", "first time"),
+                                                   (s.share(s.eventually), "#9ecae1", "eventually"))):
+            w = 0 if value is None else value * width
+            yy = y + k * bar
+            parts.append(f'<rect x="{left}" y="{yy}" width="{w:.1f}" height="{bar - 2}" fill="{colour}">'
+                         f'<title>{html.escape(s.question.id)}, right {what}: {_pct(value)}</title></rect>')
+            parts.append(f'<text x="{left + w + 4:.1f}" y="{yy + bar - 4}">{_pct(value)} {what}</text>')
+    parts.append(f'<line x1="{left}" y1="0" x2="{left}" y2="{height - 30}" stroke="#333"/>')
+    parts.append(f'<text x="{left}" y="{height - 12}">0%</text>'
+                 f'<text x="{left + width}" y="{height - 12}" text-anchor="end">100% of students who tried</text>')
+    return "\n".join(parts + ["</svg>"])
+
+
+def page(data: ClassData, stats, reflections, unknown, specs) -> str:
+    esc = html.escape
+    body = [f"<h1>Class report: {len(data.students)} students</h1>",
+            "<p>Dark bar: right at the first attempt; light bar: right eventually. "
+            "Shares are of the students who tried the check.</p>"]
+    if data.skipped or unknown:
+        body.append("<h2>Files and attempts skipped</h2><ul>")
+        body += [f"<li>{esc(line)}</li>" for line in data.skipped]
+        body += [f"<li>{n} attempts at {esc(name)}: no such check in data/quizzes/</li>"
+                 for name, n in sorted(unknown.items())]
+        body.append("</ul>")
+    by_notebook: dict[str, list[CheckStats]] = defaultdict(list)
+    for s in stats:
+        by_notebook[s.notebook].append(s)
+    for nb, items in by_notebook.items():
+        body += [f"<h2>{esc(nb)}</h2>", chart(nb, items), "<table><thead><tr>"
+                 + "".join(f'<th scope="col">{esc(h)}</th>' for h in HEAD[1:]) + "</tr></thead><tbody>"]
+        body += ["<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row[1:]) + "</tr>" for row in rows(items)]
+        body.append("</tbody></table>")
+    body.append("<h2>Reflections</h2>")
+    for (nb, qid), answers in sorted(reflections.items()):
+        body += [f"<h3>{esc(nb)} · {esc(qid)}</h3>", f"<p><em>{esc(specs[nb][qid].prompt)}</em></p><ul>"]
+        body += [f"<li><strong>{esc(student)}</strong>: {esc(text)}</li>" for student, text in answers]
+        body.append("</ul>")
+    style = ("body{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em;line-height:1.45}"
+             "table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;padding:3px 8px;"
+             "text-align:left;vertical-align:top}th{background:#eee}")
+    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Class report</title>'
+            f"<style>{style}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
+
+
+def build(progress: Path, out: Path, pseudonymise: bool = False, root: Path | None = None) -> ClassData:
+    """Write report.md, report.csv and index.html to ``out``; return what was read."""
+    root = root or repo_root()
+    specs = quizzes(root)
+    data = collect(progress, pseudonymise)
+    stats, reflections, unknown = summarise(data, specs)
+    tried = {s.notebook for s in stats if s.tried}
+    stats = [s for s in stats if s.notebook in tried]  # notebooks nobody has reached yet add only empty rows
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.md").write_text(markdown(data, stats, reflections, unknown, specs), encoding="utf-8")
+    (out / "report.csv").write_text(csv_text(stats), encoding="utf-8")
+    (out / "index.html").write_text(page(data, stats, reflections, unknown, specs), encoding="utf-8")
+    return data
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="A class report from students' progress files.")
+    parser.add_argument("progress", type=Path, help="folder holding the students' progress files (*.json)")
+    parser.add_argument("--out", type=Path, default=Path("class-report"), help="where to write (default class-report/)")
+    parser.add_argument("--pseudonymise", action="store_true", help="replace student names with stable pseudonyms")
+    args = parser.parse_args(argv)
+    if not args.progress.is_dir():
+        print(f"error: {args.progress} is not a folder of progress files", file=sys.stderr)
+        return 2
+    data = build(args.progress, args.out, args.pseudonymise)
+    for line in data.skipped:
+        print(f"skipped {line}", file=sys.stderr)
+    print(f"{len(data.students)} students; wrote {args.out / 'index.html'}, report.md, report.csv")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
