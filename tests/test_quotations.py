@@ -42,8 +42,16 @@ def test_misquotations_are_caught(text):
     assert len(problems) == 1, (text, check(text))
 
 
+def test_a_quotation_of_an_outlets_rendering_is_checked_against_that_row():
+    ok = '"if you are not at the table, you are on the menu" (`C-DAV-04`)'
+    drifted = '"if we are not at the table, we are on the menu" (`C-DAV-04`)'  # C-DAV-05's pronoun
+    assert check(ok) == [None]
+    assert check(drifted) == ['"if we are not at the table, we are on the menu" is not word for word in C-DAV-04']
+    (q,) = Q.find_quotations('"Middle powers must act together" (`C-DAV-04`, `C-DAV-05`)')
+    assert q.ids == ("C-DAV-04", "C-DAV-05")
+
+
 @pytest.mark.parametrize("text", [
-    '"pressure" (T-CAN-01)',  # cites a row of quote_versions.csv, not a sentence
     '"middle power" is a contested term',  # cites nothing
     'See S14. The word "said" is neutral.',  # an id in another sentence cites nothing
 ])

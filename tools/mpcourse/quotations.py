@@ -50,7 +50,7 @@ SENTENCE_ID = r"S\d{2}"
 # of data/external/quote_versions.csv.
 _REFERENCE = re.compile(
     rf"(?<![\w-])(?:(?P<s>{SENTENCE_ID}(?:\s*[-\u2013]\s*{SENTENCE_ID})?)"
-    r"|SEC\d+|P\d{2}|Q\d+|F\d|D\d{2}|[A-Z]-[A-Z]{3}-\d{2})(?![\w-])"
+    r"|SEC\d+|P\d{2}|Q\d+|F\d|D\d{2}|(?P<v>[A-Z]-[A-Z]{3}-\d{2}))(?![\w-])"
 )
 # An opening quotation mark, the text, the matching closing mark.
 _QUOTED = [
@@ -64,10 +64,10 @@ _QUOTED = [
 # that counts is in the same sentence as the quotation.
 _PROSE_BREAK = re.compile(r"(?:[.!?]\s+(?=[A-Z*(\[])|\n\s*\n|\n\s*[-*]\s|\n#|\|)")
 _BEFORE, _AFTER = 120, 24
-_LIST_SEP = re.compile(r"(?:\s*(?:,|/|;|\band\b)\s*)*")
+_LIST_SEP = re.compile(r"(?:[\s`]*(?:,|/|;|\band\b)[\s`]*)*")
 # "text" (S21 / "text", S05; / "text" (Trump, S14 / "text" fragment (S12: only
 # punctuation, a bracket or one word between the closing mark and the reference.
-_CLOSE_AFTER = re.compile(r"^[,.;:]?\s*(?:[\w']+\s+(?=\())?[(\[]?(?:[\w']+,\s*)?$")
+_CLOSE_AFTER = re.compile(r"^[,.;:]?\s*(?:[\w']+\s+(?=\())?[(\[]?(?:[\w']+,\s*)?`?$")
 
 
 def _close_before(gap: str) -> bool:
@@ -115,7 +115,7 @@ def _group(text: str, first: list) -> list:
     return group
 
 
-def find_quotations(text: str, where: str = "") -> list[Quotation]:
+def find_quotations(text: str, where: str = "", versions: bool = True) -> list[Quotation]:
     """Every quotation in ``text`` that cites article sentences.
 
     A quotation cites a sentence reference right after it (``"text" (S21)``,
@@ -138,6 +138,8 @@ def find_quotations(text: str, where: str = "") -> list[Quotation]:
                  if _CLOSE_AFTER.match(masked[e:m.start()])]
         near = before[-1:] + _group(masked, after[:1])
         ids = tuple(i for m in near if m.group("s") for i in _expand(m.group("s")))
+        if versions:
+            ids += tuple(m.group("v") for m in near if m.group("v"))
         if ids:
             found.append(Quotation(where, quoted, ids))
     return found
@@ -177,7 +179,7 @@ def mismatch(quotation: Quotation, sentences: dict[str, str], headings: set[str]
     """Why ``quotation`` is not word for word in a cited sentence, or ``None``."""
     unknown = [i for i in quotation.ids if i not in sentences]
     if unknown:
-        return f"cites {', '.join(unknown)}, which the article does not have"
+        return f"cites {', '.join(unknown)}, which neither the article nor quote_versions.csv has"
     if _normal(quotation.text).strip(_TRAILING) in {_normal(h) for h in headings}:
         return None
     fragments = _fragments(quotation.text)
@@ -231,18 +233,30 @@ def corpus_texts(root: Path) -> list[tuple[str, str]]:
 
 
 def load_article(root: Path) -> tuple[dict[str, str], set[str]]:
-    """Sentence texts by id, and the section headings, from data/tables/."""
+    """Quotable texts by id, and the section headings.
+
+    The texts are the article's sentences (data/tables/sentences.csv, ``S14``)
+    and the outlets' renderings of speeches (data/external/quote_versions.csv,
+    ``C-DAV-04``): a quotation that cites a rendering must be word for word too.
+    """
     tables = root / "data" / "tables"
     sentences = pd.read_csv(tables / "sentences.csv")
     sections = pd.read_csv(tables / "sections.csv")
     headings = set(sections["heading"].dropna())
-    return dict(zip(sentences["sentence_id"], sentences["text"])), headings
+    texts = dict(zip(sentences["sentence_id"], sentences["text"]))
+    versions = root / "data" / "external" / "quote_versions.csv"
+    if versions.exists():
+        table = pd.read_csv(versions, dtype=str, keep_default_na=False)
+        texts.update(zip(table["quote_id"], table["wording"]))
+    return texts, headings
 
 
 def check_folder(root: Path) -> tuple[list[Quotation], list[tuple[Quotation, str]]]:
     """Every cited quotation under ``root``'s course folders, and the mismatches."""
     sentences, headings = load_article(root)
-    quotations = [q for where, text in corpus_texts(root) for q in find_quotations(text, where)]
+    # A table a cell prints (compare_quotes' "dropped ..." column) is not prose about a rendering.
+    quotations = [q for where, text in corpus_texts(root)
+                  for q in find_quotations(text, where, versions=not where.endswith("output"))]
     problems = [(q, why) for q in quotations if (why := mismatch(q, sentences, headings))]
     return quotations, problems
 
