@@ -155,8 +155,11 @@ def _functions():
     def exits(*args, **kwargs):
         raise SystemExit(3)
 
-    def interrupts(*args, **kwargs):
-        raise KeyboardInterrupt
+    class Odd(BaseException):
+        pass
+
+    def odd(*args, **kwargs):  # (KeyboardInterrupt is left out: it is the kernel's interrupt and passes on)
+        raise Odd("not an Exception")
 
     def mutates(*args, **kwargs):
         for arg in args:
@@ -168,7 +171,7 @@ def _functions():
     def recurses(*args, **kwargs):
         return recurses(*args, **kwargs)
 
-    return [raises, exits, interrupts, mutates, recurses,
+    return [raises, exits, odd, mutates, recurses,
             lambda *a, **k: None, lambda *a, **k: math.nan, lambda *a, **k: Hostile(),
             lambda *a, **k: MARKUP, lambda *a, **k: [[[[]]]], lambda *a, **k: (x for x in range(3)),
             lambda *a, **k: 10**400, lambda: 1, "not a function", None, print]
