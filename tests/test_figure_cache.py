@@ -76,3 +76,34 @@ def test_write_mode_stores_what_render_draws(styled, monkeypatch, tmp_path):
     assert stored.read_bytes() == png
     monkeypatch.setenv(figures.CACHE_ENV, "read")
     assert isinstance(rh.plot_timeline(events, since="2026-01-21"), figures.CachedChart)
+
+
+def _fresh_python(code: str) -> str:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=figures.CACHE_DIR)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_a_lesson_with_cached_charts_never_imports_matplotlib():
+    out = _fresh_python(
+        "import sys\n"
+        "from middlepowers import figures, rhetoric as rh\n"
+        "figures.use_style()\n"
+        "chart = rh.plot_timeline(rh.load_events(), since='2026-01-19')\n"
+        "figures.render(chart, 'Timeline of the Davos week, coloured by actor')\n"
+        "print(type(chart).__name__, sorted(m for m in sys.modules if m.startswith('matplotlib')))\n")
+    assert out == "CachedChart []"
+
+
+def test_use_style_before_matplotlib_styles_it_on_import():
+    """Lesson 00 draws with pyplot after use_style(): the style must still apply."""
+    out = _fresh_python(
+        "from middlepowers import figures\n"
+        "figures.use_style()\n"
+        "import matplotlib.pyplot as plt\n"
+        "import matplotlib\n"
+        "print(matplotlib.rcParams['axes.titlesize'], matplotlib.rcParams['axes.spines.top'], figures._style_state())\n")
+    assert out == "12.0 False styled"

@@ -28,12 +28,12 @@ import base64
 import functools
 import hashlib
 import html
+import importlib.util
 import io
 import os
 import sys
 from pathlib import Path
 
-import matplotlib
 from IPython.display import display
 
 
@@ -50,7 +50,7 @@ PALETTE = [
 ]
 
 STYLE = {
-    "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+    "axes.prop_cycle": f"cycler(color={PALETTE!r})",
     "axes.titlesize": 12,
     "axes.titleweight": "bold",
     "axes.labelsize": 11,
@@ -62,9 +62,39 @@ STYLE = {
 }
 
 
+_style_pending = False
+
+
+class _StyleOnImport:
+    """One-shot import hook: apply :data:`STYLE` as soon as matplotlib is imported."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "matplotlib":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        run = spec.loader.exec_module
+
+        def exec_module(module):
+            run(module)
+            module.rcParams.update(STYLE)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
 def use_style() -> None:
-    """Apply the collection's colour-blind-safe plotting style."""
-    matplotlib.rcParams.update(STYLE)
+    """Apply the collection's colour-blind-safe plotting style.
+
+    When matplotlib is not imported yet, the style is applied the moment it
+    is (a lesson whose charts all come from the cache never imports it).
+    """
+    global _style_pending
+    if "matplotlib" in sys.modules:
+        sys.modules["matplotlib"].rcParams.update(STYLE)
+    elif not _style_pending:
+        _style_pending = True
+        sys.meta_path.insert(0, _StyleOnImport())
 
 
 def new_figure(width: float, height: float, ncols: int = 1):
@@ -140,6 +170,9 @@ def code_hash(module: str) -> str:
 
 def _style_state() -> str | None:
     """``styled`` / ``default`` when rcParams are exactly the collection's style / matplotlib's defaults."""
+    if "matplotlib" not in sys.modules:  # rcParams are the defaults, styled on import if asked
+        return "styled" if _style_pending else "default"
+    import matplotlib
     # The backend does not change a PNG drawn by render() (MPLBACKEND sets it in
     # executions), and reading rcParams["backend"] would import pyplot: skip it.
     ignore = ("backend", "backend_fallback", "interactive")

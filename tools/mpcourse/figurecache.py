@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
                 failed += 1
                 print(f"{path}: {result.errors[0]}", file=sys.stderr)
     stored = sorted(p.name for p in figures.CACHE_DIR.glob("*.png"))
-    print(f"{len(stored)} charts cached in {figures.CACHE_DIR.relative_to(root)}")
+    print(f"{len(stored)} charts cached in {figures.CACHE_DIR}")
     return 1 if failed else 0
 
 
