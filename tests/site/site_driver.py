@@ -95,6 +95,8 @@ def cases(q: Question) -> list[tuple[str, object]]:
         value, tol = q.get("answer"), q.get("tolerance", 0)
         out += [(f"mistake {m['value']}", repr(m["value"])) for m in q.get("mistakes", [])]
         out += [("right, within tolerance", repr(value + tol * 0.9)) if tol else ("right as typed with spaces", f"  {value} "),
+                ("right, at the upper edge of tolerance", repr(value + tol)),
+                ("right, at the lower edge of tolerance", repr(value - tol)),
                 ("just outside tolerance", repr(value + tol + 0.01 + abs(value) * 1e-6)),
                 ("empty", ""), ("words", "about twenty"), ("with unit", f"{value} %"),
                 ("thousands separator", "1,234"), ("minus sign", "\u2212" + str(value)), ("underscore", "1_000"),
