@@ -14,6 +14,8 @@ NBEXEC := $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 EXEC_ENV := MIDDLEPOWERS_PROGRESS=$$(mktemp -d)/progress.json MPLBACKEND=module://matplotlib_inline.backend_inline
 
 NODE_STAMP := node_modules/.installed
+# the course tools (tools/mpcourse, tools/mpharness) until tools/ is an installed distribution
+SITE_ENV := PYTHONPATH=tools
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile \
 	--nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
 
@@ -76,9 +78,9 @@ bench: $(STAMP) $(NODE_STAMP) browser
 	$(BIN)/python -m middlepowers.bench
 	$(BIN)/python -m middlepowers.bench_browser
 	$(BIN)/python -m middlepowers.bench_hub
+	$(SITE_ENV) $(BIN)/python -m mpharness.bench_site
 
 # the course website from the committed notebooks (nothing executed, nothing downloaded)
-SITE_ENV := PYTHONPATH=tools
 site: $(STAMP) $(NODE_STAMP)
 	$(SITE_ENV) $(BIN)/python -m mpcourse.site $(if $(INSTRUCTOR),--instructor)
 

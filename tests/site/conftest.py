@@ -14,24 +14,18 @@ from __future__ import annotations
 
 import fcntl
 import os
-import sys
 import warnings
 from pathlib import Path
 
 import pytest
 
-from middlepowers.paths import repo_root
-
-ROOT = repo_root()
-if str(ROOT / "tools") not in sys.path:  # until tools/ is an installed distribution
-    sys.path.insert(0, str(ROOT / "tools"))
+from site_driver import ARTIFACTS, ROOT
 
 try:  # the harness's new home after the split (issue 13)
     from mpharness.lab import CHROMIUM_ARGS, find_chromium, watch_page  # type: ignore[import-not-found]
 except ImportError:
     from middlepowers.bench_browser import CHROMIUM_ARGS, find_chromium, watch_page
 
-ARTIFACTS = ROOT / "test-artifacts" / "site"
 SITE = ARTIFACTS / "html"
 OFFLINE_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost"]
 
@@ -52,11 +46,6 @@ def site(testrun_uid) -> Path:
             stamp.write_text(testrun_uid)
         fcntl.flock(lock, fcntl.LOCK_UN)
     return SITE
-
-
-def html_pages(site: Path) -> list[Path]:
-    """Every page a reader can reach (Sphinx's own index pages included)."""
-    return sorted(p for p in site.rglob("*.html") if "_static" not in p.parts)
 
 
 @pytest.fixture(scope="session")

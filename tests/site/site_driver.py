@@ -9,9 +9,24 @@ nothing chosen, and for numbers the odd things people type.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from middlepowers.checks import Question
+from middlepowers.paths import repo_root
+
+ROOT = repo_root()
+if str(ROOT / "tools") not in sys.path:  # until tools/ is an installed distribution
+    sys.path.insert(0, str(ROOT / "tools"))
+#: where the site tests build the site and leave screenshots and axe reports (git ignores it)
+ARTIFACTS = ROOT / "test-artifacts" / "site"
 
 VERDICT = {True: "correct", False: "wrong", None: "none"}
+
+
+def html_pages(site: Path) -> list[Path]:
+    """Every page a reader can reach (Sphinx's own index pages included)."""
+    return sorted(p for p in site.rglob("*.html") if "_static" not in p.parts)
 
 
 def box(page, qid: str):

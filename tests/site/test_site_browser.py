@@ -18,8 +18,7 @@ import pytest
 from middlepowers.checks import load_quiz
 from middlepowers.paths import repo_root
 
-from conftest import ARTIFACTS
-from site_driver import answer, right, wrong
+from site_driver import ARTIFACTS, answer, right, wrong
 
 ROOT = repo_root()
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

@@ -9,7 +9,7 @@ import pytest
 from middlepowers.checks import load_quiz
 from middlepowers.paths import repo_root
 
-import conftest  # noqa: F401 - puts tools/ on sys.path
+import site_driver  # noqa: F401 - puts tools/ on sys.path
 from mpcourse import sitechecks
 from mpcourse.site import SiteError, name_index_headers, stage, static_notebook
 

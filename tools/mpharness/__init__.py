@@ -1,0 +1,1 @@
+"""Test and benchmark harness (browser, hub, benchmarks): not shipped to students."""
