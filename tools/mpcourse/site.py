@@ -46,7 +46,7 @@ try:  # the one repository setting: frontdoor moves it; until then link.py holds
 except ImportError:
     from middlepowers.link import GITHUB_REPO, REPO_URL, binder_link
 
-__all__ = ["SiteError", "stage", "build", "static_notebook", "main"]
+__all__ = ["SiteError", "pages_url", "stage", "build", "static_notebook", "name_index_headers", "main"]
 
 HERE = Path(__file__).resolve().parent
 WIDGET = "application/vnd.jupyter.widget-view+json"
@@ -56,6 +56,12 @@ QUIZ_RE = re.compile(r"""Quiz\(\s*["']([^"']+)["']""")
 LINK_RE = re.compile(r"(\]\()([^)\s]+)(\))")
 #: Scenario explorer states shown on the static page (US exports shrinking, % a year); 0 is the lesson's start.
 SCENARIO_STATES = (0.0, 1.0, 2.5, 5.5, 10.0)
+
+
+def pages_url(github_repo: str = GITHUB_REPO) -> str:
+    """Where GitHub Pages publishes the site of ``owner/name`` (.github/workflows/pages.yml)."""
+    owner, name = github_repo.split("/")
+    return f"https://{owner.lower()}.github.io/{name}/"
 
 
 class SiteError(RuntimeError):
