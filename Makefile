@@ -116,6 +116,7 @@ bench: $(STAMP) $(NODE_STAMP) browser
 	$(BIN)/python -m mpharness.lab
 	$(BIN)/python -m mpharness.hub
 	$(BIN)/python -m mpharness.bench_install
+	$(BIN)/python -m mpharness.bench_site
 	$(MAKE) bench-class STUDENTS=3
 
 # A class arriving within a minute on a real local JupyterHub (loopback only):

@@ -14,18 +14,14 @@ from __future__ import annotations
 
 import fcntl
 import os
-import sys
 import warnings
 from pathlib import Path
 
 import pytest
 
-from middlepowers.paths import repo_root
-
-ROOT = repo_root()
 from mpharness.lab import CHROMIUM_ARGS, find_chromium, watch_page
+from site_driver import ARTIFACTS, ROOT
 
-ARTIFACTS = ROOT / "test-artifacts" / "site"
 SITE = ARTIFACTS / "html"
 OFFLINE_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost"]
 
@@ -46,11 +42,6 @@ def site(testrun_uid) -> Path:
             stamp.write_text(testrun_uid)
         fcntl.flock(lock, fcntl.LOCK_UN)
     return SITE
-
-
-def html_pages(site: Path) -> list[Path]:
-    """Every page a reader can reach (Sphinx's own index pages included)."""
-    return sorted(p for p in site.rglob("*.html") if "_static" not in p.parts)
 
 
 @pytest.fixture(scope="session")

@@ -9,9 +9,22 @@ nothing chosen, and for numbers the odd things people type.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from middlepowers.checks import Question
+from middlepowers.paths import repo_root
+
+ROOT = repo_root()
+#: where the site tests build the site and leave screenshots and axe reports (git ignores it)
+ARTIFACTS = ROOT / "test-artifacts" / "site"
 
 VERDICT = {True: "correct", False: "wrong", None: "none"}
+
+
+def html_pages(site: Path) -> list[Path]:
+    """Every page a reader can reach (Sphinx's own index pages included)."""
+    return sorted(p for p in site.rglob("*.html") if "_static" not in p.parts)
 
 
 def box(page, qid: str):
@@ -95,6 +108,8 @@ def cases(q: Question) -> list[tuple[str, object]]:
         value, tol = q.get("answer"), q.get("tolerance", 0)
         out += [(f"mistake {m['value']}", repr(m["value"])) for m in q.get("mistakes", [])]
         out += [("right, within tolerance", repr(value + tol * 0.9)) if tol else ("right as typed with spaces", f"  {value} "),
+                ("right, at the upper edge of tolerance", repr(value + tol)),
+                ("right, at the lower edge of tolerance", repr(value - tol)),
                 ("just outside tolerance", repr(value + tol + 0.01 + abs(value) * 1e-6)),
                 ("empty", ""), ("words", "about twenty"), ("with unit", f"{value} %"),
                 ("thousands separator", "1,234"), ("minus sign", "\u2212" + str(value)), ("underscore", "1_000"),

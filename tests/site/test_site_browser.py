@@ -18,8 +18,7 @@ import pytest
 from middlepowers.checks import load_quiz
 from middlepowers.paths import repo_root
 
-from conftest import ARTIFACTS
-from site_driver import answer, right, wrong
+from site_driver import ARTIFACTS, answer, right, wrong
 
 ROOT = repo_root()
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -58,9 +57,13 @@ def test_page_reads_offline_and_accessibly(site, site_page, name):
     slug = name.replace("/", "-")
     page.screenshot(path=str(shots / f"{slug}-1280.png"))
     page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()  # laid out afresh at phone width, as a phone opens it
+    page.wait_for_selector("html[data-mp-ready='1']")
     page.screenshot(path=str(shots / f"{slug}-390.png"))
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     page.set_viewport_size({"width": 1280, "height": 900})
+    page.reload()
+    page.wait_for_selector("html[data-mp-ready='1']")
     assert not page.problems.all(), page.problems.all()
     assert not page.outside, f"requests outside the site: {page.outside}"
     result = _axe(page)

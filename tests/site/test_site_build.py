@@ -16,7 +16,7 @@ import pytest
 from middlepowers.checks import load_quiz
 from middlepowers.paths import repo_root
 
-from conftest import html_pages
+from site_driver import html_pages
 
 ROOT = repo_root()
 LESSONS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))

@@ -9,9 +9,9 @@ import pytest
 from middlepowers.checks import load_quiz
 from middlepowers.paths import repo_root
 
-import conftest  # noqa: F401 - puts tools/ on sys.path
+import site_driver  # noqa: F401 - puts tools/ on sys.path
 from mpcourse import sitechecks
-from mpcourse.site import SiteError, name_index_headers, stage, static_notebook
+from mpcourse.site import GITHUB_REPO, SiteError, name_index_headers, pages_url, stage, static_notebook
 
 ROOT = repo_root()
 QUIZ = load_quiz(ROOT / "data" / "quizzes" / "03-diversification.toml", ROOT)
@@ -80,3 +80,8 @@ def test_answer_keys_only_on_request(tmp_path):
     assert sorted(p for p in teacher if p.startswith("solutions/")) == \
         sorted(f"solutions/{p.name}" for p in (ROOT / "solutions").glob("*.ipynb"))
     assert "Answer keys" in (tmp_path / "t" / "index.md").read_text()
+
+
+def test_readme_links_to_the_site_of_the_one_repository_setting():
+    assert f"]({pages_url(GITHUB_REPO)})" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert pages_url("Me/my-fork") == "https://me.github.io/my-fork/"

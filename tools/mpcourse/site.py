@@ -41,12 +41,9 @@ from middlepowers.paths import repo_root
 from mpcourse import sitechecks
 from mpcourse.sitechecks import STATIC_TYPES, check_html, launch_html, live_only_html, summary_html
 
-try:  # the one repository setting: frontdoor moves it; until then link.py holds it
-    from mpcourse.link import GITHUB_REPO, REPO_URL, binder_link  # type: ignore[import-not-found]
-except ImportError:
-    from mpcourse.link import GITHUB_REPO, REPO_URL, binder_link
+from mpcourse.link import GITHUB_REPO, REPO_URL, binder_link
 
-__all__ = ["SiteError", "stage", "build", "static_notebook", "main"]
+__all__ = ["SiteError", "pages_url", "stage", "build", "static_notebook", "name_index_headers", "main"]
 
 HERE = Path(__file__).resolve().parent
 WIDGET = "application/vnd.jupyter.widget-view+json"
@@ -56,6 +53,12 @@ QUIZ_RE = re.compile(r"""Quiz\(\s*["']([^"']+)["']""")
 LINK_RE = re.compile(r"(\]\()([^)\s]+)(\))")
 #: Scenario explorer states shown on the static page (US exports shrinking, % a year); 0 is the lesson's start.
 SCENARIO_STATES = (0.0, 1.0, 2.5, 5.5, 10.0)
+
+
+def pages_url(github_repo: str = GITHUB_REPO) -> str:
+    """Where GitHub Pages publishes the site of ``owner/name`` (.github/workflows/pages.yml)."""
+    owner, name = github_repo.split("/")
+    return f"https://{owner.lower()}.github.io/{name}/"
 
 
 class SiteError(RuntimeError):
@@ -160,7 +163,8 @@ def static_notebook(nb, quiz, lesson: str, launch_url: str):
             if quiz is None or qid not in quiz.questions:
                 raise SiteError(f"cell {n}: question {qid!r} is not in the quiz file {lesson!r}")
             q = quiz.questions[qid]
-            parts.append(check_html(q, lesson) if q.type in STATIC_TYPES else live_only_html(q, launch_url))
+            what = "Open this worksheet live" if lesson.startswith("exercises/") else "Open this lesson live"
+            parts.append(check_html(q, lesson) if q.type in STATIC_TYPES else live_only_html(q, launch_url, what))
         if "quiz.summary()" in src:
             parts.append(summary_html(lesson))
         if "CoalitionBuilder(" in src:
@@ -253,19 +257,29 @@ def bibliography_page(root: Path) -> str:
     return "\n".join(lines)
 
 
+GLOSSARY_RE = re.compile(r"^\s*[-*] \*\*([^*.]{2,30})\*\*(:? )([^\n]+)", re.M)
+
+
 def glossary_page(root: Path) -> str:
-    """The glossary: data/glossary.md when there is one, else the terms the lessons define in bold."""
+    """The glossary: data/glossary.md when there is one, else the terms the lessons define in a list.
+
+    The stand-in collects list items that open with a bold term of at most
+    three words (``- **Sensitivity**: how quickly ...``) and shows the
+    lesson's own first sentence after it, linked to the lesson.
+    """
     own = root / "data" / "glossary.md"
     if own.exists():
         return own.read_text(encoding="utf-8")
-    lines = ["# Glossary", "", "Terms the lessons introduce in bold, with the lesson that defines them "
-             "(a generated index until the course's own glossary is written).", ""]
-    seen = {}
+    lines = ["# Glossary", "", "Terms the lessons define, each in its lesson's own first sentence, with a link to the lesson "
+             "(collected from the lessons; a fuller glossary is to come).", ""]
+    terms = {}
     for stem, text in _lesson_markdown(root).items():
-        for term in re.findall(r"\*\*([A-Za-z][A-Za-z' -]{2,40})\*\*(?::| \()", text):
-            seen.setdefault(term.strip().rstrip(":"), stem)
-    for term in sorted(seen, key=str.lower):
-        lines.append(f"- **{term}**: see [{seen[term]}](notebooks/{seen[term]}.ipynb)")
+        for term, sep, rest in GLOSSARY_RE.findall(text):
+            if len(term.split()) <= 3 and term.lower() not in {t.lower() for t in terms}:
+                terms[term] = (sep + re.split(r"(?<=[.!?])\s", rest.strip(), maxsplit=1)[0], stem)
+    for term in sorted(terms, key=str.lower):
+        definition, stem = terms[term]
+        lines.append(f"- **{term}**{definition} ([{stem}](notebooks/{stem}.ipynb))")
     return "\n".join(lines) + "\n"
 
 

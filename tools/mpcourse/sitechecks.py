@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 from middlepowers import checks
 from middlepowers.checks import Question
@@ -50,6 +51,11 @@ def _esc(text) -> str:
     return html.escape(str(text), quote=True)
 
 
+def _inline(text) -> str:
+    """Escaped text with the quiz files' `code` spans as <code>."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", _esc(text))
+
+
 def check_html(q: Question, lesson: str) -> str:
     """One answerable check: prompt, labelled controls, a Check button, a live feedback area."""
     if q.type not in STATIC_TYPES:
@@ -63,21 +69,21 @@ def check_html(q: Question, lesson: str) -> str:
         for n, o in enumerate(q.get("options"), 1):
             oid = f"{base}-{n}"
             inner.append(f'<div class="mp-option"><input type="{kind}" id="{oid}" name="{base}" '
-                         f'value="{_esc(o["key"])}"><label for="{oid}">{_esc(o["text"])}</label></div>')
-        parts.append(f'<fieldset class="mp-controls"><legend id="{prompt_id}" class="mp-prompt">{_esc(q.prompt)}</legend>'
+                         f'value="{_esc(o["key"])}"><label for="{oid}">{_inline(o["text"])}</label></div>')
+        parts.append(f'<fieldset class="mp-controls"><legend id="{prompt_id}" class="mp-prompt">{_inline(q.prompt)}</legend>'
                      + "".join(inner) + "</fieldset>")
     elif q.type == "classify":
         cats = "".join(f'<option value="{_esc(c["key"])}">{_esc(c["label"])}</option>' for c in q.get("categories"))
         rows = []
         for n, item in enumerate(q.get("items"), 1):
             iid = f"{base}-{n}"
-            rows.append(f'<div class="mp-item"><label for="{iid}">{_esc(item["text"])}</label>'
+            rows.append(f'<div class="mp-item"><label for="{iid}">{_inline(item["text"])}</label>'
                         f'<select id="{iid}" data-item="{_esc(item["key"])}"><option value="">{CHOOSE}</option>{cats}</select></div>')
-        parts.append(f'<fieldset class="mp-controls"><legend id="{prompt_id}" class="mp-prompt">{_esc(q.prompt)}</legend>'
+        parts.append(f'<fieldset class="mp-controls"><legend id="{prompt_id}" class="mp-prompt">{_inline(q.prompt)}</legend>'
                      + "".join(rows) + "</fieldset>")
     else:
         unit = f" ({q.get('unit')})" if q.get("unit") else ""
-        parts.append(f'<p id="{prompt_id}" class="mp-prompt">{_esc(q.prompt)}</p>'
+        parts.append(f'<p id="{prompt_id}" class="mp-prompt">{_inline(q.prompt)}</p>'
                      f'<div class="mp-item"><label for="{base}-n">Answer{_esc(unit)}:</label>'
                      f'<input type="text" id="{base}-n" inputmode="decimal" autocomplete="off" placeholder="type a number"></div>')
     return (f'<div class="mp-check mp-q-{_esc(q.id)}" data-lesson="{_esc(lesson)}" data-qid="{_esc(q.id)}" '
@@ -88,7 +94,7 @@ def check_html(q: Question, lesson: str) -> str:
             + f'<script type="application/json" class="mp-data">{question_json(q)}</script></div>')
 
 
-def live_only_html(q: Question, launch_url: str) -> str:
+def live_only_html(q: Question, launch_url: str, what: str = "Open this lesson live") -> str:
     """A code check or a reflection: the question, and how to do it live."""
     if q.type == "code":
         how = (f"This check runs your function, so it needs Python: open the worksheet live, write "
@@ -100,7 +106,7 @@ def live_only_html(q: Question, launch_url: str) -> str:
         if q.get("guidance"):
             how += f" To think about: {_esc(q.get('guidance'))}"
     return (f'<div class="mp-live mp-q-{_esc(q.id)}" data-qid="{_esc(q.id)}" data-type="{q.type}">'
-            f'<p class="mp-prompt">{_esc(q.prompt)}</p><p>{how}</p>{launch_html(launch_url)}</div>')
+            f'<p class="mp-prompt">{_inline(q.prompt)}</p><p>{how}</p>{launch_html(launch_url, what)}</div>')
 
 
 def summary_html(lesson: str) -> str:
