@@ -82,7 +82,7 @@ def test_report_counts_what_the_widgets_saved(progress, tmp_path):
     assert "sentences as one word" in rows["one-row-is"]["most common wrong answers"]
     code = rows["count-per-section"]
     assert (code["students"], code["right first time"], code["right eventually"]) == ("2", "50%", "100%")
-    assert code["most common wrong answers"] == "1 failed runs"
+    assert code["most common wrong answers"] == "1 failed run"
     text = (out / "report.md").read_text(encoding="utf-8")
     assert "S12 quotes only two" in text and "hand coding is a judgement" in text  # reflections, per question
     page = (out / "index.html").read_text(encoding="utf-8")

@@ -40,6 +40,7 @@ text = "Accepting that the liberal world order has ended"
 [[questions.options]]
 key = "c"
 text = "Restoring the traditional Western alliance"
+feedback = "S07 says there is 'no benefit in invoking or longing for previous arrangements'."
 
 [[questions]]
 id = "probe-multiple"
@@ -56,6 +57,7 @@ text = "Supplies"
 [[questions.options]]
 key = "currency"
 text = "Its currency"
+feedback = "S17 does not mention currency."
 
 [[questions]]
 id = "probe-classify"
@@ -75,10 +77,12 @@ label = "The reporter"
 key = "S14"
 text = "S14: Canada lives because of the United States"
 answer = "trump"
+feedback = "The words are in quotation marks after 'warning:' (S14)."
 [[questions.items]]
 key = "S07"
 text = "S07: the liberal world order has permanently ended"
 answer = "carney"
+feedback = "S07 reports Carney's first stage in the reporter's words."
 
 [[questions]]
 id = "probe-numeric"
@@ -94,6 +98,9 @@ type = "reflection"
 prompt = "Name one thing the tidy tables cannot tell us."
 min_words = 5
 guidance = "Think about tone (S12)."
+[[questions.rubric]]
+criterion = "Names a gap"
+levels = [{ points = 0, text = "nothing" }, { points = 1, text = "a gap, with a sentence id" }]
 '''
 
 

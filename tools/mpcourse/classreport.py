@@ -151,8 +151,16 @@ def quizzes(root: Path) -> dict[str, dict[str, Question]]:
     return out
 
 
+def _cut(text: str, limit: int = 70) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def wrong_label(q: Question, answer: Any) -> list[str]:
     """Readable labels for a wrong answer: the option texts, the wrongly placed items, the number."""
+    return [_cut(label) for label in _labels(q, answer)]
+
+
+def _labels(q: Question, answer: Any) -> list[str]:
     try:
         if q.type == "single":
             texts = {str(o["key"]): o["text"] for o in q.get("options")}
@@ -221,7 +229,7 @@ def _median(x: float | None) -> str:
 def _wrong_text(s: CheckStats) -> str:
     if s.question.type == "code" and s.wrong == Counter():
         failed = sum(n - 1 for n in s.attempts) + (s.tried - s.eventually)
-        return f"{failed} failed runs" if failed else ""
+        return f"{failed} failed run{'' if failed == 1 else 's'}" if failed else ""
     return "; ".join(f"{label} ({n})" for label, n in s.wrong.most_common(TOP_WRONG))
 
 
@@ -262,7 +270,7 @@ def chart(notebook: str, stats: list[CheckStats]) -> str:
     """An SVG bar chart: per check, right first time and right eventually (share of students who tried)."""
     bar, gap, left, width = 14, 12, 200, 360
     height = len(stats) * (2 * bar + gap) + 40
-    parts = [f'<svg role="img" aria-labelledby="t-{notebook}" width="{left + width + 60}" height="{height}" '
+    parts = [f'<svg role="img" aria-labelledby="t-{notebook}" width="{left + width + 130}" height="{height}" '
              f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="12">',
              f'<title id="t-{notebook}">{html.escape(notebook)}: share of students right first time and '
              f'eventually, per check</title>']
