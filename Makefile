@@ -20,7 +20,7 @@ NODE_STAMP := node_modules/.installed
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile \
 	--nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
 
-.PHONY: help lab test browser notebooks exercises tables navigation lock bench link test-latest clean
+.PHONY: help lab test browser notebooks exercises tables navigation lock bench link publish-check test-latest clean
 
 help:
 	@echo "make lab        create the student environment (from the lock file) and open JupyterLab"
@@ -32,6 +32,7 @@ help:
 	@echo "make navigation regenerate the course map and notebook navigation"
 	@echo "make bench      time every notebook against a floor notebook; time make lab's install"
 	@echo "make link HUB=https://hub.example.edu [REPO=... BRANCH=... NOTEBOOK=...]  an nbgitpuller link"
+	@echo "make publish-check  list what a fork must still set (repository name, authors); exit 1 until done"
 	@echo "make test-latest  the notebook suite on the newest releases"
 
 # What a student needs: requirements-student.txt (the lock's runtime closure, the
@@ -94,8 +95,12 @@ bench: $(STAMP) $(NODE_STAMP) browser
 	$(BIN)/python -m middlepowers.bench_install
 
 # an nbgitpuller link for your hub: make link HUB=https://hub.example.edu
-link: $(STAMP)
+link: $(STUDENT_STAMP)
 	$(BIN)/python -m middlepowers.link --hub "$(HUB)" $(if $(REPO),--repo "$(REPO)") $(if $(BRANCH),--branch "$(BRANCH)") $(if $(NOTEBOOK),--notebook "$(NOTEBOOK)")
+
+# what a fork must still set before publishing (exit 1 while anything is listed)
+publish-check: $(STUDENT_STAMP)
+	$(BIN)/python -m middlepowers.publish_check
 
 # the notebook suite on the newest releases of every dependency (.venv-latest)
 test-latest:

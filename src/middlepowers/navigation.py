@@ -7,7 +7,13 @@ Three things are generated, never edited by hand:
 - the last cell of every notebook in ``notebooks/`` and ``solutions/`` (the
   markdown cell tagged ``navigation``): links to the previous and next
   notebooks, the course map, and the lesson's worksheet or answer key,
-- the course map in ``README.md`` between ``<!-- course-map -->`` markers.
+- the course map in ``README.md`` between ``<!-- course-map -->`` markers;
+- everything that names the published repository (``[repository]`` in
+  ``data/course.toml``): the README's Binder badge (between ``<!-- repository -->``
+  markers), every ``github.com/<owner>/<name>`` and Binder link in the README,
+  the instructor guide and ``CITATION.cff`` (:data:`EXAMPLE_REPOS` excepted), and,
+  while the owner is the placeholder ``OWNER``, a warning in the README and
+  the guide (printed by the command too).
 
 ``python -m middlepowers.navigation`` rewrites them; ``stale()`` lists the
 files that differ from what would be written (a test calls it). Only
@@ -16,6 +22,7 @@ notebooks that exist are linked, so a lesson appears once it lands.
 
 from __future__ import annotations
 
+import re
 import sys
 import tomllib
 from dataclasses import dataclass
@@ -23,10 +30,16 @@ from pathlib import Path
 
 import nbformat
 
-from middlepowers.link import binder_link
+from middlepowers.link import binder_badge, binder_link, is_placeholder, placeholder_warning, repository
 from middlepowers.paths import repo_root
 
 BEGIN, END = "<!-- course-map -->", "<!-- /course-map -->"
+REPO_BEGIN, REPO_END = "<!-- repository -->", "<!-- /repository -->"
+#: Files whose repository links follow ``data/course.toml``.
+REPO_FILES = ("README.md", "instructors/guide.md", "CITATION.cff")
+#: ``owner/name`` written as an example for the reader's own fork: never rewritten.
+EXAMPLE_REPOS = ("you/your-fork",)
+_REPO_LINK = re.compile(r"(https://github\.com/|https://mybinder\.org/v2/gh/)([\w.-]+/[\w.-]+)")
 
 
 @dataclass(frozen=True)
@@ -58,7 +71,7 @@ def load_course(root: Path | None = None) -> list[Lesson]:
     return [lesson for lesson in lessons if (root / "notebooks" / lesson.file).exists()]
 
 
-def course_map(lessons: list[Lesson], prefix: str = "") -> str:
+def course_map(lessons: list[Lesson], prefix: str = "", github: str | None = None) -> str:
     """A markdown table of the lessons; links are relative to ``prefix``.
 
     With a ``prefix`` (the README, at the repository root) each row also gets
@@ -78,7 +91,7 @@ def course_map(lessons: list[Lesson], prefix: str = "") -> str:
             f"| {lesson.summary} | [worksheet]({worksheet}) |"
         )
         if binder:
-            row += f" [launch]({binder_link(f'notebooks/{lesson.file}')}) |"
+            row += f" [launch]({binder_link(f'notebooks/{lesson.file}', github or repository()['github'])}) |"
         rows.append(row)
     total = sum(lesson.minutes for lesson in lessons)
     rows.append("")
@@ -108,6 +121,30 @@ def footer(lessons: list[Lesson], index: int, folder: str) -> str:
     return "\n".join(lines)
 
 
+def repository_links(text: str, github: str) -> str:
+    """``text`` with every GitHub and Binder repository link pointing at ``github`` (owner/name)."""
+    def swap(match: re.Match) -> str:
+        return match.group(0) if match.group(2) in EXAMPLE_REPOS else match.group(1) + github
+    return _REPO_LINK.sub(swap, text)
+
+
+def _between(text: str, begin: str, end: str, body: str) -> str:
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{begin}\n{body}{end}{tail}"
+
+
+def _repository_block(name: str, github: str) -> str:
+    """What goes between the repository markers of README.md or the guide."""
+    warning = (f"> **Not published yet:** the links below point at the placeholder repository "
+               f"`{github}`. Set `[repository] github` in `data/course.toml` and run "
+               f"`make navigation` (`make publish-check` lists what else to set).\n") if is_placeholder(github) else ""
+    if name == "README.md":
+        return binder_badge(github_repo=github) + "\n" + (f"\n{warning}" if warning else "")
+    return warning or f"The commands below use the collection's repository, `https://github.com/{github}` " \
+                      "(set in `data/course.toml`).\n"
+
+
 def _tagged(nb, tag: str):
     return [cell for cell in nb.cells if tag in cell.get("metadata", {}).get("tags", [])]
 
@@ -128,14 +165,17 @@ def _planned(root: Path) -> dict[Path, str]:
                 for cell in _tagged(nb, "course-map"):
                     cell.source = "## Course map\n\n" + course_map(lessons)
             planned[path] = nbformat.writes(nb) + "\n"
-    readme = root / "README.md"
-    if readme.exists():
-        text = readme.read_text(encoding="utf-8")
-        if BEGIN in text and END in text:
-            head, rest = text.split(BEGIN, 1)
-            _, tail = rest.split(END, 1)
-            body = course_map(lessons, prefix="notebooks/")
-            planned[readme] = f"{head}{BEGIN}\n{body}\n{END}{tail}"
+    github = repository(root)["github"]
+    for name in REPO_FILES:
+        path = root / name
+        if not path.exists():
+            continue
+        text = path.read_text(encoding="utf-8")
+        if name == "README.md" and BEGIN in text and END in text:
+            text = _between(text, BEGIN, END, course_map(lessons, prefix="notebooks/", github=github) + "\n")
+        if REPO_BEGIN in text and REPO_END in text:
+            text = _between(text, REPO_BEGIN, REPO_END, _repository_block(name, github))
+        planned[path] = repository_links(text, github)
     return planned
 
 
@@ -157,9 +197,12 @@ def write(root: Path | None = None) -> list[Path]:
 
 
 def main() -> int:
-    """Rewrite the navigation; print what changed."""
+    """Rewrite the navigation; print what changed (and warn while the repository is the placeholder)."""
     for path in write():
         print(f"updated {path}")
+    github = repository()["github"]
+    if is_placeholder(github):
+        print(f"navigation: {placeholder_warning(github)}", file=sys.stderr)
     return 0
 
 
