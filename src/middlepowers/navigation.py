@@ -62,6 +62,14 @@ class Lesson:
         return f"{self.number} · {self.title}" if self.number else self.title
 
 
+def glossary_file(root: Path | None = None) -> str | None:
+    """The glossary's file name in ``notebooks/`` (``[glossary] file``), or None if there is none."""
+    root = root or repo_root()
+    with open(root / "data" / "course.toml", "rb") as handle:
+        name = tomllib.load(handle).get("glossary", {}).get("file")
+    return name if name and (root / "notebooks" / name).exists() else None
+
+
 def load_course(root: Path | None = None) -> list[Lesson]:
     """Return the lessons of ``data/course.toml`` whose notebook exists."""
     root = root or repo_root()
@@ -99,8 +107,8 @@ def course_map(lessons: list[Lesson], prefix: str = "", github: str | None = Non
     return "\n".join(rows)
 
 
-def footer(lessons: list[Lesson], index: int, folder: str) -> str:
-    """The navigation cell for ``lessons[index]`` seen from ``folder``."""
+def footer(lessons: list[Lesson], index: int, folder: str, glossary: str | None = None) -> str:
+    """The navigation cell for ``lessons[index]`` seen from ``folder`` (with a glossary link if given)."""
     here = "" if folder == "notebooks" else "../notebooks/"
     parts = []
     if index > 0:
@@ -118,6 +126,8 @@ def footer(lessons: list[Lesson], index: int, folder: str) -> str:
             lines.append(f"\nPractise: [worksheet for this lesson](../exercises/{lesson.file}).")
         else:
             lines.append(f"\nThe lesson itself: [{lesson.label}](../notebooks/{lesson.file}).")
+    if glossary:
+        lines.append(f"\nWords used in the lessons: [glossary]({here}{glossary}).")
     return "\n".join(lines)
 
 
@@ -152,6 +162,7 @@ def _tagged(nb, tag: str):
 def _planned(root: Path) -> dict[Path, str]:
     """Return ``{path: new text}`` for every generated file."""
     lessons = load_course(root)
+    glossary = glossary_file(root)
     planned: dict[Path, str] = {}
     for folder in ("notebooks", "solutions"):
         for i, lesson in enumerate(lessons):
@@ -160,7 +171,7 @@ def _planned(root: Path) -> dict[Path, str]:
                 continue
             nb = nbformat.read(path, as_version=4)
             for cell in _tagged(nb, "navigation"):
-                cell.source = footer(lessons, i, folder)
+                cell.source = footer(lessons, i, folder, glossary)
             if lesson.file == "index.ipynb" and folder == "notebooks":
                 for cell in _tagged(nb, "course-map"):
                     cell.source = "## Course map\n\n" + course_map(lessons)
