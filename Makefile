@@ -20,8 +20,8 @@ NODE_STAMP := node_modules/.installed
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile \
 	--nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
 
-.PHONY: help lab test diff-tools browser notebooks exercises tables navigation figures lock bench bench-class link test-latest clean site \
-	class-report student-repo
+.PHONY: help lab test diff-tools browser notebooks exercises tables navigation figures lock bench bench-class link \
+	publish-check test-latest clean site class-report student-repo
 
 help:
 	@echo "make lab        create the student environment (from the lock file) and open JupyterLab"
@@ -35,6 +35,7 @@ help:
 	@echo "make bench      time every notebook against a floor notebook; time make lab's install"
 	@echo "make bench-class STUDENTS=40  a class of N students on a local JupyterHub (load test)"
 	@echo "make link HUB=https://hub.example.edu [REPO=... BRANCH=... NOTEBOOK=...]  an nbgitpuller link"
+	@echo "make publish-check  list what a fork must still set (repository name, authors); exit 1 until done"
 	@echo "make test-latest  the notebook suite on the newest releases"
 	@echo "make site       the course website in build/site (offline; INSTRUCTOR=1 adds the answer keys)"
 	@echo "make class-report PROGRESS=dir [OUT=class-report] [PSEUDONYMISE=1]  the class's checks, from progress files"
@@ -130,14 +131,19 @@ site: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m mpcourse.site $(if $(INSTRUCTOR),--instructor)
 
 # an nbgitpuller link for your hub: make link HUB=https://hub.example.edu
+# (the student install is enough: the link tool needs only the standard library)
 # The arguments reach Python as environment variables, unexpanded ($(value ...)), never through the shell,
 # so a $ or " in them cannot break the command.
 link: export LINK_HUB = $(value HUB)
 link: export LINK_REPO = $(value REPO)
 link: export LINK_BRANCH = $(value BRANCH)
 link: export LINK_NOTEBOOK = $(value NOTEBOOK)
-link: $(STAMP)
-	$(BIN)/python -m mpcourse.link
+link: $(STUDENT_STAMP)
+	PYTHONPATH=tools $(BIN)/python -m mpcourse.link
+
+# what a fork must still set before publishing (exit 1 while anything is listed)
+publish-check: $(STUDENT_STAMP)
+	PYTHONPATH=tools $(BIN)/python -m mpcourse.publish_check
 
 # the notebook suite on the newest releases of every dependency (.venv-latest)
 test-latest:

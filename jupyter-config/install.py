@@ -16,7 +16,8 @@ the same JupyterLab. It copies (see README.md next to this file):
   loading otherwise raises a "Select Kernel" dialog (JupyterLab asks when the
   notebook's kernel name is not yet read and no default may be started) and
   the lesson is left without its widgets. The environment has one kernel,
-  ``python3``, the one every notebook names.
+  ``python3``, the one every notebook names. And Markdown files (the
+  glossary, the guide) open rendered, not as source.
 
 ``<prefix>`` is ``sys.prefix`` (the venv, or Binder's ``${NB_PYTHON_PREFIX}``).
 A user's own ``~/.jupyter`` config and ``overrides.json`` still win.

@@ -83,6 +83,10 @@ class _StyleOnImport:
         return spec
 
 
+#: Inline style of a chart's ``<img>`` (see :func:`render`).
+IMG_STYLE = "max-width:100%;background:#fff;padding:6px;border-radius:4px;box-sizing:border-box"
+
+
 def use_style() -> None:
     """Apply the collection's colour-blind-safe plotting style.
 
@@ -299,7 +303,10 @@ def render(fig, alt: str, source: str | None = None) -> dict:
             tmp.write_bytes(png)
             os.replace(tmp, path)
     text = f"[Figure: {alt}]" + (f"\n[Source: {source}]" if source else "")
-    img = (f'<img alt="{html.escape(alt, quote=True)}" style="max-width:100%" '
+    # A white card with a margin of its own: charts are drawn on white, and in a dark
+    # theme a bare white rectangle reads as a hole in the page; a padded, rounded
+    # card reads as a figure, its text stays dark on light, and the caption keeps the theme's colour.
+    img = (f'<img alt="{html.escape(alt, quote=True)}" style="{IMG_STYLE}" '
            f'src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}"/>')
     # The caption is no wider than the chart (the PNG header holds its width in pixels).
     width = int.from_bytes(png[16:20], "big")

@@ -39,6 +39,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from browser_helpers import SCREENSHOTS
 from mpharness.common import free_port
@@ -67,8 +68,8 @@ def student_environment(home: Path, port: int, token: str) -> dict[str, str]:
 class MakeLab:
     clone: Path
     token: str
-    process: subprocess.Popen
-    output: list[str] = field(default_factory=list)
+    process: subprocess.Popen = field(repr=False)
+    output: list[str] = field(default_factory=list, repr=False)
     url: str = ""
 
     @property
@@ -81,6 +82,15 @@ class MakeLab:
                                 timeout=10)
         resp.raise_for_status()
         return resp.json() if resp.content else None
+
+    def wait_session(self, path: str, timeout: float = 60.0) -> None:
+        """Poll until a notebook session exists for ``path`` (the notebook opened and asked for its kernel)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(s["path"] == path for s in self.api("api/sessions")):
+                return
+            time.sleep(0.2)  # polling the server
+        raise AssertionError(f"no session for {path} after {timeout} s: {self.api('api/sessions')}")
 
     def shutdown_kernels(self) -> None:
         for session in self.api("api/sessions"):
@@ -195,9 +205,13 @@ def course_map(page):
 
 
 def course_map_links(page) -> list[str]:
-    """The course map's link targets, as written (JupyterLab appends ``?_xsrf=...`` when it renders them)."""
+    """The course map's link targets as repository paths.
+
+    JupyterLab renders a relative link as ``http://host/files/<path>?_xsrf=...``.
+    """
     course_map(page).locator("table a").first.wait_for(state="attached")
-    return [a.get_attribute("href").split("?")[0] for a in course_map(page).locator("table a").all()]
+    hrefs = [a.get_attribute("href") for a in course_map(page).locator("table a").all()]
+    return [urlsplit(h).path.removeprefix("/files/") for h in hrefs]
 
 
 def test_every_course_map_link_opens(make_lab, student_page):
@@ -208,16 +222,21 @@ def test_every_course_map_link_opens(make_lab, student_page):
     lessons = sorted((make_lab.clone / "notebooks").glob("0*.ipynb"))
     assert len(links) == 2 * len(lessons), links
     tab_label = "#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel"
-    for number, href in enumerate(links):
-        target = os.path.normpath(os.path.join("notebooks", href))
+    assert {Path(t).parts[0] for t in links} == {"notebooks", "exercises"}, links
+    for number, target in enumerate(links):
         course_map(page).locator("table a").nth(number).click()
         page.locator(tab_label, has_text=re.compile(rf"^{re.escape(Path(target).name)}$")).wait_for()
-        assert not dialogs(page), f"{href} ({target}) did not open: {dialogs(page)}"
-        open_paths = [s["path"] for s in make_lab.api("api/sessions")]
-        assert target in open_paths, f"{href}: expected a session for {target}, got {open_paths}"
+        assert not dialogs(page), f"{target} did not open: {dialogs(page)}"
+        make_lab.wait_session(target)
         if target.startswith("notebooks/"):
             run_all_at_once(page, make_lab, target)
         page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabCloseIcon").click()
+        save = page.locator(".jp-Dialog", has_text="Save your work")
+        try:  # Run All changed the lesson (unless autosave got there first): close without saving
+            save.wait_for(timeout=5_000)
+            save.get_by_role("button", name="Discard").click()
+        except PlaywrightTimeout:
+            pass
         assert not dialogs(page), f"closing {target} asked: {dialogs(page)}"
         for session in make_lab.api("api/sessions"):  # one lesson kernel at a time
             if session["path"] == target:
@@ -229,6 +248,7 @@ def test_course_folders_are_in_the_file_browser(make_lab, student_page):
     page = student_page
     page.goto(make_lab.url, wait_until="domcontentloaded")
     page.wait_for_selector(NOTEBOOK_SEL)
+    page.wait_for_selector("#jupyterlab-splash", state="detached")  # the layout is restored
     if not page.locator(".jp-FileBrowser").is_visible():  # the sidebar is closed: open it, as a student would
         page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id='filebrowser']").click()
     page.locator(".jp-FileBrowser .jp-BreadCrumbs-home").click()

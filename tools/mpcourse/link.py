@@ -14,8 +14,10 @@ Command line (``make link HUB=...`` calls this)::
         --notebook notebooks/01-two-stage-program.ipynb
     python -m mpcourse.link --binder          # the mybinder.org launch link
 
-:data:`GITHUB_REPO` is the one place that names the public repository; the
-default ``--repo`` and the Binder links are built from it.
+:data:`GITHUB_REPO` and :data:`BRANCH` are read from ``data/course.toml``
+(``[repository]``), the one place that names the public repository; the
+default ``--repo`` and the Binder links are built from them. While its owner
+is the placeholder ``OWNER``, :func:`main` prints a warning with every link.
 """
 
 from __future__ import annotations
@@ -24,11 +26,18 @@ import argparse
 import os
 import re
 import sys
+import tomllib
+from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 __all__ = [
     "GITHUB_REPO",
+    "BRANCH",
     "REPO_URL",
+    "PLACEHOLDER_OWNER",
+    "repository",
+    "is_placeholder",
+    "placeholder_warning",
     "LinkError",
     "normalise_hub_url",
     "target_dir",
@@ -38,9 +47,44 @@ __all__ = [
     "main",
 ]
 
-#: ``owner/name`` of the collection on GitHub. PLACEHOLDER until the
-#: repository is published: change it here and every link follows.
-GITHUB_REPO = "OWNER/middle-powers-at-davos"
+#: The owner in ``data/course.toml`` until the collection is published.
+PLACEHOLDER_OWNER = "OWNER"
+_DEFAULT = {"github": f"{PLACEHOLDER_OWNER}/middle-powers-at-davos", "branch": "main"}
+
+
+def repository(root: str | Path | None = None) -> dict[str, str]:
+    """``{"github": "owner/name", "branch": ...}`` from ``data/course.toml``'s ``[repository]``.
+
+    Falls back to the placeholder when the collection cannot be found (a
+    copy of this module on its own), so links can still be built and warned about.
+    """
+    from middlepowers.paths import repo_root
+
+    try:
+        with open(Path(root or repo_root()) / "data" / "course.toml", "rb") as handle:
+            table = tomllib.load(handle).get("repository", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        table = {}
+    return {**_DEFAULT, **{k: str(v) for k, v in table.items() if k in _DEFAULT}}
+
+
+def is_placeholder(github_repo: str) -> bool:
+    """Whether ``owner/name`` (or a GitHub URL) still has the placeholder owner."""
+    path = urlsplit(github_repo).path if "://" in github_repo else github_repo
+    return path.strip("/").split("/")[0] == PLACEHOLDER_OWNER
+
+
+def placeholder_warning(github_repo: str) -> str:
+    """The one-line warning printed while the repository is the placeholder."""
+    return (f"warning: the repository is still the placeholder {github_repo!r}: links point nowhere. "
+            "Set [repository] github = \"you/your-repo\" in data/course.toml, then run `make navigation` "
+            "(`make publish-check` lists what else to set).")
+
+
+#: ``owner/name`` of the collection on GitHub (``data/course.toml``).
+GITHUB_REPO = repository()["github"]
+#: The branch students pull by default.
+BRANCH = repository()["branch"]
 #: The repository students pull from by default.
 REPO_URL = f"https://github.com/{GITHUB_REPO}"
 #: The start notebook, relative to the repository root.
@@ -176,7 +220,7 @@ def _check_relative(path: str, what: str) -> str:
 def nbgitpuller_link(
     hub: str,
     repo: str = REPO_URL,
-    branch: str = "main",
+    branch: str = BRANCH,
     notebook: str = START_NOTEBOOK,
 ) -> str:
     """Return the nbgitpuller link that opens ``notebook`` in JupyterLab.
@@ -230,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     env = {key: os.environ.get(name) or None for key, name in ENV.items()}
     parser.add_argument("--hub", default=env["hub"], help="the hub's address, e.g. https://hub.example.edu")
     parser.add_argument("--repo", default=env["repo"] or REPO_URL, help=f"repository to pull (default {REPO_URL})")
-    parser.add_argument("--branch", default=env["branch"] or "main", help="branch to pull (default main)")
+    parser.add_argument("--branch", default=env["branch"] or BRANCH, help=f"branch to pull (default {BRANCH})")
     parser.add_argument(
         "--notebook", default=env["notebook"] or START_NOTEBOOK, help=f"notebook to open (default {START_NOTEBOOK})"
     )
@@ -238,11 +282,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.binder:
+            if is_placeholder(GITHUB_REPO):
+                print(placeholder_warning(GITHUB_REPO), file=sys.stderr)
             print(binder_link(args.notebook))
             return 0
         if not args.hub:
             parser.error("give the hub's address: --hub https://hub.example.edu (or use --binder)")
-        print(nbgitpuller_link(args.hub, args.repo, args.branch, args.notebook))
+        link = nbgitpuller_link(args.hub, args.repo, args.branch, args.notebook)
+        if is_placeholder(args.repo):
+            print(placeholder_warning(args.repo), file=sys.stderr)
+        print(link)
     except LinkError as err:
         print(f"mpcourse.link: {err}", file=sys.stderr)
         return 2

@@ -7,7 +7,13 @@ Three things are generated, never edited by hand:
 - the last cell of every notebook in ``notebooks/`` and ``solutions/`` (the
   markdown cell tagged ``navigation``): links to the previous and next
   notebooks, the course map, and the lesson's worksheet or answer key,
-- the course map in ``README.md`` between ``<!-- course-map -->`` markers.
+- the course map in ``README.md`` between ``<!-- course-map -->`` markers;
+- everything that names the published repository (``[repository]`` in
+  ``data/course.toml``): the README's Binder badge (between ``<!-- repository -->``
+  markers), every ``github.com/<owner>/<name>`` and Binder link in the README,
+  the instructor guide and ``CITATION.cff`` (:data:`EXAMPLE_REPOS` excepted), and,
+  while the owner is the placeholder ``OWNER``, a warning in the README and
+  the guide (printed by the command too).
 
 ``python -m mpcourse.navigation`` rewrites them; ``stale()`` lists the
 files that differ from what would be written (a test calls it). Only
@@ -17,6 +23,7 @@ notebooks that exist are linked, so a lesson appears once it lands.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import tomllib
 from dataclasses import dataclass
@@ -24,10 +31,16 @@ from pathlib import Path
 
 import nbformat
 
-from mpcourse.link import binder_link
+from mpcourse.link import binder_badge, binder_link, is_placeholder, placeholder_warning, repository
 from middlepowers.paths import repo_root
 
 BEGIN, END = "<!-- course-map -->", "<!-- /course-map -->"
+REPO_BEGIN, REPO_END = "<!-- repository -->", "<!-- /repository -->"
+#: Files whose repository links follow ``data/course.toml``.
+REPO_FILES = ("README.md", "instructors/guide.md", "CITATION.cff")
+#: ``owner/name`` written as an example for the reader's own fork: never rewritten.
+EXAMPLE_REPOS = ("you/your-fork",)
+_REPO_LINK = re.compile(r"(https://github\.com/|https://mybinder\.org/v2/gh/)([\w.-]+/[\w.-]+)")
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,14 @@ class Lesson:
         return f"{self.number} · {self.title}" if self.number else self.title
 
 
+def glossary_file(root: Path | None = None) -> str | None:
+    """The glossary's file name in ``notebooks/`` (``[glossary] file``), or None if there is none."""
+    root = root or repo_root()
+    with open(root / "data" / "course.toml", "rb") as handle:
+        name = tomllib.load(handle).get("glossary", {}).get("file")
+    return name if name and (root / "notebooks" / name).exists() else None
+
+
 def load_course(root: Path | None = None) -> list[Lesson]:
     """Return the lessons of ``data/course.toml`` whose notebook exists."""
     root = root or repo_root()
@@ -65,7 +86,7 @@ def load_course(root: Path | None = None) -> list[Lesson]:
     return [lesson for lesson in lessons if (root / "notebooks" / lesson.file).exists()]
 
 
-def course_map(lessons: list[Lesson], prefix: str = "") -> str:
+def course_map(lessons: list[Lesson], prefix: str = "", github: str | None = None) -> str:
     """A markdown table of the lessons; links are relative to ``prefix``.
 
     With a ``prefix`` (the README, at the repository root) each row also gets
@@ -85,7 +106,7 @@ def course_map(lessons: list[Lesson], prefix: str = "") -> str:
             f"| {lesson.summary} | [worksheet]({worksheet}) |"
         )
         if binder:
-            row += f" [launch]({binder_link(f'notebooks/{lesson.file}')}) |"
+            row += f" [launch]({binder_link(f'notebooks/{lesson.file}', github or repository()['github'])}) |"
         rows.append(row)
     total = sum(lesson.minutes for lesson in lessons)
     rows.append("")
@@ -94,8 +115,8 @@ def course_map(lessons: list[Lesson], prefix: str = "") -> str:
     return "\n".join(rows)
 
 
-def footer(lessons: list[Lesson], index: int, folder: str) -> str:
-    """The navigation cell for ``lessons[index]`` seen from ``folder``."""
+def footer(lessons: list[Lesson], index: int, folder: str, glossary: str | None = None) -> str:
+    """The navigation cell for ``lessons[index]`` seen from ``folder`` (with a glossary link if given)."""
     here = "" if folder == "notebooks" else "../notebooks/"
     parts = []
     if index > 0:
@@ -113,7 +134,33 @@ def footer(lessons: list[Lesson], index: int, folder: str) -> str:
             lines.append(f"\nPractise: [worksheet for this lesson](../exercises/{lesson.file}).")
         else:
             lines.append(f"\nThe lesson itself: [{lesson.label}](../notebooks/{lesson.file}).")
+    if glossary:
+        lines.append(f"\nWords used in the lessons: [glossary]({here}{glossary}).")
     return "\n".join(lines)
+
+
+def repository_links(text: str, github: str) -> str:
+    """``text`` with every GitHub and Binder repository link pointing at ``github`` (owner/name)."""
+    def swap(match: re.Match) -> str:
+        return match.group(0) if match.group(2) in EXAMPLE_REPOS else match.group(1) + github
+    return _REPO_LINK.sub(swap, text)
+
+
+def _between(text: str, begin: str, end: str, body: str) -> str:
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{begin}\n{body}{end}{tail}"
+
+
+def _repository_block(name: str, github: str) -> str:
+    """What goes between the repository markers of README.md or the guide."""
+    warning = (f"> **Not published yet:** the links below point at the placeholder repository "
+               f"`{github}`. Set `[repository] github` in `data/course.toml` and run "
+               f"`make navigation` (`make publish-check` lists what else to set).\n") if is_placeholder(github) else ""
+    if name == "README.md":
+        return binder_badge(github_repo=github) + "\n" + (f"\n{warning}" if warning else "")
+    return warning or f"The commands below use the collection's repository, `https://github.com/{github}` " \
+                      "(set in `data/course.toml`).\n"
 
 
 def _tagged(nb, tag: str):
@@ -123,6 +170,7 @@ def _tagged(nb, tag: str):
 def _planned(root: Path) -> dict[Path, str]:
     """Return ``{path: new text}`` for every generated file."""
     lessons = load_course(root)
+    glossary = glossary_file(root)
     planned: dict[Path, str] = {}
     for folder in ("notebooks", "solutions"):
         for i, lesson in enumerate(lessons):
@@ -131,19 +179,22 @@ def _planned(root: Path) -> dict[Path, str]:
                 continue
             nb = nbformat.read(path, as_version=4)
             for cell in _tagged(nb, "navigation"):
-                cell.source = footer(lessons, i, folder)
+                cell.source = footer(lessons, i, folder, glossary)
             if lesson.file == "index.ipynb" and folder == "notebooks":
                 for cell in _tagged(nb, "course-map"):
                     cell.source = "## Course map\n\n" + course_map(lessons)
             planned[path] = nbformat.writes(nb) + "\n"
-    readme = root / "README.md"
-    if readme.exists():
-        text = readme.read_text(encoding="utf-8")
-        if BEGIN in text and END in text:
-            head, rest = text.split(BEGIN, 1)
-            _, tail = rest.split(END, 1)
-            body = course_map(lessons, prefix="notebooks/")
-            planned[readme] = f"{head}{BEGIN}\n{body}\n{END}{tail}"
+    github = repository(root)["github"]
+    for name in REPO_FILES:
+        path = root / name
+        if not path.exists():
+            continue
+        text = path.read_text(encoding="utf-8")
+        if name == "README.md" and BEGIN in text and END in text:
+            text = _between(text, BEGIN, END, course_map(lessons, prefix="notebooks/", github=github) + "\n")
+        if REPO_BEGIN in text and REPO_END in text:
+            text = _between(text, REPO_BEGIN, REPO_END, _repository_block(name, github))
+        planned[path] = repository_links(text, github)
     return planned
 
 
@@ -165,12 +216,15 @@ def write(root: Path | None = None) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Rewrite the navigation; print what changed."""
+    """Rewrite the navigation; print what changed (and warn while the repository is the placeholder)."""
     parser = argparse.ArgumentParser(description="Regenerate the course map and every notebook's navigation "
                                      "from data/course.toml.")
     parser.parse_args(argv)
     for path in write():
         print(f"updated {path}")
+    github = repository()["github"]
+    if is_placeholder(github):
+        print(f"navigation: {placeholder_warning(github)}", file=sys.stderr)
     return 0
 
 

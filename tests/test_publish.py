@@ -1,0 +1,88 @@
+"""Ready to publish: one repository setting, warnings while it is the placeholder, licences, citation."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from mpcourse import link, navigation, publish_check
+from middlepowers.paths import repo_root
+
+ROOT = repo_root(Path(__file__).parent)
+
+
+def test_the_shipped_repository_is_the_placeholder_and_publish_check_says_so(capsys):
+    assert link.is_placeholder(link.GITHUB_REPO)
+    assert publish_check.main(["--root", str(ROOT)]) == 1
+    out = capsys.readouterr().out
+    assert "[repository] github is the placeholder" in out and "CITATION.cff: authors" in out
+
+
+def test_link_warns_while_the_repository_is_the_placeholder(capsys):
+    assert link.main(["--hub", "https://hub.example.edu"]) == 0
+    captured = capsys.readouterr()
+    assert "github.com%2FOWNER%2F" in captured.out
+    assert "placeholder" in captured.err and "data/course.toml" in captured.err
+    assert link.main(["--hub", "https://hub.example.edu", "--repo", "https://github.com/me/fork"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+@pytest.fixture
+def fork(tmp_path):
+    """A copy of what the generator reads and writes, with the repository set to me/fork."""
+    copy = tmp_path / "fork"
+    for name in ("notebooks", "solutions", "data/article", "instructors"):
+        shutil.copytree(ROOT / name, copy / name)
+    for name in ("README.md", "CITATION.cff", "pyproject.toml", "data/course.toml"):
+        (copy / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, copy / name)
+    course = copy / "data" / "course.toml"
+    course.write_text(course.read_text().replace('github = "OWNER/middle-powers-at-davos"', 'github = "me/fork"'))
+    return copy
+
+
+def test_one_setting_moves_every_link(fork):
+    assert link.repository(fork)["github"] == "me/fork"
+    assert any("README.md" in str(p) for p in navigation.stale(fork))
+    navigation.write(fork)
+    assert navigation.stale(fork) == []
+    for name in navigation.REPO_FILES:
+        text = (fork / name).read_text()
+        assert "OWNER" not in text and "Not published yet" not in text, name
+        repos = set(re.findall(r"(?:github\.com|mybinder\.org/v2/gh)/([\w.-]+/[\w.-]+)", text)) - {"you/your-fork"}
+        assert repos == {"me/fork"}, (name, repos)
+    readme = (fork / "README.md").read_text()
+    assert "(https://mybinder.org/v2/gh/me/fork/HEAD?urlpath=lab/tree/notebooks/index.ipynb)" in readme
+    assert "https://github.com/me/fork" in (fork / "instructors" / "guide.md").read_text()
+    cff = fork / "CITATION.cff"
+    cff.write_text(cff.read_text().replace('  - name: "The Middle Powers at Davos contributors"',
+                                           '  - family-names: "Doe"\n    given-names: "Jo"'))
+    assert publish_check.unset(fork) == []
+
+
+def test_generated_files_name_the_configured_repository():
+    # the placeholder, everywhere the same (make navigation keeps them in step)
+    github = link.repository(ROOT)["github"]
+    for name in navigation.REPO_FILES:
+        text = (ROOT / name).read_text()
+        repos = set(re.findall(r"(?:github\.com|mybinder\.org/v2/gh)/([\w.-]+/[\w.-]+)", text)) - {"you/your-fork"}
+        assert repos == {github}, (name, repos)
+    assert "Not published yet" in (ROOT / "instructors" / "guide.md").read_text()
+
+
+def test_licences_and_citation():
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+    content = (ROOT / "LICENSE-content").read_text()
+    assert "CC BY 4.0" in content and "Not ours" in content
+    package = json.loads((ROOT / "data" / "datapackage.json").read_text())
+    assert [lic["name"] for lic in package["licenses"]] == ["CC-BY-4.0"]
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert f'version: "{version}"' in (ROOT / "CITATION.cff").read_text()
+    assert re.search(rf"^## \[{re.escape(version)}\]", (ROOT / "CHANGELOG.md").read_text(), re.M)
+    ci = (ROOT / ".github" / "workflows" / "ci.yml").read_text()
+    assert "run: .ci/run" in ci
