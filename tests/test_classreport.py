@@ -9,7 +9,6 @@ import pytest
 
 from middlepowers.paths import repo_root
 
-sys.path.insert(0, str(repo_root() / "tools"))  # mpcourse, until tools/ is installed as its own distribution
 
 from mpcourse import classreport  # noqa: E402
 

@@ -12,7 +12,6 @@ from middlepowers.paths import data_dir, repo_root
 from middlepowers.quizfile import load_quiz, rubric_total
 
 ROOT = repo_root()
-sys.path.insert(0, str(ROOT / "tools"))  # mpcourse, until tools/ is installed as its own distribution
 KEYS = sorted((ROOT / "solutions").glob("*.ipynb"))
 
 

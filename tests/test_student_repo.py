@@ -15,7 +15,6 @@ from nbclient import NotebookClient
 from middlepowers.paths import repo_root
 
 ROOT = repo_root()
-sys.path.insert(0, str(ROOT / "tools"))  # mpcourse, until tools/ is installed as its own distribution
 
 from mpcourse import studentrepo  # noqa: E402
 
