@@ -69,3 +69,30 @@ def _guarded(function, error_class, make):
         raise clear from None
 
     return wrapper
+
+
+def read_csv(path, what: str, error: type[Exception], required=(), **options):
+    """Read a CSV file a helper was given and check its columns; every failure is ``error(message)``.
+
+    ``what`` names the table in the message ("the indicators table"). Cells
+    are read as text (``dtype=str``, no NaN for words such as "NA") unless
+    ``options`` say otherwise. ``required`` columns must all be present.
+    """
+    import pandas as pd
+
+    if not isinstance(path, (str, Path)):
+        raise error(f"{what}: give the path of a CSV file, got {type(path).__name__}")
+    path = Path(path)
+    if path.is_dir():
+        raise error(f"{what} must be a CSV file, but {path} is a folder")
+    if not path.is_file():
+        raise error(f"{what}: file not found: {path.name} ({path})")
+    options = {"dtype": str, "keep_default_na": False, **options}
+    try:
+        frame = pd.read_csv(path, **options)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise error(f"{what} at {path} is not a readable CSV file ({getattr(exc, 'strerror', None) or exc})") from None
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise error(f"{what} ({path.name}) lacks the column(s) {', '.join(missing)}")
+    return frame

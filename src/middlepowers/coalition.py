@@ -37,6 +37,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+import ipywidgets as widgets
 import pandas as pd
 
 from middlepowers import _errors
@@ -340,34 +341,14 @@ COUNTRY_ORDER = CANDIDATES + GREAT_POWERS
 MEMBERSHIP_COLUMNS = ["iso3", "country", "group", "member", "since_year", "source_publisher", "source_url", "note"]
 
 
-def _read_csv(path, default: Path, what: str) -> pd.DataFrame:
-    path = Path(path) if path is not None else default
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False)
-    except FileNotFoundError:
-        raise CoalitionError(f"{what} not found at {path}") from None
-    except IsADirectoryError:
-        raise CoalitionError(f"{what} must be a CSV file, but {path} is a folder") from None
-    except OSError as exc:
-        raise CoalitionError(f"{what} at {path} cannot be read ({exc.strerror or exc})") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise CoalitionError(f"{what} at {path} is not a readable CSV file ({exc})") from None
-
-
-def _check_columns(frame: pd.DataFrame, needed: Sequence[str], what: str) -> None:
-    missing = [c for c in needed if c not in frame.columns]
-    if missing:
-        raise CoalitionError(f"{what} lacks the column(s) {', '.join(missing)}")
-
-
 def load_memberships(path=None) -> pd.DataFrame:
     """Read and check ``data/external/memberships.csv`` (one row per country and grouping).
 
     ``member`` must be ``yes`` or ``no``; each (country, grouping) pair must
     appear once. Returns the table with ``member`` as a boolean.
     """
-    frame = _read_csv(path, data_dir("external", "memberships.csv"), "the memberships table")
-    _check_columns(frame, MEMBERSHIP_COLUMNS, "the memberships table")
+    frame = _errors.read_csv(data_dir("external", "memberships.csv") if path is None else path,
+                             "the memberships table", CoalitionError, MEMBERSHIP_COLUMNS)
     bad = frame[~frame["member"].isin(["yes", "no"])]
     if not bad.empty:
         row = bad.index[0] + 2
@@ -485,8 +466,8 @@ def load_indicators(path=None) -> pd.DataFrame:
     Returns the long table with ``value`` as float and ``year`` as int. A row
     whose value or year is not a number raises :class:`CoalitionError`.
     """
-    frame = _read_csv(path, data_dir("external", "country_indicators.csv"), "the indicators table")
-    _check_columns(frame, INDICATOR_COLUMNS, "the indicators table")
+    frame = _errors.read_csv(data_dir("external", "country_indicators.csv") if path is None else path,
+                             "the indicators table", CoalitionError, INDICATOR_COLUMNS)
     frame = frame.copy()
     for column, kind in (("value", float), ("year", int)):
         converted = pd.to_numeric(frame[column], errors="coerce")
@@ -655,13 +636,7 @@ def coalition_alt(totals: pd.DataFrame) -> str:
 
 # --- the widget -----------------------------------------------------------------
 
-def _builder_base():
-    import ipywidgets as widgets
-
-    return widgets.VBox
-
-
-class CoalitionBuilder(_builder_base()):
+class CoalitionBuilder(widgets.VBox):
     """Tick countries; the chart and table below redraw from :func:`coalition_totals`.
 
     A thin view: every number comes from :func:`coalition_totals` and

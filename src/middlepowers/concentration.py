@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from numbers import Integral, Real
 
+import ipywidgets as widgets
 import pandas as pd
 
 from middlepowers import _errors
@@ -579,7 +580,7 @@ def describe_scenario(table: pd.DataFrame) -> str:
     )
 
 
-class ScenarioExplorer:
+class ScenarioExplorer(widgets.VBox):
     """A slider (US decline per year) and a start-year menu over :func:`scenario`, with a chart that updates.
 
     The chart is an HTML ``<img>`` with alt text inside the widget (no Output
@@ -588,9 +589,7 @@ class ScenarioExplorer:
     """
 
     def __init__(self, us_decline_pct: float = 0.0, start: str = "2025 (news reports of StatCan): 71.7%"):
-        import ipywidgets as widgets
-
-        from middlepowers.ui import make
+        from middlepowers.ui import make, shared
 
         initial = {"description_width": "initial"}
         self.start = make(widgets.Dropdown, options=list(SCENARIO_STARTS), value=start, description="Start:",
@@ -601,8 +600,8 @@ class ScenarioExplorer:
         self._lock = threading.Lock()
         self.chart = make(widgets.HTML)
         self.text = make(widgets.HTML)
-        self.box = make(widgets.VBox, children=[self.start, self.decline, self.chart, self.text])
-        self.box.add_class("mp-scenario")
+        super().__init__([self.start, self.decline, self.chart, self.text], layout=shared(widgets.Layout))
+        self.add_class("mp-scenario")
         self.start.observe(lambda _change: self.update(), names="value")
         self.decline.observe(lambda _change: self.update(), names="value")
         self.update()
@@ -629,7 +628,8 @@ class ScenarioExplorer:
         return self.sentence
 
     def _repr_mimebundle_(self, **kwargs):
-        data = self.box._repr_mimebundle_(**kwargs)
+        # ipywidgets cuts a widget's plain-text repr at 110 characters; the whole sentence is the fallback
+        data = super()._repr_mimebundle_(**kwargs)
         if data is not None:
             data["text/plain"] = self.sentence
         return data

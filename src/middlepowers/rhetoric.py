@@ -67,20 +67,8 @@ class RhetoricInputError(ValueError):
 
 # --- loading ----------------------------------------------------------------
 
-def _read_csv(path: Path, required: Iterable[str], what: str) -> pd.DataFrame:
-    if not isinstance(path, (str, Path)):
-        raise RhetoricInputError(f"{what}: give the path of a CSV file, got {type(path).__name__}")
-    path = Path(path)
-    if not path.is_file():
-        raise RhetoricInputError(f"{what}: file not found: {path.name} (expected under data/)")
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise RhetoricInputError(f"{what}: {path.name} is not a readable CSV file ({error})") from None
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise RhetoricInputError(f"{what} ({path.name}) lacks the column(s) {', '.join(missing)}")
-    return frame
+def _read_csv(path, required: Iterable[str], what: str) -> pd.DataFrame:
+    return _errors.read_csv(path, what, RhetoricInputError, required)
 
 
 def load_sentence_coding(path: str | Path | None = None) -> pd.DataFrame:

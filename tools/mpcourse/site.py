@@ -96,7 +96,7 @@ def scenario_view(launch_url: str) -> str:
         options.append(f'<option value="{label}"{" selected" if pct == SCENARIO_STATES[0] else ""}>{label}</option>')
         states.append(f'<div class="mp-state" data-state="{label}"{"" if pct == SCENARIO_STATES[0] else " hidden"}>'
                       f"{explorer.chart.value}{explorer.text.value}</div>")
-    explorer.box.close()
+    explorer.close()
     ident = "mp-scenario-decline"
     return (f'<div class="mp-static-view mp-states mp-scenario-static"><p><b>Scenario explorer</b>, start '
             f"{html.escape(explorer.start.value)}. Five states are precomputed here; the live lesson has a slider "

@@ -1,10 +1,11 @@
-"""Small pieces every harness module shares: free ports and the results file."""
+"""Small pieces every harness module shares: free ports, the results file, memory sampling."""
 
 from __future__ import annotations
 
 import json
 import os
 import socket
+import threading
 from pathlib import Path
 
 
@@ -36,3 +37,60 @@ def merge_results(path: Path, key: str, figures) -> dict:
     tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, path)
     return data
+
+
+class RssSampler:
+    """Sample the RSS of a process plus all its descendants; keep the peak.
+
+    ``with RssSampler(pid) as s: ...`` then ``s.peak`` (bytes, process tree
+    total) and ``s.peak_children`` (bytes, descendants only: the kernels).
+    """
+
+    def __init__(self, pid: int, interval: float = 0.05):
+        import psutil
+
+        self._psutil = psutil
+        self.root = psutil.Process(pid)
+        self.interval = interval
+        self.peak = 0
+        self.peak_children = 0
+        self.samples = 0
+        self.seen: set = set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def sample(self) -> int:
+        """Take one sample now and return the tree's RSS in bytes."""
+        psutil = self._psutil
+        try:
+            total = self.root.memory_info().rss
+            children = self.root.children(recursive=True)
+        except psutil.Error:
+            return 0
+        kids = 0
+        for child in children:
+            try:
+                kids += child.memory_info().rss
+                self.seen.add(child)
+            except psutil.Error:
+                pass
+        total += kids
+        self.peak = max(self.peak, total)
+        self.peak_children = max(self.peak_children, kids)
+        self.samples += 1
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> "RssSampler":
+        self.sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sample()

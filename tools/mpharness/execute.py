@@ -25,6 +25,8 @@ import nbformat
 import psutil
 from nbclient import NotebookClient
 
+from mpharness.common import RssSampler
+
 
 @dataclass
 class Run:
@@ -38,30 +40,6 @@ class Run:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-class _PeakMemory(threading.Thread):
-    """Sample a process's resident memory until stopped; keep the peak."""
-
-    def __init__(self, interval: float = 0.02):
-        super().__init__(daemon=True)
-        self.pid: int | None = None
-        self.peak = 0
-        self.interval = interval
-        self._halt = threading.Event()
-
-    def run(self) -> None:
-        while not self._halt.is_set():
-            if self.pid is not None:
-                try:
-                    self.peak = max(self.peak, psutil.Process(self.pid).memory_info().rss)
-                except psutil.Error:
-                    pass
-            self._halt.wait(self.interval)
-
-    def stop(self) -> None:
-        self._halt.set()
-        self.join()
 
 
 def _errors(nb) -> list[str]:
@@ -87,17 +65,13 @@ def run(path: str | Path, cwd: str | Path | None = None, timeout: int = 300) -> 
         nb, timeout=timeout, kernel_name="python3", allow_errors=True,
         resources={"metadata": {"path": str(cwd or path.parent)}},
     )
-    monitor = _PeakMemory()
-    monitor.start()
     start = time.perf_counter()
     try:
-        with client.setup_kernel():
-            monitor.pid = client.km.provisioner.process.pid
+        with client.setup_kernel(), RssSampler(client.km.provisioner.process.pid, interval=0.02) as monitor:
             for index, cell in enumerate(nb.cells):
                 client.execute_cell(cell, index)
     finally:
         seconds = time.perf_counter() - start
-        monitor.stop()
     return Run(path, seconds, monitor.peak / 2**20, _errors(nb))
 
 

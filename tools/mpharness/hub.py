@@ -43,7 +43,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from middlepowers.progress import FILE_NAME
-from mpharness.common import free_port
+from mpharness.common import RssSampler, free_port
 
 __all__ = [
     "HubError",
@@ -163,63 +163,6 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child
 
 
 # --- memory --------------------------------------------------------------------------
-
-
-class RssSampler:
-    """Sample the RSS of a process plus all its descendants; keep the peak.
-
-    ``with RssSampler(pid) as s: ...`` then ``s.peak`` (bytes, process tree
-    total) and ``s.peak_children`` (bytes, descendants only: the kernels).
-    """
-
-    def __init__(self, pid: int, interval: float = 0.05):
-        import psutil
-
-        self._psutil = psutil
-        self.root = psutil.Process(pid)
-        self.interval = interval
-        self.peak = 0
-        self.peak_children = 0
-        self.samples = 0
-        self.seen: set = set()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def sample(self) -> int:
-        """Take one sample now and return the tree's RSS in bytes."""
-        psutil = self._psutil
-        try:
-            total = self.root.memory_info().rss
-            children = self.root.children(recursive=True)
-        except psutil.Error:
-            return 0
-        kids = 0
-        for child in children:
-            try:
-                kids += child.memory_info().rss
-                self.seen.add(child)
-            except psutil.Error:
-                pass
-        total += kids
-        self.peak = max(self.peak, total)
-        self.peak_children = max(self.peak_children, kids)
-        self.samples += 1
-        return total
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.sample()
-            self._stop.wait(self.interval)
-
-    def __enter__(self) -> "RssSampler":
-        self.sample()
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.sample()
 
 
 # --- the hub ------------------------------------------------------------------------------
@@ -555,14 +498,6 @@ class LocalHub:
         session = r.json()
         self.remember()
         return KernelClient(self, name, session["id"], session["kernel"]["id"])
-
-    def run_notebook_code(self, name: str, notebook: str, code: str) -> CellResult:
-        """Run ``code`` in a new kernel for ``notebook`` (as a cell typed there would)."""
-        client = self.open_kernel(name, notebook)
-        try:
-            return client.execute(code)
-        finally:
-            client.close()
 
     def run_notebook(self, name: str, notebook: str, code_prefix: str | None = None,
                      code_suffix: str | None = None) -> list[CellResult]:
