@@ -51,7 +51,8 @@ class Result:
 
     ``correct`` is True/False for a graded answer, None when the answer could
     not be checked (empty, not a number, ...) or is a reflection.
-    ``counts`` says whether the attempt is worth saving as an attempt.
+    ``counts`` says whether the attempt is worth saving as an attempt;
+    ``not_written`` marks a function that still raises ``NotImplementedError``.
     """
 
     correct: bool | None
@@ -60,6 +61,7 @@ class Result:
     hint: str = ""
     explanation: str = ""
     counts: bool = True
+    not_written: bool = False
 
     def lines(self) -> list[str]:
         out = [self.message, *("  " + d for d in self.details)]
@@ -556,7 +558,7 @@ def check_code(q: Question, func: Any, root: Path | None = None) -> Result:
             if not_written:
                 return Result(None, f"{WARN} {name}() is not written yet: replace "
                                     "`raise NotImplementedError()` with your code, run that cell, then check again.",
-                              counts=False)
+                              counts=False, not_written=True)
             return Result(False, f"{WARN} {label}: your function raised {error_name}"
                                  + (f": {message}" if message else "") + ".", hint=q.hint)
         why = outcome[1]

@@ -413,13 +413,17 @@ class Quiz:
     def assert_passes(self, question_id: str, func: Callable, cases: list[int] | None = None) -> None:
         """For autograder test cells: raise ``AssertionError`` with the check's message unless ``func`` passes.
 
-        ``cases`` picks case numbers (from 1) of the quiz file; default all. Nothing is saved to the progress file.
+        A function still raising ``NotImplementedError`` (not written yet) raises that instead, so Run All
+        on a blank worksheet shows only "not written yet" errors, as the worksheet says. ``cases`` picks
+        case numbers (from 1) of the quiz file; default all. Nothing is saved to the progress file.
         """
         q = self.question(question_id)
         if cases is not None:
             q = Question(q.id, q.type, q.prompt, {**q.data, "cases": [q.get("cases")[n - 1] for n in cases]},
                          q.explain_after)
         result = checks.check_code(q, func)
+        if result.not_written:
+            raise NotImplementedError("\n".join(result.lines()))
         if result.correct is not True:
             raise AssertionError("\n".join(result.lines()))
 

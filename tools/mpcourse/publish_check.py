@@ -35,7 +35,7 @@ GENERIC_AUTHOR = "The Middle Powers at Davos contributors"
 
 def unset(root: Path | None = None) -> list[str]:
     """What is still to set, one sentence each (empty when ready to publish)."""
-    from middlepowers import navigation
+    from mpcourse import navigation
 
     root = root or repo_root()
     todo = []
