@@ -56,7 +56,9 @@ def test_built_with_no_network(site):
 
 
 def test_every_page_is_built(site):
-    expected = ["index.html", "data.html", "glossary.html", "bibliography.html", "licences.html"]
+    from mpcourse.site import glossary_doc
+
+    expected = ["index.html", "data.html", f"{glossary_doc(ROOT)}.html", "bibliography.html", "licences.html"]
     expected += [f"notebooks/{stem}.html" for stem in LESSONS]
     expected += [f"exercises/{p.stem}.html" for p in (ROOT / "exercises").glob("*.ipynb")]
     expected += [f"instructors/{p.stem}.html" for p in (ROOT / "instructors").glob("*.md")]
