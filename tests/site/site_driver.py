@@ -107,6 +107,8 @@ def cases(q: Question) -> list[tuple[str, object]]:
     elif q.type == "numeric":
         value, tol = q.get("answer"), q.get("tolerance", 0)
         out += [(f"mistake {m['value']}", repr(m["value"])) for m in q.get("mistakes", [])]
+        out += [(f"mistake {m['value']}, at the edge of its tolerance", repr(m["value"] + m["tolerance"]))
+                for m in q.get("mistakes", []) if m.get("tolerance")]
         out += [("right, within tolerance", repr(value + tol * 0.9)) if tol else ("right as typed with spaces", f"  {value} "),
                 ("right, at the upper edge of tolerance", repr(value + tol)),
                 ("right, at the lower edge of tolerance", repr(value - tol)),

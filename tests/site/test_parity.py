@@ -4,8 +4,10 @@ For every check on the built site (single, multiple, classify, numeric), the
 answers of ``site_driver.cases`` go to :func:`middlepowers.checks.check`
 and, through the page's own controls in Chromium, to ``mpcheck.js``; the
 verdict (correct / not / not checked) and the whole feedback text must match.
-The grading rules live in middlepowers.checks; this test is what holds the
-page's one copy of them to that definition.
+Answers follow one another on the same check, so the attempts add up as in
+JupyterLab and ``checks.reveal`` (the explanation after ``explain_after``
+attempts) is compared too. The grading rules live in middlepowers.checks;
+this test is what holds the page's one copy of them to that definition.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import json
 
 import pytest
 
+from middlepowers import checks
 from middlepowers.checks import check, load_quiz
 from middlepowers.paths import repo_root
 
@@ -35,8 +38,13 @@ def test_page_checks_match_the_kernel(site, site_page, lesson):
     mismatches, count = [], 0
     for qid in qids:
         q = quiz.questions[qid]
+        attempts = 0  # counted attempts at this check so far, as the progress file would number them
         for label, value in cases(q):
             expected = check(q, value)
+            if expected.counts:
+                attempts += 1
+                if hasattr(checks, "reveal"):  # the explanation after explain_after attempts (issue 15)
+                    expected = checks.reveal(q, expected, attempts)
             verdict, text = answer(page, qid, q, value)
             count += 1
             if (verdict, text) != (VERDICT[expected.correct], expected.text()):

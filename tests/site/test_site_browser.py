@@ -24,7 +24,9 @@ ROOT = repo_root()
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 OURS = "main .bd-article"  # the page's own content; the theme's header, sidebars and footer are around it
 LESSONS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
-PAGES = (["index", "data", "glossary", "bibliography", "licences", "search", "genindex"]
+from mpcourse.site import glossary_doc  # noqa: E402 - site_driver puts tools/ on sys.path first
+
+PAGES = (["index", "data", glossary_doc(ROOT), "bibliography", "licences", "search", "genindex"]
          + [f"notebooks/{p.stem}" for p in sorted((ROOT / "notebooks").glob("*.ipynb"))]
          + [f"exercises/{p.stem}" for p in sorted((ROOT / "exercises").glob("*.ipynb"))]
          + [f"instructors/{p.stem}" for p in sorted((ROOT / "instructors").glob("*.md"))])

@@ -43,7 +43,7 @@ from mpcourse.sitechecks import STATIC_TYPES, check_html, launch_html, live_only
 
 from mpcourse.link import GITHUB_REPO, REPO_URL, binder_link
 
-__all__ = ["SiteError", "pages_url", "stage", "build", "static_notebook", "name_index_headers", "main"]
+__all__ = ["SiteError", "GLOSSARY", "glossary_doc", "pages_url", "stage", "build", "static_notebook", "name_index_headers", "main"]
 
 HERE = Path(__file__).resolve().parent
 WIDGET = "application/vnd.jupyter.widget-view+json"
@@ -260,16 +260,22 @@ def bibliography_page(root: Path) -> str:
 GLOSSARY_RE = re.compile(r"^\s*[-*] \*\*([^*.]{2,30})\*\*(:? )([^\n]+)", re.M)
 
 
+#: where the course's own glossary lives (frontdoor, issue 12); the site shows it as it is
+GLOSSARY = "notebooks/glossary.md"
+
+
+def glossary_doc(root: Path) -> str:
+    """The glossary's page name: the course's own (:data:`GLOSSARY`) when it exists, else the generated stand-in."""
+    return GLOSSARY[:-3] if (root / GLOSSARY).exists() else "glossary"
+
+
 def glossary_page(root: Path) -> str:
-    """The glossary: data/glossary.md when there is one, else the terms the lessons define in a list.
+    """A stand-in glossary, until the course has its own (:data:`GLOSSARY`): terms the lessons define in a list.
 
     The stand-in collects list items that open with a bold term of at most
     three words (``- **Sensitivity**: how quickly ...``) and shows the
     lesson's own first sentence after it, linked to the lesson.
     """
-    own = root / "data" / "glossary.md"
-    if own.exists():
-        return own.read_text(encoding="utf-8")
     lines = ["# Glossary", "", "Terms the lessons define, each in its lesson's own first sentence, with a link to the lesson "
              "(collected from the lessons; a fuller glossary is to come).", ""]
     terms = {}
@@ -289,8 +295,8 @@ def licences_page(root: Path) -> str:
     found = sorted(p for p in [*root.glob("LICEN[CS]E*"), *root.glob("LICEN[CS]ES/*")] if p.is_file())
     readme = (root / "README.md").read_text(encoding="utf-8")
     section = re.search(r"\n## Licen[cs]e\s*\n(.*?)(?=\n## |\Z)", readme, re.S)
-    if section:
-        lines += [section.group(1).strip(), ""]
+    if section:  # its links are relative to the README: files in the repository go to GitHub
+        lines += [_rewrite_links(section.group(1).strip(), "README.md", set(), root), ""]
     for path in found:
         lines += [f"## {path.name}", "", "```text", path.read_text(encoding="utf-8").strip(), "```", ""]
     lines += ["The article's provenance: "
@@ -308,7 +314,7 @@ def start_page(root: Path, instructor: bool) -> str:
         "Worksheets": [f"exercises/{p.stem}" for p in sorted((root / "exercises").glob("*.ipynb"))],
         "For instructors": ["instructors/guide"] + [f"instructors/{p.stem}" for p in sorted((root / "instructors").glob("*.md"))
                                                     if p.stem != "guide"],
-        "Reference": ["data", "glossary", "bibliography", "licences"],
+        "Reference": ["data", glossary_doc(root), "bibliography", "licences"],
     }
     if instructor:
         toc["Answer keys (instructors only)"] = [f"solutions/{p.stem}" for p in sorted((root / "solutions").glob("*.ipynb"))]
@@ -368,6 +374,8 @@ def stage(src: Path, root: Path | None = None, instructor: bool = False) -> list
     folders = ["notebooks", "exercises"] + (["solutions"] if instructor else [])
     pages = {f"{folder}/{p.name}" for folder in folders for p in (root / folder).glob("*.ipynb")}
     pages |= {f"instructors/{p.name}" for p in (root / "instructors").glob("*.md")}
+    if (root / GLOSSARY).exists():
+        pages.add(GLOSSARY)
     for rel in sorted(pages):
         source = root / rel
         (src / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -388,8 +396,10 @@ def stage(src: Path, root: Path | None = None, instructor: bool = False) -> list
     for rel in files:
         (src / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(root / rel, src / rel)
-    generated = {"index.md": start_page(root, instructor), "data.md": text, "glossary.md": glossary_page(root),
+    generated = {"index.md": start_page(root, instructor), "data.md": text,
                  "bibliography.md": bibliography_page(root), "licences.md": licences_page(root)}
+    if glossary_doc(root) == "glossary":
+        generated["glossary.md"] = glossary_page(root)
     for name, body in generated.items():
         (src / name).write_text(body, encoding="utf-8")
     (src / "conf.py").write_text(CONF.format(repo_url=REPO_URL), encoding="utf-8")

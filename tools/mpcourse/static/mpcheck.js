@@ -6,7 +6,8 @@
  * window.MP_TEXTS (mpcheck-texts.js, written at build time). The rules below
  * follow middlepowers.checks.check_single / check_multiple / check_classify /
  * parse_number / check_numeric line by line; tests/site/test_parity.py feeds
- * the same answers to both and fails when a verdict or a feedback text differs.
+ * the same answers to both and fails when a verdict or a feedback text differs; checks.reveal
+ * (the explanation after explain_after attempts) is followed too, with the attempts kept here.
  *
  * Progress: localStorage["mp-progress:<lesson>"] = {qid: {answer, attempts, correct}}.
  */
@@ -46,6 +47,8 @@
     return Result(false, T.NOT_YET, feedback ? [feedback] : [], fmt(q, "hint"));
   }
 
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+
   function checkMultiple(q, answers) {
     var chosen = {}, nChosen = 0;
     (answers || []).forEach(function (a) { if (!(String(a) in chosen)) { chosen[String(a)] = 1; nChosen++; } });
@@ -55,18 +58,26 @@
     if (unknown.length) return Result(null, T.WARN + " " + pyRepr(unknown[0]) + " is not one of the options.", [], "", "", false);
     var right = {};
     q.answers.forEach(function (a) { right[String(a)] = 1; });
-    var extra = keys.filter(function (k) { return k in chosen && !(k in right); });
-    var missed = Object.keys(right).filter(function (k) { return !(k in chosen); });
-    var hitsRight = keys.filter(function (k) { return k in chosen && k in right; }).length;
-    if (!extra.length && !missed.length) return Result(true, T.CORRECT, [], "", fmt(q, "explanation"));
-    var details = q.options.filter(function (o) { return extra.indexOf(String(o.key)) >= 0 && o.feedback; })
+    var wrong = keys.filter(function (k) { return k in chosen && !(k in right); });
+    var missing = Object.keys(right).filter(function (k) { return !(k in chosen); });
+    var kept = keys.filter(function (k) { return k in chosen && k in right; }).length;
+    if (!wrong.length && !missing.length) return Result(true, T.CORRECT, [], "", fmt(q, "explanation"));
+    var details = q.options.filter(function (o) { return wrong.indexOf(String(o.key)) >= 0 && o.feedback; })
       .map(function (o) { return o.feedback; });
-    var neither = keys.filter(function (k) { return !(k in chosen) && !(k in right); }).length;
-    var hits = hitsRight + neither;
-    if (extra.length) details.unshift(extra.length + " ticked option(s) should not be ticked.");
-    if (missed.length) details.unshift(missed.length + " correct option(s) not ticked yet.");
-    var head = hitsRight ? T.PARTLY + ": " + hits + " of " + keys.length + " options right" : T.NOT_YET;
+    var todo = [];
+    if (wrong.length) todo.push("untick the " + plural(wrong.length, "option") + " the feedback below is about");
+    if (missing.length) todo.push("tick " + plural(missing.length, "more right option"));
+    var head = kept
+      ? T.PARTLY + ": " + kept + " of your " + nChosen + " ticks " + (kept === 1 ? "is" : "are") + " right. Keep " +
+        (kept === 1 ? "it" : "them") + ", " + todo.join(" and ") + ", " + T.CHECK_AGAIN + "."
+      : T.NOT_YET + ": none of your ticks is right. Read the feedback, " + todo.join(" and ") + ", " + T.CHECK_AGAIN + ".";
     return Result(false, head, details, fmt(q, "hint"));
+  }
+
+  // The feedback for putting an item into a wrong category: one text, or one per category.
+  function itemFeedback(item, category) {
+    var fb = item.feedback || "";
+    return (typeof fb === "object") ? (fb[category] || "") : fb;
   }
 
   function checkClassify(q, mapping) {
@@ -87,10 +98,15 @@
     var details = [];
     if (missing.length) details.push("Not assigned yet: " + missing.join(", ") + ".");
     wrong.forEach(function (i) {
-      details.push(i.key + ": not '" + cats[String(given[String(i.key)])] + "'." + (i.feedback ? " " + i.feedback : ""));
+      var chosen = String(given[String(i.key)]);
+      var fb = itemFeedback(i, chosen);
+      details.push(i.key + ": not '" + cats[chosen] + "'." + (fb ? " " + fb : ""));
     });
-    var head = right ? T.PARTLY + ": " + right + " of " + q.items.length + " right" : T.NOT_YET;
-    return Result(false, head, details, fmt(q, "hint"));
+    var todo = [wrong.length ? "change the " + plural(wrong.length, "item") + " named below" : "",
+                missing.length ? "assign the " + plural(missing.length, "item") + " left open" : ""]
+      .filter(function (part) { return part; }).join(" and ");
+    var head = right ? T.PARTLY + ": " + right + " of " + q.items.length + " items are in the right category." : T.NOT_YET + ":";
+    return Result(false, head + " " + todo.charAt(0).toUpperCase() + todo.slice(1) + ", " + T.CHECK_AGAIN + ".", details, fmt(q, "hint"));
   }
 
   // Python's float() on a stripped string: digits with single underscores, a point, an exponent; inf / nan.
@@ -113,9 +129,18 @@
     var parsed = parseNumber(text), value = parsed[0];
     if (value === null) return Result(null, T.WARN + " " + parsed[1], [], "", "", false);
     if (Math.abs(value - q.answer) <= (q.tolerance || 0) + 1e-12) return Result(true, T.CORRECT, [], "", fmt(q, "explanation"));
-    var details = (q.mistakes || []).filter(function (m) { return Math.abs(value - m.value) <= 1e-12; })
+    var details = (q.mistakes || []).filter(function (m) { return Math.abs(value - m.value) <= (m.tolerance || 0) + 1e-12; })
       .map(function (m) { return m.feedback; });
     return Result(false, T.NOT_YET, details, fmt(q, "hint"));
+  }
+
+  // checks.reveal: after explain_after attempts, a wrong answer shows the explanation too.
+  function reveal(q, r, attempts) {
+    if (r.correct === false && q.explain_after && attempts >= q.explain_after && q.explanation && !r.explanation) {
+      r.details.push("You have tried " + attempts + " times, so the reasoning is shown below (Why:). Read it, then try again.");
+      r.explanation = q.explanation;
+    }
+    return r;
   }
 
   var CHECKERS = { single: checkSingle, multiple: checkMultiple, classify: checkClassify, numeric: checkNumeric };
@@ -191,12 +216,11 @@
     var saved = load(lesson)[q.id];
     if (saved && saved.attempts) {
       writeAnswer(box, q, saved.answer);
-      show(box, check(q, saved.answer));
+      show(box, reveal(q, check(q, saved.answer), saved.attempts));
     }
     box.querySelector("button.mp-check-button").addEventListener("click", function () {
       var answer = readAnswer(box, q);
       var result = check(q, answer);
-      show(box, result);
       if (result.counts) {
         var data = load(lesson);
         var entry = data[q.id] || { attempts: 0 };
@@ -205,8 +229,10 @@
         entry.correct = result.correct === true;
         data[q.id] = entry;
         save(lesson, data);
-        summarise(lesson);
+        result = reveal(q, result, entry.attempts);
       }
+      show(box, result);
+      summarise(lesson);
     });
     box.dataset.ready = "1";
   }
@@ -237,7 +263,7 @@
     window.mpReadyAt = performance.now();  // when every check on the page answers a click (make bench)
   }
 
-  window.mpcheck = { check: check, lines: lines, parseNumber: parseNumber, pyRepr: pyRepr };
+  window.mpcheck = { check: check, reveal: reveal, lines: lines, parseNumber: parseNumber, pyRepr: pyRepr };
   // Start as soon as the page is parsed ("interactive"), before the theme's deferred scripts
   // (its icon font script alone is 1.5 MB) run and DOMContentLoaded fires.
   function whenParsed() {
