@@ -244,7 +244,7 @@ def test_every_public_helper_is_attacked():
             assert hasattr(function, "__wrapped__"), f"{module.__name__}.{name} is not guarded"
 
 
-@pytest.mark.parametrize("function", [*SPECS, *CHARTS, *NOT_FUZZED.keys() - {co.saved_codes}], ids=_id)
+@pytest.mark.parametrize("function", [*SPECS, *CHARTS, *(f for f in NOT_FUZZED if f is not co.saved_codes)], ids=_id)
 def test_valid_call_works(function):
     assert call(function, **{**SPECS, **CHARTS}.get(function, {}))[0] == "ok"
 
