@@ -165,8 +165,8 @@ def _functions():
         for arg in args:
             if hasattr(arg, "clear"):
                 arg.clear()
-            if hasattr(arg, "drop"):
-                arg.drop(arg.index, inplace=True)
+            if hasattr(arg, "iloc") and len(arg):
+                arg.iloc[0] = None  # overwrites a row of the table it was given
 
     def recurses(*args, **kwargs):
         return recurses(*args, **kwargs)

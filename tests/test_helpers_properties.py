@@ -140,6 +140,41 @@ SPECS = {
     ar.tokenize: dict(text="Canada's two-stage plan"),
     ar.read_table: dict(name="article", folder=None),
     ar.load_gazetteer: dict(path=None),
+    ar.write_tables: dict(article=ar.parse(ARTICLE_TEXT), folder=_TMP / "tables"),
+    ar.to_csv_text: dict(frame=TOKENS.head(3)),
+    rh.describe_changes: dict(changes=rh.word_diff("we will not accept it", "we will accept it")[0]),
+}
+#: helpers added on main after this branch started: specified here, tested once they are present
+LATER = {
+    (mc, "decline_to_reach"): dict(hhi_floor=2500, us_share_start=71.7, years=10, non_us_multiplier=2.0),
+    (rh, "load_sentence_devices"): dict(path=None),
+}
+for (module, name), kwargs in LATER.items():
+    if hasattr(module, name):
+        SPECS[getattr(module, name)] = kwargs
+if hasattr(rh, "device_profile"):
+    SPECS[rh.device_profile] = dict(sentence_devices=rh.load_sentence_devices(), coding=CODING,
+                                    devices=rh.load_devices())
+#: charts: fewer examples each (every call draws a figure)
+CHARTS = {
+    mc.plot_canada_shares: dict(table=mc.canada_us_shares()),
+    mc.plot_dependence: dict(table=mc.us_dependence()),
+    mc.plot_defence: dict(table=mc.defence_spending(), targets=mc.nato_targets()),
+    mc.plot_scenario: dict(table=SCENARIO, title="Stylised model"),
+    co.plot_membership: dict(matrix=co.membership_matrix()),
+    co.plot_coalition: dict(totals=TOTALS),
+    rh.plot_grouped_counts: dict(table=rh.pronoun_profile(ATTRIBUTED, by="attribution"), group="attribution",
+                                 key="person", value="per_100_words", title="", xlabel="", ylabel="per 100 words"),
+    rh.plot_sentiment: dict(scored=rh.sentence_sentiment(SENTENCES.merge(CODING[["sentence_id", "attribution"]])),
+                            colour_by="attribution"),
+    rh.plot_timeline: dict(events=rh.load_events(), since="2026-01-19"),
+}
+#: public functions not called with odd arguments here, and why
+NOT_FUZZED = {
+    co.saved_codes: "reads a Quiz's progress store; the fault suite (test_progress_faults.py) attacks that file",
+    mc.canada_us_shares: "no arguments: reads data/external (test_valid_call_works calls it)",
+    mc.us_dependence: "no arguments: reads data/external",
+    mc.nato_targets: "no arguments: reads data/external",
 }
 
 
@@ -147,6 +182,8 @@ def _sane(result) -> None:
     """A returned value must be usable: no NaN or pd.NA where a number is promised."""
     if result is pd.NA:
         raise AssertionError("returned pd.NA")
+    if isinstance(result, complex):
+        raise AssertionError(f"returned a complex number {result}")
     if isinstance(result, float):
         assert math.isfinite(result), f"returned {result}"
     if isinstance(result, mc.Bounds):
@@ -191,12 +228,38 @@ def _show(kwargs) -> str:
     return ", ".join(f"{k}={v!r}"[:80] for k, v in kwargs.items())
 
 
-@pytest.mark.parametrize("function", list(SPECS), ids=lambda f: f"{f.__module__.split('.')[-1]}.{f.__name__}")
+def _id(function) -> str:
+    return f"{function.__module__.split('.')[-1]}.{function.__name__}"
+
+
+def test_every_public_helper_is_attacked():
+    """A helper added to a lesson module needs a valid call here (or a reason in NOT_FUZZED)."""
+    from middlepowers import _errors
+
+    for module in (mc, co, rh, ar):
+        for name in _errors.public_functions(vars(module)):
+            function = getattr(module, name)
+            assert function in SPECS or function in CHARTS or function in NOT_FUZZED, (
+                f"{module.__name__}.{name} has no valid call in SPECS")
+            assert hasattr(function, "__wrapped__"), f"{module.__name__}.{name} is not guarded"
+
+
+@pytest.mark.parametrize("function", [*SPECS, *CHARTS, *(f for f in NOT_FUZZED if f is not co.saved_codes)], ids=_id)
 def test_valid_call_works(function):
-    assert call(function, **SPECS[function])[0] == "ok"
+    assert call(function, **{**SPECS, **CHARTS}.get(function, {}))[0] == "ok"
 
 
-@pytest.mark.parametrize("function", list(SPECS), ids=lambda f: f"{f.__module__.split('.')[-1]}.{f.__name__}")
+@pytest.mark.parametrize("function", list(CHARTS), ids=_id)
+@settings(SETTINGS, max_examples=8)
+@given(data=st.data())
+def test_odd_argument_to_a_chart_gives_a_chart_or_a_clear_error(function, data):
+    kwargs = dict(CHARTS[function])
+    name = data.draw(st.sampled_from(sorted(kwargs)), label="argument")
+    kwargs[name] = data.draw(odd_value, label=name)
+    call(function, **kwargs)
+
+
+@pytest.mark.parametrize("function", list(SPECS), ids=_id)
 @SETTINGS
 @given(data=st.data())
 def test_odd_argument_gives_a_result_or_a_clear_error(function, data):

@@ -34,11 +34,19 @@ def _describe(value) -> str:
     return f"{type(value).__name__} {text[:40]}{'…' if len(text) > 40 else ''}"
 
 
-def guard(error_class: type[Exception], namespace: dict, names: list[str], make=None) -> None:
-    """Wrap the functions ``names`` of a module (its ``globals()``) so they raise only clear errors.
+def public_functions(namespace: dict) -> list[str]:
+    """Names of the functions a module (its ``globals()``) defines for others: no ``_name``, no ``main``."""
+    return [name for name, value in namespace.items()
+            if inspect.isfunction(value) and value.__module__ == namespace["__name__"]
+            and not name.startswith("_") and name != "main"]
 
-    ``make(message)`` builds the error (default: ``error_class(message)``)."""
-    for name in names:
+
+def guard(error_class: type[Exception], namespace: dict, make=None) -> None:
+    """Wrap every public function of a module (call at its end with ``globals()``): only clear errors escape.
+
+    A helper added later is guarded too. ``make(message)`` builds the error (default ``error_class(message)``).
+    """
+    for name in public_functions(namespace):
         namespace[name] = _guarded(namespace[name], error_class, make or error_class)
 
 

@@ -619,9 +619,7 @@ def main(argv: list[str] | None = None) -> int:
 
 from middlepowers import _errors  # noqa: E402 - guards the functions defined above
 
-_errors.guard(ArticleFormatError, globals(), [
-    "parse_file", "outline", "split_sentences", "tokenize", "write_tables", "read_table", "load_gazetteer",
-], make=lambda message: ArticleFormatError(None, message))
+_errors.guard(ArticleFormatError, globals(), make=lambda message: ArticleFormatError(None, message))
 
 
 if __name__ == "__main__":

@@ -711,9 +711,4 @@ class CoalitionBuilder(widgets.VBox):
         return f"Coalition builder: {len(self.members)} of {len(self.boxes)} countries ticked"
 
 
-_errors.guard(CoalitionError, globals(), [
-    "percent_agreement", "cohen_kappa", "agreement_table", "stage_reference", "saved_codes", "compare_codes",
-    "agreement_report", "load_memberships", "resolve_countries", "membership_matrix", "membership_source",
-    "shared_groups", "load_indicators", "coalition_totals", "indicator_source", "plot_membership",
-    "plot_coalition", "coalition_alt",
-])
+_errors.guard(CoalitionError, globals())  # every public function: only clear errors escape

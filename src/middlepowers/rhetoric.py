@@ -942,6 +942,4 @@ def plot_timeline(events: pd.DataFrame, since: str | None = None):
     return fig
 
 
-_errors.guard(RhetoricInputError, globals(), [
-    name for name in __all__ if callable(globals()[name]) and not isinstance(globals()[name], type)
-])
+_errors.guard(RhetoricInputError, globals())  # every public function: only clear errors escape
