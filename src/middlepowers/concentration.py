@@ -581,7 +581,11 @@ def describe_scenario(table: pd.DataFrame) -> str:
 
 
 class ScenarioExplorer(widgets.VBox):
-    """A slider (US decline per year) and a start-year menu over :func:`scenario`, with a chart that updates.
+    """A number box (US decline per year) and a start-year menu over :func:`scenario`, with a chart that updates.
+
+    The decline is a labelled number box (arrow keys step it by 0.5), not a
+    slider: ipywidgets' slider handle has no accessible name (axe:
+    aria-input-field-name), while its number box is a ``<label for>``-named input.
 
     The chart is an HTML ``<img>`` with alt text inside the widget (no Output
     widget, so nothing is printed while the cell runs); the plain-text repr is
@@ -594,9 +598,9 @@ class ScenarioExplorer(widgets.VBox):
         initial = {"description_width": "initial"}
         self.start = make(widgets.Dropdown, options=list(SCENARIO_STARTS), value=start, description="Start:",
                           style=initial, layout={"width": "auto"})
-        self.decline = make(widgets.FloatSlider, value=us_decline_pct, min=0, max=10, step=0.5,
-                            readout_format=".1f", description="US exports shrink by (% a year):",
-                            style=initial, layout={"width": "460px"})
+        self.decline = make(widgets.BoundedFloatText, value=us_decline_pct, min=0, max=10, step=0.5,
+                            description="US exports shrink by (% a year, 0 to 10):",
+                            style=initial, layout={"width": "340px"})
         self._lock = threading.Lock()
         self.chart = make(widgets.HTML)
         self.text = make(widgets.HTML)
@@ -612,7 +616,7 @@ class ScenarioExplorer(widgets.VBox):
 
     def update(self) -> str:
         """Redraw the chart and the sentence for the current controls; return the sentence."""
-        with self._lock:  # slider events can arrive while a chart is still being drawn
+        with self._lock:  # value events can arrive while a chart is still being drawn
             return self._update()
 
     def _update(self) -> str:
