@@ -341,10 +341,17 @@ def decline_to_reach(
     >>> round(decline_to_reach(2500, 71.7), 2)
     2.34
     """
-    if not 0 < hhi_floor < 10_000:
-        raise ValueError(f"hhi_floor must be between 0 and 10,000; got {hhi_floor!r}")
-    if not 0 < us_share_start < 100:
-        raise ValueError(f"us_share_start must be a percentage between 0 and 100; got {us_share_start!r}")
+    def number(value) -> bool:
+        return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
+
+    if not (number(hhi_floor) and 0 < hhi_floor < 10_000):
+        raise ShareError(f"hhi_floor must be a number between 0 and 10,000; got {hhi_floor!r}")
+    if not (number(us_share_start) and 0 < us_share_start < 100):
+        raise ShareError(f"us_share_start must be a percentage between 0 and 100; got {us_share_start!r}")
+    if not (isinstance(years, Integral) and not isinstance(years, bool) and years >= 1):
+        raise ShareError(f"years must be a whole number of years, at least 1; got {years!r}")
+    if not (number(non_us_multiplier) and non_us_multiplier > 0):
+        raise ShareError(f"non_us_multiplier must be a positive number; got {non_us_multiplier!r}")
     share = math.sqrt(hhi_floor)
     ratio = share / (100 - share) * (100 - us_share_start) * non_us_multiplier / us_share_start
     return 100 * (1 - ratio ** (1 / years))
