@@ -20,12 +20,13 @@ NODE_STAMP := node_modules/.installed
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile \
 	--nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
 
-.PHONY: help lab test diff-tools browser notebooks exercises tables navigation figures lock bench bench-class link \
+.PHONY: help lab test lint format diff-tools browser notebooks exercises tables navigation figures lock bench bench-class link \
 	publish-check test-latest clean site class-report student-repo
 
 help:
 	@echo "make lab        create the student environment (from the lock file) and open JupyterLab"
-	@echo "make test       set up and run the whole test suite"
+	@echo "make test       set up and run the whole test suite (lint first)"
+	@echo "make format     apply ruff's fixes and formatter (make lint checks them)"
 	@echo "make notebooks  re-execute every notebook in place (deterministic outputs)"
 	@echo "make exercises  regenerate exercises/ from solutions/"
 	@echo "make tables     rewrite data/tables/ from the article"
@@ -84,8 +85,18 @@ $(NODE_STAMP): package.json package-lock.json
 browser:
 	bash tools/setup-browser.sh
 
-test: $(STAMP) $(NODE_STAMP) browser
+test: $(STAMP) $(NODE_STAMP) browser lint
 	$(PYTEST) notebooks solutions exercises tests
+
+# ruff (configured in pyproject.toml): lint, and the format check; `make format` applies the formatter
+LINTED := src tools tests conftest.py jupyter-config
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix $(LINTED)
+	$(BIN)/ruff format $(LINTED)
 
 tables: $(STAMP)
 	$(BIN)/python -m middlepowers.article $(ARTICLE) data/tables

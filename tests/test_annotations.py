@@ -46,7 +46,12 @@ def test_columns(coded, themes, devices):
     assert list(coded.columns) == ["sentence_id", "attribution", "claim_type", "text", "note"]
     assert list(themes.columns) == ["sentence_id", "theme"]
     assert list(devices.columns) == [
-        "device_id", "device", "definition", "example_sentence_id", "example_text", "note",
+        "device_id",
+        "device",
+        "definition",
+        "example_sentence_id",
+        "example_text",
+        "note",
     ]
 
 
@@ -158,7 +163,9 @@ def test_sentence_devices_words_are_in_their_sentences(article, sentence_devices
         assert row.words in text, f"{row.sentence_id} {row.device_id}: {row.words!r} is not in the sentence"
         inside = [m.group(1) for m in re.finditer(r'"([^"]+)"', text)]
         quoted = any(row.words in q for q in inside)
-        assert (row.voice == "quoted") == quoted, f"{row.sentence_id} {row.device_id}: voice {row.voice} but quoted={quoted}"
+        assert (row.voice == "quoted") == quoted, (
+            f"{row.sentence_id} {row.device_id}: voice {row.voice} but quoted={quoted}"
+        )
         assert (row.voice == "framing") == (attribution[row.sentence_id] == "reporter"), row
 
 

@@ -46,8 +46,15 @@ def sentence(art: Article, sid: str) -> str:
 
 def test_table_names_and_types(art):
     assert Article.table_names() == [
-        "article", "sections", "paragraphs", "sentences", "tokens",
-        "quotes", "mentions", "entities", "focus_areas",
+        "article",
+        "sections",
+        "paragraphs",
+        "sentences",
+        "tokens",
+        "quotes",
+        "mentions",
+        "entities",
+        "focus_areas",
     ]
     for name, frame in art.tables().items():
         assert isinstance(frame, pd.DataFrame), name
@@ -102,7 +109,7 @@ def test_quote_fragment_q1(art):
     assert q1["speaker_id"] == "trump"
     assert pd.isna(q1["addressee_id"])
     s12 = sentence(art, "S12")
-    assert s12[q1["start"]:q1["start"] + len('"not exist"')] == '"not exist"'
+    assert s12[q1["start"] : q1["start"] + len('"not exist"')] == '"not exist"'
 
 
 def test_quote_sentence_q2_stays_in_reporting_sentence(art):
@@ -136,7 +143,7 @@ def test_mentions_include_adjectives(art):
     assert mark["entity_id"].tolist() == ["carney"]
     for _, row in m.iterrows():
         text = sentence(art, row["sentence_id"])
-        assert text[row["start"]:row["start"] + len(row["surface"])] == row["surface"]
+        assert text[row["start"] : row["start"] + len(row["surface"])] == row["surface"]
     assert m["mention_id"].is_unique
     assert set(m["entity_id"]) <= set(art.entities["entity_id"])
     counts = m["entity_id"].value_counts()
@@ -146,15 +153,32 @@ def test_mentions_include_adjectives(art):
 
 def test_mentions_of_places_and_people(art):
     ids = set(art.mentions["entity_id"])
-    assert {"carney", "trump", "putin", "xi", "canada", "usa", "europe", "davos",
-            "london", "berlin", "tokyo", "sydney", "wef", "russia", "china"} <= ids
+    assert {
+        "carney",
+        "trump",
+        "putin",
+        "xi",
+        "canada",
+        "usa",
+        "europe",
+        "davos",
+        "london",
+        "berlin",
+        "tokyo",
+        "sydney",
+        "wef",
+        "russia",
+        "china",
+    } <= ids
 
 
 def test_focus_areas(art):
     fa = art.focus_areas
     assert fa["area"].tolist() == [
-        "Market Diversification", "Supply Chain Security",
-        "Security Partnerships", "Economic Resilience",
+        "Market Diversification",
+        "Supply Chain Security",
+        "Security Partnerships",
+        "Economic Resilience",
     ]
     assert not fa["area"].str.endswith(":").any()
     assert fa.loc[0, "approach"] == "Expanding trade relationships beyond US dependence"
@@ -225,8 +249,11 @@ def test_bytes_and_bom(art, raw_text):
 
 
 def test_curly_quotes(art, raw_text):
-    text = raw_text.replace('"not exist"', "\u201cnot exist\u201d").replace(
-        '"Canada lives', "\u201cCanada lives").replace('statements."', "statements.\u201d")
+    text = (
+        raw_text.replace('"not exist"', "\u201cnot exist\u201d")
+        .replace('"Canada lives', "\u201cCanada lives")
+        .replace('statements."', "statements.\u201d")
+    )
     curly = parse(text)
     assert curly.quotes["text"].tolist() == art.quotes["text"].tolist()
     assert curly.quotes["sentence_id"].tolist() == ["S12", "S14"]
@@ -238,7 +265,8 @@ def test_dashes():
     text = "A Title\nA summary.\nPrices rose \u2014 sharply \u2013 in 2025\u20132026. Then they fell.\n"
     a = parse(text)
     assert a.sentences["text"].tolist()[2:] == [
-        "Prices rose \u2014 sharply \u2013 in 2025\u20132026.", "Then they fell.",
+        "Prices rose \u2014 sharply \u2013 in 2025\u20132026.",
+        "Then they fell.",
     ]
     assert tokenize("2025\u20132026 low\u2014high") == ["2025", "2026", "low", "high"]
 
@@ -252,8 +280,7 @@ def test_title_case_headings_without_punctuation():
 
 @pytest.mark.parametrize("mark", ["?", "!"])
 def test_quoted_question_or_exclamation_stays_in_reporting_sentence(mark):
-    text = (f'A Title\nA summary.\nTrump asked: "Why should Canada wait{mark} We will not." '
-            "Carney answered later.\n")
+    text = f'A Title\nA summary.\nTrump asked: "Why should Canada wait{mark} We will not." Carney answered later.\n'
     a = parse(text)
     assert a.sentences["text"].tolist()[2:] == [
         f'Trump asked: "Why should Canada wait{mark} We will not."',
@@ -293,8 +320,9 @@ def test_another_article_of_the_same_shape():
     assert a.sentences["sentence_id"].tolist() == [f"S{i:02d}" for i in range(1, 12)]
     texts = a.sentences["text"].tolist()
     assert "She told reporters: \u201cWe promised safer streets. Today we kept that promise.\u201d" in texts
-    assert ("Mr. Okafor, who owns a bakery on Main St. near the route, asked whether deliveries "
-            "would still be possible.") in texts
+    assert (
+        "Mr. Okafor, who owns a bakery on Main St. near the route, asked whether deliveries would still be possible."
+    ) in texts
     assert "\u201cWhere will the vans stop?\u201d he said at the meeting." in texts
     assert a.quotes["kind"].tolist() == ["sentence", "sentence"]
     assert a.quotes["speaker_id"].isna().all()  # no one in the gazetteer speaks
@@ -309,10 +337,15 @@ def test_other_article_with_crlf_and_trailing_blank_lines():
 
 
 def test_custom_gazetteer():
-    gaz = pd.DataFrame({
-        "surface": ["Ana Ruiz", "Riverside"], "entity_id": ["ruiz", "riverside"],
-        "entity": ["Ana Ruiz", "Riverside"], "entity_type": ["person", "city"], "form": ["full name", "name"],
-    })
+    gaz = pd.DataFrame(
+        {
+            "surface": ["Ana Ruiz", "Riverside"],
+            "entity_id": ["ruiz", "riverside"],
+            "entity": ["Ana Ruiz", "Riverside"],
+            "entity_type": ["person", "city"],
+            "form": ["full name", "name"],
+        }
+    )
     a = parse_file(OTHER, gazetteer=gaz)
     assert a.mentions["entity_id"].tolist() == ["riverside", "riverside", "ruiz"]
     assert a.entities["entity_id"].tolist() == ["ruiz", "riverside"]
@@ -417,8 +450,12 @@ def test_command_line_with_a_file_as_outdir_says_so(tmp_path):
 
     taken = tmp_path / "tables"
     taken.write_text("mine\n")
-    out = subprocess.run([sys.executable, "-m", "middlepowers.article", str(OTHER), str(taken)],
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "middlepowers.article", str(OTHER), str(taken)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert f"{taken}: article: a folder to write the tables into, but {taken} is a file" in out.stderr
     assert taken.read_text() == "mine\n"

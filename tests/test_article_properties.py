@@ -29,9 +29,23 @@ ABBREVIATIONS = ["Mr.", "Mrs.", "Dr.", "U.S.", "e.g.", "St.", "etc."]
 # combining marks (NFC), capitals, digits and scripts without case.
 LETTERS = "abcdefxyzABCXYZ019\u00e9e\u0301\u00dfs\u0130\u0416\u0436\u4e2d\u05e9\u05c1"
 plain_word = st.text(LETTERS, min_size=1, max_size=6).filter(lambda w: not w[0].isspace() and w[0] != "\u0301")
-FIXED_WORDS = GAZETTEER_WORDS + ABBREVIATIONS + [
-    "\u2013", "-", "3.5", "51st", ",", "(see", "it)", "low\u2014high", "Canada's", "two-stage", "2025\u20132026",
-]
+FIXED_WORDS = (
+    GAZETTEER_WORDS
+    + ABBREVIATIONS
+    + [
+        "\u2013",
+        "-",
+        "3.5",
+        "51st",
+        ",",
+        "(see",
+        "it)",
+        "low\u2014high",
+        "Canada's",
+        "two-stage",
+        "2025\u20132026",
+    ]
+)
 word = st.one_of(plain_word, st.sampled_from(FIXED_WORDS))
 end = st.sampled_from([".", "!", "?", "\u2026", ".)"])
 
@@ -60,7 +74,9 @@ def sentence(draw) -> str:
 @st.composite
 def paragraph(draw) -> str:
     sentences = draw(st.lists(sentence(), min_size=1, max_size=3))
-    spaces = draw(st.lists(st.sampled_from([" ", "  ", "\t", " \u00a0"]), min_size=len(sentences), max_size=len(sentences)))
+    spaces = draw(
+        st.lists(st.sampled_from([" ", "  ", "\t", " \u00a0"]), min_size=len(sentences), max_size=len(sentences))
+    )
     return "".join(s + sp for s, sp in zip(sentences, spaces)).rstrip()
 
 
@@ -96,17 +112,26 @@ def line_structured_text(draw) -> str:
 
 def check_invariants(art: Article) -> None:
     keys = {
-        "sections": "section_id", "paragraphs": "paragraph_id", "sentences": "sentence_id",
-        "quotes": "quote_id", "mentions": "mention_id", "entities": "entity_id", "focus_areas": "focus_id",
+        "sections": "section_id",
+        "paragraphs": "paragraph_id",
+        "sentences": "sentence_id",
+        "quotes": "quote_id",
+        "mentions": "mention_id",
+        "entities": "entity_id",
+        "focus_areas": "focus_id",
     }
     for table, key in keys.items():
         assert getattr(art, table)[key].is_unique, table
     assert not art.tokens.duplicated(["sentence_id", "position"]).any()
     joins = [
-        ("paragraphs", "section_id", "sections"), ("sentences", "paragraph_id", "paragraphs"),
-        ("sentences", "section_id", "sections"), ("tokens", "sentence_id", "sentences"),
-        ("quotes", "sentence_id", "sentences"), ("mentions", "sentence_id", "sentences"),
-        ("mentions", "entity_id", "entities"), ("focus_areas", "section_id", "sections"),
+        ("paragraphs", "section_id", "sections"),
+        ("sentences", "paragraph_id", "paragraphs"),
+        ("sentences", "section_id", "sections"),
+        ("tokens", "sentence_id", "sentences"),
+        ("quotes", "sentence_id", "sentences"),
+        ("mentions", "sentence_id", "sentences"),
+        ("mentions", "entity_id", "entities"),
+        ("focus_areas", "section_id", "sections"),
     ]
     for child, column, parent in joins:
         assert set(getattr(art, child)[column]) <= set(getattr(art, parent)[keys[parent]]), (child, column)
@@ -167,7 +192,11 @@ def test_any_bytes_raise_only_the_format_error(data):
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.one_of(st.none(), st.integers(), st.floats(), st.lists(st.text(max_size=3)), st.dictionaries(st.text(), st.text())))
+@given(
+    st.one_of(
+        st.none(), st.integers(), st.floats(), st.lists(st.text(max_size=3)), st.dictionaries(st.text(), st.text())
+    )
+)
 def test_non_text_raises_the_format_error(value):
     try:
         parse(value)

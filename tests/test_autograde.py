@@ -31,19 +31,28 @@ STUDENTS = ("key", "untouched", "half")
 
 
 def nbgrader(course: Path, home: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {"PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(home), "JUPYTER_CONFIG_DIR": str(home / "jcfg"),
-           "JUPYTER_DATA_DIR": str(home / "jdata"), "MIDDLEPOWERS_PROGRESS": str(home / "progress.json"),
-           "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
-    run = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, capture_output=True, text=True,
-                         timeout=900, env=env)
+    env = {
+        "PATH": f"{BIN}:/usr/bin:/bin",
+        "HOME": str(home),
+        "JUPYTER_CONFIG_DIR": str(home / "jcfg"),
+        "JUPYTER_DATA_DIR": str(home / "jdata"),
+        "MIDDLEPOWERS_PROGRESS": str(home / "progress.json"),
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    }
+    run = subprocess.run(
+        [str(BIN / "nbgrader"), *args], cwd=course, capture_output=True, text=True, timeout=900, env=env
+    )
     assert run.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
     return run
 
 
 def solution_cells(nb) -> dict[str, str]:
     """grade_id -> source of every code solution cell."""
-    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
-            if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
+    return {
+        c.metadata["nbgrader"]["grade_id"]: c.source
+        for c in nb.cells
+        if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")
+    }
 
 
 def half_done(released: Path, key: Path, target: Path) -> None:
@@ -72,7 +81,9 @@ def build_and_grade(tmp: Path) -> dict[str, dict[str, dict]]:
         f"c.CourseDirectory.root = {str(course)!r}\n"
         "c.CourseDirectory.course_id = 'middlepowers'\n"
         f"c.CourseDirectory.db_url = 'sqlite:///{db}'\n"
-        "c.ExecutePreprocessor.timeout = 120\n", encoding="utf-8")
+        "c.ExecutePreprocessor.timeout = 120\n",
+        encoding="utf-8",
+    )
     nbgrader(course, home, "generate_assignment", ASSIGNMENT, "--force")
     for student in STUDENTS:
         nbgrader(course, home, "db", "student", "add", student)
@@ -95,7 +106,10 @@ def build_and_grade(tmp: Path) -> dict[str, dict[str, dict]]:
                 nb = gb.find_submission_notebook(key.stem, ASSIGNMENT, student)
                 cells = {g.name: (g.score, g.max_score) for g in nb.grades if g.cell.cell_type == "code"}
                 scores.setdefault(student, {})[key.stem] = {
-                    "code": nb.code_score, "max_code": nb.max_code_score, "cells": cells}
+                    "code": nb.code_score,
+                    "max_code": nb.max_code_score,
+                    "cells": cells,
+                }
             feedback = course / "feedback" / student / ASSIGNMENT
             assert sorted(p.name for p in feedback.glob("*.html")) == sorted(k.stem + ".html" for k in KEYS)
     return scores
@@ -116,8 +130,13 @@ def test_every_code_task_has_an_autograder_test_cell():
     for key in KEYS:
         nb = nbformat.read(key, as_version=4)
         tasks = solution_cells(nb)
-        tests = [c for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
-                 and not c.metadata["nbgrader"].get("solution")]
+        tests = [
+            c
+            for c in nb.cells
+            if c.cell_type == "code"
+            and c.metadata.get("nbgrader", {}).get("grade")
+            and not c.metadata["nbgrader"].get("solution")
+        ]
         assert len(tests) == len(tasks) > 0, key.name
         for cell in tests:
             visible, _, rest = cell.source.partition("### BEGIN HIDDEN TESTS")

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from mpharness.hub import copy_working_tree
 from middlepowers.paths import repo_root
+from mpharness.hub import copy_working_tree
 
 ROOT = repo_root(Path(__file__).parent)
 REPO2DOCKER = Path(sys.executable).parent / "repo2docker"
@@ -36,7 +36,10 @@ def dockerfile(tmp_path_factory):
     copy = copy_working_tree(ROOT, tmp_path_factory.mktemp("binder") / "repo")
     done = subprocess.run(
         [str(REPO2DOCKER), "--no-build", "--debug", str(copy)],
-        capture_output=True, text=True, timeout=120, cwd=copy,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=copy,
     )
     assert done.returncode == 0, f"repo2docker failed:\n{done.stderr[-2000:]}"
     return done.stdout, done.stderr
@@ -71,6 +74,7 @@ def test_no_repository_content_in_the_environment():
     # A local pip entry ("-e ." / ".") makes repo2docker copy everything first
     # and lose the cache; the package belongs in postBuild.
     env = (ROOT / "environment.yml").read_text()
-    local = [line.strip() for line in env.splitlines()
-             if re.match(r"^\s*-\s*(-e\s|\.|/|file:|-r\s|--requirement)", line)]
+    local = [
+        line.strip() for line in env.splitlines() if re.match(r"^\s*-\s*(-e\s|\.|/|file:|-r\s|--requirement)", line)
+    ]
     assert not local, f"environment.yml installs repository content: {local}"

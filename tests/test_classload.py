@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
-from pathlib import Path
-
 
 from mpharness.classload import merge_class_run, pss_bytes, stats, tree_pss  # noqa: E402
 
@@ -33,4 +30,7 @@ def test_runs_are_listed_and_a_rerun_replaces_its_own(tmp_path):
     data = json.loads(out.read_text())
     assert data["hub"] == {"kept": True}
     assert [(r["label"], r["students"], r["failures"]) for r in data["class"]] == [
-        ("", 10, 0), ("", 20, 0), ("old", 10, 0)]
+        ("", 10, 0),
+        ("", 20, 0),
+        ("old", 10, 0),
+    ]

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import csv
-import sys
 
 import pytest
-
-from middlepowers.paths import repo_root
-
 
 from mpcourse import classreport  # noqa: E402
 
@@ -16,14 +12,24 @@ NB = "00-article-to-tidy-data"
 RIGHT_ROWS = {"sentences": "sentence", "tokens": "token", "mentions": "mention", "entities": "entity"}
 #: per student: the answers they give, in order, to each check (the widgets grade and save them)
 PLANS = {
-    "ada": {"how-many-sentences": ["27"], "focus-table-section": ["sec5"],
-            "countries-mentioned": [["canada", "usa", "russia", "china"]], "one-row-is": [RIGHT_ROWS],
-            "what-tables-miss": ["Tone: S12 quotes only two of Trump's words, and the tables cannot show why."]},
-    "ben": {"how-many-sentences": ["25", "27"], "focus-table-section": ["sec4", "sec5"],
-            "countries-mentioned": [["canada", "usa", "europe"], ["canada", "usa", "russia", "china"]],
-            "one-row-is": [{**RIGHT_ROWS, "sentences": "token"}, RIGHT_ROWS]},
-    "cleo": {"how-many-sentences": ["25", "26", "27"], "focus-table-section": ["sec4"],
-             "what-tables-miss": ["Who chose the words: the hand coding is a judgement, not a fact in S14."]},
+    "ada": {
+        "how-many-sentences": ["27"],
+        "focus-table-section": ["sec5"],
+        "countries-mentioned": [["canada", "usa", "russia", "china"]],
+        "one-row-is": [RIGHT_ROWS],
+        "what-tables-miss": ["Tone: S12 quotes only two of Trump's words, and the tables cannot show why."],
+    },
+    "ben": {
+        "how-many-sentences": ["25", "27"],
+        "focus-table-section": ["sec4", "sec5"],
+        "countries-mentioned": [["canada", "usa", "europe"], ["canada", "usa", "russia", "china"]],
+        "one-row-is": [{**RIGHT_ROWS, "sentences": "token"}, RIGHT_ROWS],
+    },
+    "cleo": {
+        "how-many-sentences": ["25", "26", "27"],
+        "focus-table-section": ["sec4"],
+        "what-tables-miss": ["Who chose the words: the hand coding is a judgement, not a fact in S14."],
+    },
     "dev": {"how-many-sentences": ["25"], "focus-table-section": ["sec3", "sec5"]},
 }
 
@@ -56,7 +62,8 @@ def progress(tmp_path):
     (folder / "latin.json").write_bytes(b"\xff\xfe{}")
     (folder / "odd.json").write_text(
         '{"attempts": [5, {"notebook": "00-article-to-tidy-data", "question": "no-such-check", "correct": false}]}',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return folder
 
 
@@ -91,8 +98,13 @@ def test_report_counts_what_the_widgets_saved(progress, tmp_path):
 def test_bad_files_are_reported_and_skipped(progress, tmp_path):
     data = classreport.build(progress, tmp_path / "report")
     problems = "\n".join(data.skipped)
-    for name, why in [("empty.json", "is empty"), ("broken.json", "is not JSON"), ("latin.json", "is not JSON"),
-                      ("foreign.json", "is not a middlepowers progress file"), ("odd.json", "1 of 2 attempts")]:
+    for name, why in [
+        ("empty.json", "is empty"),
+        ("broken.json", "is not JSON"),
+        ("latin.json", "is not JSON"),
+        ("foreign.json", "is not a middlepowers progress file"),
+        ("odd.json", "1 of 2 attempts"),
+    ]:
         assert f"{name}: {why}" in problems, problems
     assert "no-such-check: no such check" in (tmp_path / "report" / "report.md").read_text(encoding="utf-8")
 

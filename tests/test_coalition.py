@@ -149,8 +149,13 @@ def test_stage_reference_on_the_real_hand_coding():
     themes = pd.read_csv(data_dir("annotations", "sentence_themes.csv"))
     ref = co.stage_reference(themes, ["S07", "S08", "S09", "S10", "S21", "S22", "S23"])
     assert ref.to_dict() == {
-        "S07": "stage_1", "S08": "stage_1", "S09": "stage_2", "S10": "stage_2",
-        "S21": "neither", "S22": "both", "S23": "neither",
+        "S07": "stage_1",
+        "S08": "stage_1",
+        "S09": "stage_2",
+        "S10": "stage_2",
+        "S21": "neither",
+        "S22": "both",
+        "S23": "neither",
     }
 
 
@@ -173,7 +178,9 @@ def test_agreement_report_never_raises_on_student_input():
     gap = co.agreement_report({"S07": "stage_1", "S09": None}, reference)._repr_mimebundle_()
     assert gap["text/plain"].startswith("⚠ you left no label for: S09")
     good = co.agreement_report({"S07": "stage_1", "S09": "neither"}, reference)._repr_mimebundle_()
-    assert good["text/plain"].splitlines()[0] == "1 of 2 sentences alike: percent agreement 50.0%, Cohen's kappa 0.33"  # p_e = 1/4
+    assert (
+        good["text/plain"].splitlines()[0] == "1 of 2 sentences alike: percent agreement 50.0%, Cohen's kappa 0.33"
+    )  # p_e = 1/4
     assert "<table" in good["text/html"]
 
 
@@ -360,9 +367,10 @@ def test_builder_redraws_from_the_same_functions():
     assert "GDP 56%" in builder.message.value
     builder.boxes["KOR"].value = True
     assert repr(builder) == "Coalition builder: 6 of 12 countries ticked"
-    assert builder.output.outputs[1]["data"]["text/plain"] == co.coalition_totals(
-        co.ARTICLE_COALITION + ["KOR"]
-    ).to_string()
+    assert (
+        builder.output.outputs[1]["data"]["text/plain"]
+        == co.coalition_totals(co.ARTICLE_COALITION + ["KOR"]).to_string()
+    )
     for box in builder.boxes.values():
         box.value = False
     assert "at least one country" in builder.message.value

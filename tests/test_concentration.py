@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from middlepowers import concentration
 from middlepowers.concentration import ShareError, classify, hhi, hhi_bounds, scenario, to_percent
 
-
 # --- hhi: hand-computed values -------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "shares, expected",
@@ -62,6 +62,7 @@ def test_to_percent_converts_and_keeps_order():
 
 # --- bad input: clear messages -------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "shares, message",
     [
@@ -96,6 +97,7 @@ def test_share_error_is_a_value_error_and_bad_scale_is_named():
 
 
 # --- bounds when only the top partners are known -------------------------------------------
+
 
 @pytest.mark.parametrize(
     "known, kwargs, lower, upper, remainder",
@@ -178,6 +180,7 @@ def test_the_lower_bound_is_approached_by_many_small_partners():
 
 # --- merger-guideline thresholds -----------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "value, edition, label",
     [
@@ -206,6 +209,7 @@ def test_classify_bad_input():
 
 
 # --- the stylised diversification scenario ------------------------------------------------
+
 
 def test_scenario_flat_us_exports_hand_computed():
     df = scenario(75.9)
@@ -267,8 +271,16 @@ def test_scenario_bad_input(kwargs, message):
 # --- lesson data and charts ---------------------------------------------------------------
 
 from middlepowers.concentration import (  # noqa: E402
-    ScenarioExplorer, canada_us_shares, defence_spending, describe_scenario, nato_targets, plot_canada_shares,
-    plot_defence, plot_dependence, plot_scenario, us_dependence,
+    ScenarioExplorer,
+    canada_us_shares,
+    defence_spending,
+    describe_scenario,
+    nato_targets,
+    plot_canada_shares,
+    plot_defence,
+    plot_dependence,
+    plot_scenario,
+    us_dependence,
 )
 from middlepowers.figures import check as figure_problems  # noqa: E402
 
@@ -304,8 +316,12 @@ def test_defence_and_nato_targets():
 def test_charts_are_titled_and_labelled():
     import matplotlib.pyplot as plt
 
-    for fig in (plot_canada_shares(canada_us_shares()), plot_dependence(us_dependence()),
-                plot_defence(defence_spending(), nato_targets()), plot_scenario(scenario(71.7, start_year=2025))):
+    for fig in (
+        plot_canada_shares(canada_us_shares()),
+        plot_dependence(us_dependence()),
+        plot_defence(defence_spending(), nato_targets()),
+        plot_scenario(scenario(71.7, start_year=2025)),
+    ):
         assert figure_problems(fig) == []
         plt.close(fig)
 

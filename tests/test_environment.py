@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mpcourse.lock import RUNTIME, canonical, parse_lock, render_student, runtime_closure
 from middlepowers.paths import repo_root
+from mpcourse.lock import RUNTIME, canonical, parse_lock, render_student, runtime_closure
 
 ROOT = repo_root(Path(__file__).parent)
 
@@ -60,9 +60,11 @@ def _paste(lock) -> str:
 
 
 def test_lock_parser_reads_versions_and_reverse_deps():
-    text = ("anyio==4.16.0\n    # via\n    #   httpx\n    #   jupyter-server\n"
-            "Jinja2==3.1.6\n    # via jupyterlab\npexpect==4.9.0 ; sys_platform != 'win32'\n"
-            "    # via ipython\njupyterlab==4.6.6\n    # via -r requirements.in\n")
+    text = (
+        "anyio==4.16.0\n    # via\n    #   httpx\n    #   jupyter-server\n"
+        "Jinja2==3.1.6\n    # via jupyterlab\npexpect==4.9.0 ; sys_platform != 'win32'\n"
+        "    # via ipython\njupyterlab==4.6.6\n    # via -r requirements.in\n"
+    )
     pins, spelled, via = parse_lock(text)
     assert pins == {"anyio": "4.16.0", "jinja2": "3.1.6", "pexpect": "4.9.0", "jupyterlab": "4.6.6"}
     assert spelled["jinja2"] == "Jinja2"
@@ -78,8 +80,9 @@ def test_binder_channel_and_python(environment):
         f"{sys.version_info.major}.{sys.version_info.minor} (and must be 3.11)"
     )
     assert conda.get("pip"), "environment.yml must pin pip (pip=<version>)"
-    assert re.search(r"--python-version 3\.11", (ROOT / "requirements.txt").read_text()), \
+    assert re.search(r"--python-version 3\.11", (ROOT / "requirements.txt").read_text()), (
         "requirements.txt was not compiled for Python 3.11"
+    )
 
 
 def test_every_pin_agrees_with_the_lock(environment, lock):
@@ -95,7 +98,9 @@ def test_every_pin_agrees_with_the_lock(environment, lock):
         if name in ("python", "pip"):
             continue
         if canonical(name) in pins and version and pins[canonical(name)] != version:
-            problems.append(f"{name}: environment.yml (conda) pins {version}, requirements.txt pins {pins[canonical(name)]}")
+            problems.append(
+                f"{name}: environment.yml (conda) pins {version}, requirements.txt pins {pins[canonical(name)]}"
+            )
     assert not problems, "\n".join(problems) + "\n\nThe lock's runtime pip list:\n" + _paste(lock)
 
 
@@ -122,8 +127,7 @@ def test_post_build_installs_the_package_and_stops_on_error():
     assert installs, "postBuild does not install the package"
     for line in installs:
         assert "--no-deps" in line and re.search(r"(\s|^)(-e\s+)?\.$", line), (
-            f"postBuild should only install the package itself ({line!r}); "
-            "dependencies come from environment.yml"
+            f"postBuild should only install the package itself ({line!r}); dependencies come from environment.yml"
         )
 
 
@@ -131,7 +135,8 @@ def test_student_requirements_are_the_lock_runtime_closure(lock):
     # `make lab` installs requirements-student.txt; it must be current with the lock.
     text = (ROOT / "requirements-student.txt").read_text()
     assert text == render_student((ROOT / "requirements.txt").read_text()), (
-        "requirements-student.txt is stale: run `make lock` (python -m mpcourse.lock)")
+        "requirements-student.txt is stale: run `make lock` (python -m mpcourse.lock)"
+    )
 
 
 def test_student_requirements_equal_environment_yml(environment):
@@ -144,12 +149,21 @@ def test_student_requirements_equal_environment_yml(environment):
     assert student == pip, (
         f"make lab and Binder would install different sets: only in requirements-student.txt "
         f"{sorted(set(student) - set(pip))}, only in environment.yml {sorted(set(pip) - set(student))}, "
-        f"different versions {sorted(n for n in set(student) & set(pip) if student[n] != pip[n])}")
+        f"different versions {sorted(n for n in set(student) & set(pip) if student[n] != pip[n])}"
+    )
 
 
 def test_student_set_has_no_test_tools():
     text = (ROOT / "requirements-student.txt").read_text()
     names = {canonical(line.partition("==")[0]) for line in text.splitlines() if line and line[0] != "#"}
-    tools = {"pytest", "nbval", "nbgrader", "playwright", "jupyterhub", "jupyter-repo2docker", "hypothesis",
-             "frictionless"}
+    tools = {
+        "pytest",
+        "nbval",
+        "nbgrader",
+        "playwright",
+        "jupyterhub",
+        "jupyter-repo2docker",
+        "hypothesis",
+        "frictionless",
+    }
     assert not names & tools, f"test tools in the student install: {sorted(names & tools)}"

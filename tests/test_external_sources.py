@@ -23,15 +23,20 @@ def _rows():
                     yield path.name, i + 2, row[column], row.get("source_publisher", ""), row.get("note", "")
 
 
-@pytest.mark.parametrize("name, line, url, publisher, note", list(_rows()),
-                         ids=lambda v: v if isinstance(v, str) and v.endswith(".csv") else None)
+@pytest.mark.parametrize(
+    "name, line, url, publisher, note",
+    list(_rows()),
+    ids=lambda v: v if isinstance(v, str) and v.endswith(".csv") else None,
+)
 def test_source_is_not_a_copy_host(name, line, url, publisher, note):
     host = urlparse(url).netloc.lower()
     assert not any(host == h or host.endswith("." + h) for h in COPY_HOSTS), (
-        f"{name} line {line}: {url} is a copy; cite the publisher and name the copy in the note")
+        f"{name} line {line}: {url} is a copy; cite the publisher and name the copy in the note"
+    )
     for who, site in PUBLISHER_HOSTS.items():
         if publisher.startswith(who):
             assert host.endswith(site), f"{name} line {line}: {who} figures should cite {site}, not {host}"
             if "copy" in note.lower():
                 assert "not retrieved" in note or "Read from GitHub copies" in note, (
-                    f"{name} line {line}: say that the publisher's page was not the one read")
+                    f"{name} line {line}: say that the publisher's page was not the one read"
+                )

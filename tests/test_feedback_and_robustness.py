@@ -184,10 +184,17 @@ def test_partly_right_says_what_to_do_next():
 
 
 # ----------------------------------------------------------- part 2: code checks that can't break
-CODE = checks.Question("c", "code", "Write f.", {
-    "function": "f", "timeout": 2, "explanation": "S01",
-    "cases": [{"name": "text", "args": [], "expect": "S01"}, {"name": "flag", "args": [], "expect": True}],
-})
+CODE = checks.Question(
+    "c",
+    "code",
+    "Write f.",
+    {
+        "function": "f",
+        "timeout": 2,
+        "explanation": "S01",
+        "cases": [{"name": "text", "args": [], "expect": "S01"}, {"name": "flag", "args": [], "expect": True}],
+    },
+)
 
 
 class BadRepr:
@@ -213,10 +220,21 @@ class BadStr(Exception):
         raise RuntimeError("no str")
 
 
-@pytest.mark.parametrize("returned", [
-    pd.Series(["S01", "S02"]), pd.DataFrame({"a": [1]}), pd.Series([True]), BadRepr(), BadBool(),
-    BadLen([1]), float("nan"), b"S01", object(),
-], ids=["series", "frame", "bool-series", "bad-repr", "bad-bool", "bad-len", "nan", "bytes", "object"])
+@pytest.mark.parametrize(
+    "returned",
+    [
+        pd.Series(["S01", "S02"]),
+        pd.DataFrame({"a": [1]}),
+        pd.Series([True]),
+        BadRepr(),
+        BadBool(),
+        BadLen([1]),
+        float("nan"),
+        b"S01",
+        object(),
+    ],
+    ids=["series", "frame", "bool-series", "bad-repr", "bad-bool", "bad-len", "nan", "bytes", "object"],
+)
 def test_bug_any_return_value_gets_a_message(returned):
     result = checks.check_code(CODE, lambda: returned, root=repo_root())
     assert result.correct is False and result.message.startswith(checks.NOT_YET), result.text()
@@ -292,21 +310,24 @@ expect = 1
 """
 
 
-@pytest.mark.parametrize("change, field", [
-    (('name = "one"', "name = 5"), "cases[1].name"),
-    (("expect = 1", 'expect = 1\ntolerance = "small"'), "cases[1].tolerance"),
-    (("expect = 1", "expect = 1\nfeedback = 3"), "cases[1].feedback"),
-    (("expect = 1", 'expect = 1\nselect = ["a"]'), "cases[1].select"),
-    (("expect = 1", "expect_rows = -1"), "cases[1].expect_rows"),
-    (("expect = 1", 'expect_columns = "a"'), "cases[1].expect_columns"),
-    (("expect = 1", 'expect = 1\nexpect_type = "frame"'), "cases[1].expect_type"),
-    (("expect = 1", 'expect = "x"\ncompare = "approx"'), "cases[1].expect"),
-    (("args = [1]", "args = 1"), "cases[1].args"),
-    (("args = [1]", "kwargs = [1]"), "cases[1].kwargs"),
-    (("args = [1]", "args = [[{ table = \"nope\" }]]"), "cases[1].args[1][1]"),
-    (('function = "f"', 'function = "f"\ntimeout = "5"'), "timeout"),
-    (('function = "f"', "function = 5"), "function"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        (('name = "one"', "name = 5"), "cases[1].name"),
+        (("expect = 1", 'expect = 1\ntolerance = "small"'), "cases[1].tolerance"),
+        (("expect = 1", "expect = 1\nfeedback = 3"), "cases[1].feedback"),
+        (("expect = 1", 'expect = 1\nselect = ["a"]'), "cases[1].select"),
+        (("expect = 1", "expect_rows = -1"), "cases[1].expect_rows"),
+        (("expect = 1", 'expect_columns = "a"'), "cases[1].expect_columns"),
+        (("expect = 1", 'expect = 1\nexpect_type = "frame"'), "cases[1].expect_type"),
+        (("expect = 1", 'expect = "x"\ncompare = "approx"'), "cases[1].expect"),
+        (("args = [1]", "args = 1"), "cases[1].args"),
+        (("args = [1]", "kwargs = [1]"), "cases[1].kwargs"),
+        (("args = [1]", 'args = [[{ table = "nope" }]]'), "cases[1].args[1][1]"),
+        (('function = "f"', 'function = "f"\ntimeout = "5"'), "timeout"),
+        (('function = "f"', "function = 5"), "function"),
+    ],
+)
 def test_code_case_fields_are_type_checked(tmp_path, change, field):
     path = write(tmp_path, CODE_FILE.replace(*change))
     with pytest.raises(QuizFormatError) as info:
@@ -314,13 +335,16 @@ def test_code_case_fields_are_type_checked(tmp_path, change, field):
     assert (info.value.question, info.value.field) == ("c", field), str(info.value)
 
 
-@pytest.mark.parametrize("change, field", [
-    (('text = "B"', "text = 5"), "options[2].text"),
-    (('text = "B"', 'text = "B"\ncolour = "red"'), "options[2].colour"),
-    (('answer = "a"', "answer = 1.0"), "answer"),
-    (('prompt = "Which?"', "prompt = []"), "prompt"),
-    (('prompt = "Which?"', 'prompt = "Which?"\nhint = 4'), "hint"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        (('text = "B"', "text = 5"), "options[2].text"),
+        (('text = "B"', 'text = "B"\ncolour = "red"'), "options[2].colour"),
+        (('answer = "a"', "answer = 1.0"), "answer"),
+        (('prompt = "Which?"', "prompt = []"), "prompt"),
+        (('prompt = "Which?"', 'prompt = "Which?"\nhint = 4'), "hint"),
+    ],
+)
 def test_choice_fields_name_the_exact_field(tmp_path, change, field):
     text = SINGLE.format(stem="{stem}", top="", feedback='feedback = "S01"').replace(*change)
     with pytest.raises(QuizFormatError) as info:
@@ -339,13 +363,16 @@ explanation = "S27."
 """
 
 
-@pytest.mark.parametrize("extra, field", [
-    ("mistakes = 5", "mistakes"),
-    ('[[questions.mistakes]]\nvalue = "25"\nfeedback = "S01"', "mistakes[1].value"),
-    ('[[questions.mistakes]]\nvalue = 25\ntolerance = -1\nfeedback = "S01"', "mistakes[1].tolerance"),
-    ('[[questions.mistakes]]\nvalue = 25\nfeedbak = "S01"', "mistakes[1].feedbak"),
-    ("tolerance = true", "tolerance"),
-])
+@pytest.mark.parametrize(
+    "extra, field",
+    [
+        ("mistakes = 5", "mistakes"),
+        ('[[questions.mistakes]]\nvalue = "25"\nfeedback = "S01"', "mistakes[1].value"),
+        ('[[questions.mistakes]]\nvalue = 25\ntolerance = -1\nfeedback = "S01"', "mistakes[1].tolerance"),
+        ('[[questions.mistakes]]\nvalue = 25\nfeedbak = "S01"', "mistakes[1].feedbak"),
+        ("tolerance = true", "tolerance"),
+    ],
+)
 def test_bug_numeric_fields_give_a_message(tmp_path, extra, field):
     with pytest.raises(QuizFormatError) as info:
         load_quiz(write(tmp_path, NUMERIC + extra), root=repo_root())
@@ -367,8 +394,11 @@ def test_bug_bad_files_give_a_message(tmp_path):
     junk.write_bytes(bytes(range(256)))
     with pytest.raises(QuizFormatError):
         load_quiz(junk, root=repo_root())
-    for text in ("questions = 5\nnotebook = '93-x'", "notebook = '93-x'\nquestions = [5]",
-                 "notebook = '93-x'\nexplain_after = 'two'\n[[questions]]\nid='a'"):
+    for text in (
+        "questions = 5\nnotebook = '93-x'",
+        "notebook = '93-x'\nquestions = [5]",
+        "notebook = '93-x'\nexplain_after = 'two'\n[[questions]]\nid='a'",
+    ):
         path = tmp_path / "93-x.toml"
         path.write_text(text, encoding="utf-8")
         with pytest.raises(QuizFormatError):

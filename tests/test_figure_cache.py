@@ -8,7 +8,8 @@ import re
 import matplotlib
 import pytest
 
-from middlepowers import figures, rhetoric as rh
+from middlepowers import figures
+from middlepowers import rhetoric as rh
 
 
 def _png(bundle: dict) -> bytes:
@@ -94,7 +95,8 @@ def test_a_lesson_with_cached_charts_never_imports_matplotlib():
         "figures.use_style()\n"
         "chart = rh.plot_timeline(rh.load_events(), since='2026-01-19')\n"
         "figures.render(chart, 'Timeline of the Davos week, coloured by actor')\n"
-        "print(type(chart).__name__, sorted(m for m in sys.modules if m.startswith('matplotlib')))\n")
+        "print(type(chart).__name__, sorted(m for m in sys.modules if m.startswith('matplotlib')))\n"
+    )
     assert out == "CachedChart []"
 
 
@@ -105,5 +107,6 @@ def test_use_style_before_matplotlib_styles_it_on_import():
         "figures.use_style()\n"
         "import matplotlib.pyplot as plt\n"
         "import matplotlib\n"
-        "print(matplotlib.rcParams['axes.titlesize'], matplotlib.rcParams['axes.spines.top'], figures._style_state())\n")
+        "print(matplotlib.rcParams['axes.titlesize'], matplotlib.rcParams['axes.spines.top'], figures._style_state())\n"
+    )
     assert out == "12.0 False styled"

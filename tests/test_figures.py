@@ -31,8 +31,10 @@ def test_render_gives_an_image_with_alt_text_and_a_text_fallback():
     assert png.startswith(b"\x89PNG")
     # the source is page text under the chart, no wider than the chart
     width = int.from_bytes(png[16:20], "big")
-    assert html.endswith(f'<figcaption style="font-size:0.85em;max-width:{width}px">'
-                         "Source: canada_trade.csv lines 2-3</figcaption></figure>")
+    assert html.endswith(
+        f'<figcaption style="font-size:0.85em;max-width:{width}px">'
+        "Source: canada_trade.csv lines 2-3</figcaption></figure>"
+    )
     assert text == '[Figure: US share of "exports" falls from 75.9% to 71.7%]\n[Source: canada_trade.csv lines 2-3]'
     assert not plt.fignum_exists(fig.number)  # closed: no second copy drawn by the inline backend
 

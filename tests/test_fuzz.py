@@ -39,8 +39,31 @@ from test_article_properties import check_invariants  # noqa: E402
 MUTATIONS = 400
 SEED = 16
 ARTICLE = article_path().read_text(encoding="utf-8")
-INSERTS = ['"', "\u201c", "\u201d", "|", "*", "\x00", "\u202e", "\r", "\ufeff", "\ud800", ". ", ":", "\n", "|---|",
-           "Mark Carney", "U.S.", "\u2026", "(", "'", "\t", "#", "<script>", "\u0301"]
+INSERTS = [
+    '"',
+    "\u201c",
+    "\u201d",
+    "|",
+    "*",
+    "\x00",
+    "\u202e",
+    "\r",
+    "\ufeff",
+    "\ud800",
+    ". ",
+    ":",
+    "\n",
+    "|---|",
+    "Mark Carney",
+    "U.S.",
+    "\u2026",
+    "(",
+    "'",
+    "\t",
+    "#",
+    "<script>",
+    "\u0301",
+]
 
 
 def mutate(rng: random.Random, text: str) -> str | bytes:
@@ -93,10 +116,19 @@ def test_mutated_articles_parse_or_raise_only_the_format_error():
 
 # --- quiz checks ------------------------------------------------------------------------
 
-QUESTIONS = [q for path in sorted(data_dir("quizzes").glob("*.toml"))
-             for q in checks.load_quiz(path, root=repo_root()).questions.values()]
-SETTINGS = settings(max_examples=25, deadline=None, derandomize=True, database=None,
-                    phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+QUESTIONS = [
+    q
+    for path in sorted(data_dir("quizzes").glob("*.toml"))
+    for q in checks.load_quiz(path, root=repo_root()).questions.values()
+]
+SETTINGS = settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
 
 
 class Hostile:
@@ -122,13 +154,44 @@ class Hostile:
 
 MARKUP = '<img src=x onerror="alert(1)">'
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=30),
-    st.sampled_from([MARKUP, "x" * 100_000, "\x00", "\u202e27", "27\u00a0", "٢٧", "1e309", "-0", "nan", "inf",
-                     "27 sentences", "  27  ", "2,7", "27/1", math.nan, math.inf, -math.inf, 10**400, b"27"]),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            MARKUP,
+            "x" * 100_000,
+            "\x00",
+            "\u202e27",
+            "27\u00a0",
+            "٢٧",
+            "1e309",
+            "-0",
+            "nan",
+            "inf",
+            "27 sentences",
+            "  27  ",
+            "2,7",
+            "27/1",
+            math.nan,
+            math.inf,
+            -math.inf,
+            10**400,
+            b"27",
+        ]
+    ),
 )
-answers = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.sets(st.text(max_size=5), max_size=4),
-    st.dictionaries(st.text(max_size=8), inner, max_size=4)), max_leaves=8)
+answers = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.sets(st.text(max_size=5), max_size=4),
+        st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    ),
+    max_leaves=8,
+)
 
 
 @pytest.mark.parametrize("question", [q for q in QUESTIONS if q.type != "code"], ids=lambda q: q.id)
@@ -171,10 +234,24 @@ def _functions():
     def recurses(*args, **kwargs):
         return recurses(*args, **kwargs)
 
-    return [raises, exits, odd, mutates, recurses,
-            lambda *a, **k: None, lambda *a, **k: math.nan, lambda *a, **k: Hostile(),
-            lambda *a, **k: MARKUP, lambda *a, **k: [[[[]]]], lambda *a, **k: (x for x in range(3)),
-            lambda *a, **k: 10**400, lambda: 1, "not a function", None, print]
+    return [
+        raises,
+        exits,
+        odd,
+        mutates,
+        recurses,
+        lambda *a, **k: None,
+        lambda *a, **k: math.nan,
+        lambda *a, **k: Hostile(),
+        lambda *a, **k: MARKUP,
+        lambda *a, **k: [[[[]]]],
+        lambda *a, **k: (x for x in range(3)),
+        lambda *a, **k: 10**400,
+        lambda: 1,
+        "not a function",
+        None,
+        print,
+    ]
 
 
 @pytest.mark.parametrize("question", [q for q in QUESTIONS if q.type == "code"], ids=lambda q: q.id)

@@ -41,8 +41,13 @@ from middlepowers import rhetoric as rh
 SRC = str(Path(mc.__file__).parent)
 HANG_SECONDS = 20
 CALLS = {"n": 0}
-SETTINGS = settings(max_examples=40, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+SETTINGS = settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -60,12 +65,56 @@ _TMP = Path(tempfile.mkdtemp(prefix="mp-helpers-"))
 (_TMP / "empty.csv").write_text("", encoding="utf-8")
 
 ODD = [
-    None, "", " ", "x", "2025", "NA", "\x00", "\u202e", b"bytes", 0, -1, 1, 7, 2**63, -(2**63), 10**6,
-    0.0, -0.0, -0.5, 1e-300, 1e300, math.nan, math.inf, -math.inf, True, False,
-    np.int64(3), np.float64(2.5), np.nan, pd.NA, [], [None], [math.nan], ["a", "b"], [1, -1], [[1]],
-    {}, {"a": None}, (), {1, 2}, object(), pd.DataFrame(), pd.DataFrame({"x": [1]}),
-    pd.Series([], dtype=object), pd.Series([1.0, math.nan]),
-    _TMP / "folder", _TMP / "missing.csv", _TMP / "binary.csv", _TMP / "wrong.csv", _TMP / "empty.csv",
+    None,
+    "",
+    " ",
+    "x",
+    "2025",
+    "NA",
+    "\x00",
+    "\u202e",
+    b"bytes",
+    0,
+    -1,
+    1,
+    7,
+    2**63,
+    -(2**63),
+    10**6,
+    0.0,
+    -0.0,
+    -0.5,
+    1e-300,
+    1e300,
+    math.nan,
+    math.inf,
+    -math.inf,
+    True,
+    False,
+    np.int64(3),
+    np.float64(2.5),
+    np.nan,
+    pd.NA,
+    [],
+    [None],
+    [math.nan],
+    ["a", "b"],
+    [1, -1],
+    [[1]],
+    {},
+    {"a": None},
+    (),
+    {1, 2},
+    object(),
+    pd.DataFrame(),
+    pd.DataFrame({"x": [1]}),
+    pd.Series([], dtype=object),
+    pd.Series([1.0, math.nan]),
+    _TMP / "folder",
+    _TMP / "missing.csv",
+    _TMP / "binary.csv",
+    _TMP / "wrong.csv",
+    _TMP / "empty.csv",
 ]
 odd_value = st.one_of(st.sampled_from(ODD), st.floats(), st.integers(), st.text(max_size=8))
 
@@ -83,7 +132,7 @@ REFERENCE = co.stage_reference(THEMES, ["S04", "S05", "S06"])
 CODES = {"S04": "stage_1", "S05": "stage_2", "S06": "both"}
 TOTALS = co.coalition_totals(co.ARTICLE_COALITION)
 SCENARIO = mc.scenario(71.7, start_year=2025)
-ARTICLE_TEXT = "A Title\nA summary.\nA body sentence by Mark Carney. And \"a quote\" here.\n"
+ARTICLE_TEXT = 'A Title\nA summary.\nA body sentence by Mark Carney. And "a quote" here.\n'
 
 SPECS = {
     # concentration
@@ -126,8 +175,9 @@ SPECS = {
     rh.lexicon_hits: dict(text="a great and terrible day"),
     rh.log_likelihood: dict(a=3, b=1, c=100, d=50),
     rh.significance: dict(g2=5.0),
-    rh.keyness: dict(tokens=ATTRIBUTED, by="attribution", target="trump", reference=None, min_count=2,
-                     drop_stopwords=False),
+    rh.keyness: dict(
+        tokens=ATTRIBUTED, by="attribution", target="trump", reference=None, min_count=2, drop_stopwords=False
+    ),
     rh.quote_words: dict(text="We are the United States [...] of America"),
     rh.word_diff: dict(reference="we will not accept it", version="we will accept it", trim=True),
     rh.compare_quotes: dict(reference="we will not accept it", versions=VERSIONS, text_column="wording"),
@@ -153,8 +203,9 @@ for (module, name), kwargs in LATER.items():
     if hasattr(module, name):
         SPECS[getattr(module, name)] = kwargs
 if hasattr(rh, "device_profile"):
-    SPECS[rh.device_profile] = dict(sentence_devices=rh.load_sentence_devices(), coding=CODING,
-                                    devices=rh.load_devices())
+    SPECS[rh.device_profile] = dict(
+        sentence_devices=rh.load_sentence_devices(), coding=CODING, devices=rh.load_devices()
+    )
 #: charts: fewer examples each (every call draws a figure)
 CHARTS = {
     mc.plot_canada_shares: dict(table=mc.canada_us_shares()),
@@ -163,10 +214,18 @@ CHARTS = {
     mc.plot_scenario: dict(table=SCENARIO, title="Stylised model"),
     co.plot_membership: dict(matrix=co.membership_matrix()),
     co.plot_coalition: dict(totals=TOTALS),
-    rh.plot_grouped_counts: dict(table=rh.pronoun_profile(ATTRIBUTED, by="attribution"), group="attribution",
-                                 key="person", value="per_100_words", title="", xlabel="", ylabel="per 100 words"),
-    rh.plot_sentiment: dict(scored=rh.sentence_sentiment(SENTENCES.merge(CODING[["sentence_id", "attribution"]])),
-                            colour_by="attribution"),
+    rh.plot_grouped_counts: dict(
+        table=rh.pronoun_profile(ATTRIBUTED, by="attribution"),
+        group="attribution",
+        key="person",
+        value="per_100_words",
+        title="",
+        xlabel="",
+        ylabel="per 100 words",
+    ),
+    rh.plot_sentiment: dict(
+        scored=rh.sentence_sentiment(SENTENCES.merge(CODING[["sentence_id", "attribution"]])), colour_by="attribution"
+    ),
     rh.plot_timeline: dict(events=rh.load_events(), since="2026-01-19"),
 }
 #: public functions not called with odd arguments here, and why
@@ -213,7 +272,8 @@ def call(function, **kwargs):
         assert str(error).strip(), f"{function.__name__}: {type(error).__name__} without a message"
         assert where.startswith(SRC), (
             f"{function.__name__}({_show(kwargs)}) raised {type(error).__name__}: {error} "
-            f"from {where}:{frames[-1].lineno} -- not a clear error of the collection's own")
+            f"from {where}:{frames[-1].lineno} -- not a clear error of the collection's own"
+        )
         return "error", error
     except Exception as error:
         raise AssertionError(f"{function.__name__}({_show(kwargs)}) raised {type(error).__name__}: {error}") from error
@@ -240,7 +300,8 @@ def test_every_public_helper_is_attacked():
         for name in _errors.public_functions(vars(module)):
             function = getattr(module, name)
             assert function in SPECS or function in CHARTS or function in NOT_FUZZED, (
-                f"{module.__name__}.{name} has no valid call in SPECS")
+                f"{module.__name__}.{name} has no valid call in SPECS"
+            )
             assert hasattr(function, "__wrapped__"), f"{module.__name__}.{name} is not guarded"
 
 
@@ -326,8 +387,9 @@ def test_word_frequencies_top_keeps_that_many_rows(top):
 @SETTINGS
 @given(st.floats(0.1, 99.9), st.integers(1, 200), st.floats(0.01, 100), st.floats(-500, 99.9999))
 def test_scenario_shares_stay_percentages(start, years, multiplier, decline):
-    outcome, table = call(mc.scenario, us_share_start=start, years=years, non_us_multiplier=multiplier,
-                          us_decline_pct=decline)
+    outcome, table = call(
+        mc.scenario, us_share_start=start, years=years, non_us_multiplier=multiplier, us_decline_pct=decline
+    )
     if outcome == "ok":
         assert len(table) == years + 1
         assert table["us_share_pct"].between(0, 100).all()
@@ -336,16 +398,20 @@ def test_scenario_shares_stay_percentages(start, years, multiplier, decline):
 
 # --- the examples found in issue 16, one by one --------------------------------------------
 
-@pytest.mark.parametrize("function, kwargs, says", [
-    (mc.scenario, dict(us_share_start=71.7, us_decline_pct=99.9999, years=2000), "years must be a whole number"),
-    (mc.scenario, dict(us_share_start=71.7, start_year="2025"), "start_year must be a year"),
-    (mc.scenario, dict(us_share_start=71.7, years=10**6), "from 1 to 200"),
-    (co.coalition_totals, dict(members=None), "choose countries as a list"),
-    (co.load_indicators, dict(path=_TMP / "folder"), "is a folder"),
-    (mc.hhi, dict(shares=[90, 90], tolerance=math.inf), "tolerance must be"),
-    (co.cohen_kappa, dict(coder_a=["a", pd.NA, "b"], coder_b=["a", "b", "b"]), "coder A left no label for: item 2"),
-    (rh.word_frequencies, dict(tokens=TOKENS, top=-1), "top must be a whole number"),
-])
+
+@pytest.mark.parametrize(
+    "function, kwargs, says",
+    [
+        (mc.scenario, dict(us_share_start=71.7, us_decline_pct=99.9999, years=2000), "years must be a whole number"),
+        (mc.scenario, dict(us_share_start=71.7, start_year="2025"), "start_year must be a year"),
+        (mc.scenario, dict(us_share_start=71.7, years=10**6), "from 1 to 200"),
+        (co.coalition_totals, dict(members=None), "choose countries as a list"),
+        (co.load_indicators, dict(path=_TMP / "folder"), "is a folder"),
+        (mc.hhi, dict(shares=[90, 90], tolerance=math.inf), "tolerance must be"),
+        (co.cohen_kappa, dict(coder_a=["a", pd.NA, "b"], coder_b=["a", "b", "b"]), "coder A left no label for: item 2"),
+        (rh.word_frequencies, dict(tokens=TOKENS, top=-1), "top must be a whole number"),
+    ],
+)
 def test_issue_examples_give_a_clear_error(function, kwargs, says):
     outcome, error = call(function, **kwargs)
     assert outcome == "error" and says in str(error)

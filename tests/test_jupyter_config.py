@@ -30,8 +30,7 @@ def test_install_writes_server_config_and_lab_overrides(tmp_path):
     assert config["LabApp"]["news_url"] is None
     assert config["LabApp"]["check_for_updates_class"] == "jupyterlab.NeverCheckForUpdate"
     overrides = json.loads((tmp_path / "share/jupyter/lab/settings/overrides.d/middlepowers.json").read_text())
-    assert overrides["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false",
-                                                                         "checkForUpdates": False}
+    assert overrides["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false", "checkForUpdates": False}
     assert overrides["@jupyterlab/notebook-extension:tracker"]["autoStartDefaultKernel"] is True
 
 

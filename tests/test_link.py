@@ -27,36 +27,46 @@ def test_default_link_opens_the_start_notebook_in_lab():
 
 
 def test_link_for_a_fork_a_branch_and_a_lesson():
-    url = nbgitpuller_link("https://example.edu/jupyter/", "https://gitlab.com/me/davos-fork/",
-                           "spring-2026", "notebooks/02-trump-rhetoric.ipynb")
+    url = nbgitpuller_link(
+        "https://example.edu/jupyter/",
+        "https://gitlab.com/me/davos-fork/",
+        "spring-2026",
+        "notebooks/02-trump-rhetoric.ipynb",
+    )
     assert url.startswith("https://example.edu/jupyter/hub/user-redirect/git-pull?")
     query = parse_qs(urlsplit(url).query)
     assert query["branch"] == ["spring-2026"]
     assert query["urlpath"] == ["lab/tree/davos-fork/notebooks/02-trump-rhetoric.ipynb"]
 
 
-@pytest.mark.parametrize("pasted, base", [
-    ("https://hub.example.edu", "https://hub.example.edu"),
-    ("https://hub.example.edu/", "https://hub.example.edu"),
-    ("https://hub.example.edu/hub/home", "https://hub.example.edu"),
-    ("https://hub.example.edu/hub/login/", "https://hub.example.edu"),
-    (" http://127.0.0.1:8000/hub ", "http://127.0.0.1:8000"),
-    ("https://example.edu/jupyter/hub/spawn", "https://example.edu/jupyter"),
-    ("https://example.edu/github-hub/", "https://example.edu/github-hub"),
-])
+@pytest.mark.parametrize(
+    "pasted, base",
+    [
+        ("https://hub.example.edu", "https://hub.example.edu"),
+        ("https://hub.example.edu/", "https://hub.example.edu"),
+        ("https://hub.example.edu/hub/home", "https://hub.example.edu"),
+        ("https://hub.example.edu/hub/login/", "https://hub.example.edu"),
+        (" http://127.0.0.1:8000/hub ", "http://127.0.0.1:8000"),
+        ("https://example.edu/jupyter/hub/spawn", "https://example.edu/jupyter"),
+        ("https://example.edu/github-hub/", "https://example.edu/github-hub"),
+    ],
+)
 def test_hub_url_as_pasted_from_the_address_bar(pasted, base):
     assert normalise_hub_url(pasted) == base
 
 
-@pytest.mark.parametrize("bad, says", [
-    ("", "empty"),
-    ("hub.example.edu", "no scheme"),
-    ("ftp://hub.example.edu", "https://"),
-    ("https://", "no host"),
-    ("https://hub.example.edu:port", "not a valid URL"),
-    ("https://hub example.edu", "space"),
-    ("https://hub.example.edu/?next=/x", "query"),
-])
+@pytest.mark.parametrize(
+    "bad, says",
+    [
+        ("", "empty"),
+        ("hub.example.edu", "no scheme"),
+        ("ftp://hub.example.edu", "https://"),
+        ("https://", "no host"),
+        ("https://hub.example.edu:port", "not a valid URL"),
+        ("https://hub example.edu", "space"),
+        ("https://hub.example.edu/?next=/x", "query"),
+    ],
+)
 def test_bad_hub_url_gets_a_clear_message(bad, says):
     with pytest.raises(LinkError, match=says):
         normalise_hub_url(bad)
@@ -69,30 +79,38 @@ def test_target_dir_follows_nbgitpuller():
         target_dir("")
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"repo": "not a url"}, {"repo": "my-fork"}, {"repo": "https://github.com/"}, {"branch": ""}, {"notebook": "../secret.ipynb"},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"repo": "not a url"},
+        {"repo": "my-fork"},
+        {"repo": "https://github.com/"},
+        {"branch": ""},
+        {"notebook": "../secret.ipynb"},
+    ],
+)
 def test_bad_link_arguments(kwargs):
     with pytest.raises(LinkError):
         nbgitpuller_link("https://hub.example.edu", **kwargs)
 
 
 def test_binder_link_and_badge():
-    assert binder_link() == (f"https://mybinder.org/v2/gh/{link.GITHUB_REPO}/HEAD"
-                             "?urlpath=lab/tree/notebooks/index.ipynb")
+    assert binder_link() == (
+        f"https://mybinder.org/v2/gh/{link.GITHUB_REPO}/HEAD?urlpath=lab/tree/notebooks/index.ipynb"
+    )
     assert link.binder_badge().startswith("[![Launch on Binder](https://mybinder.org/badge_logo.svg)](")
 
 
 def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "mpcourse.link", *args],
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, "-m", "mpcourse.link", *args], capture_output=True, text=True, timeout=60)
 
 
 def test_command_line_prints_the_link():
     done = _cli("--hub", "https://hub.example.edu/hub/home", "--notebook", "notebooks/01-two-stage-program.ipynb")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == nbgitpuller_link("https://hub.example.edu",
-                                                   notebook="notebooks/01-two-stage-program.ipynb")
+    assert done.stdout.strip() == nbgitpuller_link(
+        "https://hub.example.edu", notebook="notebooks/01-two-stage-program.ipynb"
+    )
 
 
 @pytest.mark.parametrize("args", [("--hub", "hub.example.edu"), ("--hub", "https://x:y"), ()])
@@ -126,24 +144,37 @@ def test_readme_binder_links_follow_the_one_repository_constant():
 
 # --- hostile or mistaken input (issue 16) --------------------------------------------
 
-@pytest.mark.parametrize("bad, says", [
-    ("https://hub.example.edu/user/alice/lab", "running server, not of the hub; give the hub's address, "
-                                               "e.g. --hub https://hub.example.edu"),
-    ("https://example.edu/jupyter/hub/user/alice/tree", "e.g. --hub https://example.edu/jupyter"),
-    ("javascript:alert(1)", "must start with https:// or http://, not javascript:"),
-    ("JavaScript:alert(document.cookie)//https://x", "not javascript:"),
-    ("https://alice:secret@hub.example.edu", "user name or password"),
-    ("https://hub<x>.example.edu", "host name"),
-])
+
+@pytest.mark.parametrize(
+    "bad, says",
+    [
+        (
+            "https://hub.example.edu/user/alice/lab",
+            "running server, not of the hub; give the hub's address, e.g. --hub https://hub.example.edu",
+        ),
+        ("https://example.edu/jupyter/hub/user/alice/tree", "e.g. --hub https://example.edu/jupyter"),
+        ("javascript:alert(1)", "must start with https:// or http://, not javascript:"),
+        ("JavaScript:alert(document.cookie)//https://x", "not javascript:"),
+        ("https://alice:secret@hub.example.edu", "user name or password"),
+        ("https://hub<x>.example.edu", "host name"),
+    ],
+)
 def test_hostile_hub_urls_are_refused_with_a_hint(bad, says):
     with pytest.raises(LinkError) as info:
         normalise_hub_url(bad)
     assert says in str(info.value) and "https://javascript" not in str(info.value)
 
 
-@pytest.mark.parametrize("raw, encoded", [
-    ("<", "%3C"), ('"', "%22"), ("\u202e", "%E2%80%AE"), ("\x00", "%00"), ("\n", None),
-])
+@pytest.mark.parametrize(
+    "raw, encoded",
+    [
+        ("<", "%3C"),
+        ('"', "%22"),
+        ("\u202e", "%E2%80%AE"),
+        ("\x00", "%00"),
+        ("\n", None),
+    ],
+)
 def test_hub_path_characters_are_encoded(raw, encoded):
     url = f"https://example.edu/pre{raw}fix"
     if encoded is None:  # whitespace is refused outright
@@ -154,11 +185,14 @@ def test_hub_path_characters_are_encoded(raw, encoded):
     assert base == f"https://example.edu/pre{encoded}fix" and raw not in nbgitpuller_link(url)
 
 
-@pytest.mark.parametrize("notebook, encoded", [
-    ("notebooks/my notebook.ipynb", "lab/tree/notebooks/my%20notebook.ipynb"),
-    ("notebooks/week#2.ipynb", "lab/tree/notebooks/week%232.ipynb"),
-    ("notebooks/a&b?.ipynb", "lab/tree/notebooks/a%26b%3F.ipynb"),
-])
+@pytest.mark.parametrize(
+    "notebook, encoded",
+    [
+        ("notebooks/my notebook.ipynb", "lab/tree/notebooks/my%20notebook.ipynb"),
+        ("notebooks/week#2.ipynb", "lab/tree/notebooks/week%232.ipynb"),
+        ("notebooks/a&b?.ipynb", "lab/tree/notebooks/a%26b%3F.ipynb"),
+    ],
+)
 def test_binder_link_encodes_the_notebook_path(notebook, encoded):
     url = binder_link(notebook)
     assert url.endswith(f"?urlpath={encoded}")
@@ -166,13 +200,20 @@ def test_binder_link_encodes_the_notebook_path(notebook, encoded):
     assert urlsplit(url).fragment == ""
 
 
-@pytest.mark.parametrize("hub", ['https://example.edu/a$HOME"b', "https://example.edu/it's", "https://example.edu/`id`"])
+@pytest.mark.parametrize(
+    "hub", ['https://example.edu/a$HOME"b', "https://example.edu/it's", "https://example.edu/`id`"]
+)
 def test_make_link_passes_odd_characters_without_the_shell(hub):
     """make link HUB=... reaches Python unchanged: a $ or " cannot break or inject into the recipe."""
     from middlepowers.paths import repo_root
 
     # the install stamps are emptied so that make runs only the link recipe (no install step)
-    done = subprocess.run(["make", "--no-print-directory", "-s", "STAMP=", "STUDENT_STAMP=", "link", f"HUB={hub}"],
-                          cwd=repo_root(), capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        ["make", "--no-print-directory", "-s", "STAMP=", "STUDENT_STAMP=", "link", f"HUB={hub}"],
+        cwd=repo_root(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == nbgitpuller_link(hub)

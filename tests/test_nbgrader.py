@@ -26,15 +26,25 @@ def test_nbgrader_generate_assignment_on_the_answer_keys(tmp_path):
         shutil.copy(key, source / key.name)
     (course / "nbgrader_config.py").write_text(
         "c = get_config()\n"
-        "c.CourseDirectory.root = %r\n"
+        f"c.CourseDirectory.root = {str(course)!r}\n"
         "c.CourseDirectory.course_id = 'middlepowers'\n"
-        "c.CourseDirectory.db_url = 'sqlite:///%s'\n" % (str(course), str(tmp_path / "gradebook.db")),
-        encoding="utf-8")
-    run = subprocess.run([str(NBGRADER), "generate_assignment", "worksheets", "--force"], cwd=course,
-                         capture_output=True, text=True, timeout=300,
-                         env={"PATH": str(NBGRADER.parent) + ":/usr/bin:/bin", "HOME": str(tmp_path),
-                              "JUPYTER_CONFIG_DIR": str(tmp_path / "jcfg"), "JUPYTER_DATA_DIR": str(tmp_path / "jdata"),
-                              "MIDDLEPOWERS_PROGRESS": str(tmp_path / "progress.json")})
+        f"c.CourseDirectory.db_url = 'sqlite:///{tmp_path / 'gradebook.db'}'\n",
+        encoding="utf-8",
+    )
+    run = subprocess.run(
+        [str(NBGRADER), "generate_assignment", "worksheets", "--force"],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={
+            "PATH": str(NBGRADER.parent) + ":/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "JUPYTER_CONFIG_DIR": str(tmp_path / "jcfg"),
+            "JUPYTER_DATA_DIR": str(tmp_path / "jdata"),
+            "MIDDLEPOWERS_PROGRESS": str(tmp_path / "progress.json"),
+        },
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     for key in KEYS:
         release = course / "release" / "worksheets" / key.name

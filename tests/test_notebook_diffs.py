@@ -25,8 +25,9 @@ def git(cwd: Path, *args: str) -> str:
 
 
 def test_every_notebook_is_routed_to_nbdime():
-    lines = git(ROOT, "check-attr", "diff", "merge", "--", "notebooks/index.ipynb",
-                "solutions/01-two-stage-program.ipynb").splitlines()
+    lines = git(
+        ROOT, "check-attr", "diff", "merge", "--", "notebooks/index.ipynb", "solutions/01-two-stage-program.ipynb"
+    ).splitlines()
     assert lines and all(line.endswith(": jupyternotebook") for line in lines), lines
 
 

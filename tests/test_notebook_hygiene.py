@@ -126,6 +126,4 @@ def test_course_map_minutes_match_each_notebook():
             )
             continue
         stated = sum(int(n) for n in re.findall(r"(\d+) minutes", timing.group(1)))
-        assert stated == lesson.minutes, (
-            f"{lesson.file} says {stated} minutes, data/course.toml says {lesson.minutes}"
-        )
+        assert stated == lesson.minutes, f"{lesson.file} says {stated} minutes, data/course.toml says {lesson.minutes}"

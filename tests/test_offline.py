@@ -35,8 +35,9 @@ def offline(command: list[str], cwd: Path) -> subprocess.CompletedProcess:
             pytest.fail("unshare/ip missing: cannot test offline execution in CI")
         pytest.skip("unshare or ip not installed")
     inner = "ip link set lo up && exec " + shlex.join(command)
-    result = subprocess.run(["unshare", "--net", "sh", "-c", inner], cwd=cwd, capture_output=True, text=True,
-                            timeout=600)
+    result = subprocess.run(
+        ["unshare", "--net", "sh", "-c", inner], cwd=cwd, capture_output=True, text=True, timeout=600
+    )
     if "Operation not permitted" in result.stderr and os.environ.get("CI") != "true":
         pytest.skip("creating a network namespace needs root")
     return result
@@ -48,8 +49,9 @@ def test_network_really_blocked(tmp_path):
 
 
 def test_notebooks_run_offline_from_repo_root():
-    result = offline([sys.executable, "-m", "mpharness.execute", "--cwd", str(ROOT),
-                      *[str(p) for p in NOTEBOOKS]], ROOT)
+    result = offline(
+        [sys.executable, "-m", "mpharness.execute", "--cwd", str(ROOT), *[str(p) for p in NOTEBOOKS]], ROOT
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

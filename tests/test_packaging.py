@@ -10,8 +10,8 @@ modules import, and that nothing in either package reads the test tree.
 from __future__ import annotations
 
 import ast
-import shutil
 import importlib.metadata as md
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -26,8 +26,19 @@ TOOLS = ROOT / "tools"
 
 #: The modules a lesson or worksheet imports (DESIGN.md, "Layout").
 STUDENT_MODULES = {
-    "__init__", "_errors", "article", "checks", "coalition", "concentration", "figures",
-    "paths", "progress", "quiz", "quizfile", "rhetoric", "ui",
+    "__init__",
+    "_errors",
+    "article",
+    "checks",
+    "coalition",
+    "concentration",
+    "figures",
+    "paths",
+    "progress",
+    "quiz",
+    "quizfile",
+    "rhetoric",
+    "ui",
 }
 
 
@@ -62,9 +73,22 @@ def wheel(tmp_path_factory) -> Path:
         shutil.copy(ROOT / name, src / name)
     shutil.copytree(ROOT / "src", src / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--no-index", "-w", str(out), str(src)],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-w",
+            str(out),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     (found,) = out.glob("middlepowers-*.whl")
     return found
@@ -93,8 +117,7 @@ def test_every_student_module_imports_from_the_installed_wheel(wheel, tmp_path):
     )
     # -I: no user site, no PYTHONPATH, no working directory on the path; the
     # editable installs of the checkout are filtered out above.
-    done = subprocess.run([sys.executable, "-I", "-c", code], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-I", "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
 
@@ -112,8 +135,9 @@ def test_tools_declare_what_they_import():
     assert not missing, f"tools/pyproject.toml does not declare {sorted(missing)}"
 
 
-@pytest.mark.parametrize("folder", [STUDENT, TOOLS / "mpcourse", TOOLS / "mpharness"],
-                         ids=["middlepowers", "mpcourse", "mpharness"])
+@pytest.mark.parametrize(
+    "folder", [STUDENT, TOOLS / "mpcourse", TOOLS / "mpharness"], ids=["middlepowers", "mpcourse", "mpharness"]
+)
 def test_no_package_reads_the_test_tree(folder):
     readers = [p.name for p in folder.glob("*.py") if _names_the_test_tree(p)]
     assert not readers, f"{readers} reach into tests/"
@@ -125,13 +149,27 @@ def _names_the_test_tree(path: Path) -> bool:
     Naming the folder to leave it out (the student repository's exclusions) is not reading it.
     """
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    joined = any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Div) and isinstance(n.right, ast.Constant)
-                 and n.right.value == "tests" for n in ast.walk(tree))
-    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
-                  if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
-                  and n.body and isinstance(n.body[0], ast.Expr)}
-    prefixed = any(isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings
-                   and n.value.startswith("tests/") for n in ast.walk(tree))
+    joined = any(
+        isinstance(n, ast.BinOp)
+        and isinstance(n.op, ast.Div)
+        and isinstance(n.right, ast.Constant)
+        and n.right.value == "tests"
+        for n in ast.walk(tree)
+    )
+    docstrings = {
+        id(n.body[0].value)
+        for n in ast.walk(tree)
+        if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+        and n.body
+        and isinstance(n.body[0], ast.Expr)
+    }
+    prefixed = any(
+        isinstance(n, ast.Constant)
+        and isinstance(n.value, str)
+        and id(n) not in docstrings
+        and n.value.startswith("tests/")
+        for n in ast.walk(tree)
+    )
     return joined or prefixed
 
 

@@ -45,7 +45,11 @@ def test_write_is_atomic_and_leaves_no_temp_files(tmp_path, monkeypatch):
     assert [a["answer"] for a in store.attempts()] == ["first", "second"]  # kept in memory meanwhile
     monkeypatch.undo()
     assert store.record("nb", "q", "third", True) == Saved(3, "")
-    assert [a["answer"] for a in json.loads((tmp_path / "p.json").read_text())["attempts"]] == ["first", "second", "third"]
+    assert [a["answer"] for a in json.loads((tmp_path / "p.json").read_text())["attempts"]] == [
+        "first",
+        "second",
+        "third",
+    ]
 
 
 WRITER = """

@@ -40,8 +40,10 @@ TALLY = {"cases": 0, "handled": 0, "lost attempts": 0}
 @pytest.fixture(scope="module", autouse=True)
 def tally():
     yield TALLY
-    print(f"\nprogress fault suite: {TALLY['cases']} cases, {TALLY['handled']} handled, "
-          f"{TALLY['lost attempts']} lost attempts")
+    print(
+        f"\nprogress fault suite: {TALLY['cases']} cases, {TALLY['handled']} handled, "
+        f"{TALLY['lost attempts']} lost attempts"
+    )
 
 
 @pytest.fixture
@@ -163,7 +165,6 @@ def test_huge_from_many_attempts(student):
 
 
 def test_folder_in_its_place(student):
-    earlier = earlier_attempts(student)
     student.unlink()
     student.mkdir()
     (student / "keep.txt").write_text("the student's own folder")
@@ -204,8 +205,13 @@ def test_read_only_folder(student):
     # root may write anywhere: the lesson then runs without the capability to override permissions
     drop = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
     try:
-        out = subprocess.run([*drop, sys.executable, "-c", READ_ONLY_LESSON], capture_output=True, text=True,
-                             timeout=120, env={**os.environ, ENV_VAR: str(student)})
+        out = subprocess.run(
+            [*drop, sys.executable, "-c", READ_ONLY_LESSON],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, ENV_VAR: str(student)},
+        )
     finally:
         student.parent.chmod(0o755)
     assert out.returncode == 0, out.stderr
@@ -213,16 +219,20 @@ def test_read_only_folder(student):
     assert "⚠" not in seen["opened"] and "Your last answer (attempt 2) is filled in" in seen["opened"]
     assert seen["restored"] == "25"
     assert attempt_lines(seen["attempts"]) == attempt_lines(earlier) + attempt_lines(
-        [{"notebook": NB, "question": Q, "attempt": 3, "answer": "27", "correct": True}])
+        [{"notebook": NB, "question": Q, "attempt": 3, "answer": "27", "correct": True}]
+    )
     settle("read-only folder", student, seen["feedback"], earlier, damaged, "kept while this notebook runs")
     assert student.read_bytes() == damaged
 
 
-@pytest.mark.parametrize("name, content", [
-    ("notes.txt", b"my own notes\nnot JSON at all\n"),
-    ("settings.json", b'{"theme": "dark"}\n'),
-    ("photo.png", random.Random(3).randbytes(2048)),
-])
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("notes.txt", b"my own notes\nnot JSON at all\n"),
+        ("settings.json", b'{"theme": "dark"}\n'),
+        ("photo.png", random.Random(3).randbytes(2048)),
+    ],
+)
 def test_foreign_file_is_never_moved_or_replaced(tmp_path, monkeypatch, name, content):
     path = tmp_path / name
     path.write_bytes(content)
@@ -257,8 +267,9 @@ def test_writer_killed_mid_save(student):
     earlier = earlier_attempts(student)
     rng, confirmed, leftovers = random.Random(16), [], 0
     for round_ in range(20):
-        proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(student), f"r{round_}"],
-                                stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", KILLED_WRITER, str(student), f"r{round_}"], stdout=subprocess.PIPE, text=True
+        )
         confirmed.append(proc.stdout.readline().strip())  # it saves at least once...
         time.sleep(rng.uniform(0.0, 0.05))
         proc.send_signal(signal.SIGKILL)  # ...and dies at a random moment
@@ -284,8 +295,9 @@ for i in range(int(sys.argv[3])):
 def test_concurrent_writers(student):
     earlier = earlier_attempts(student)
     n = 25
-    procs = [subprocess.Popen([sys.executable, "-c", CONCURRENT_WRITER, str(student), f"nb-{k}", str(n)])
-             for k in range(4)]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", CONCURRENT_WRITER, str(student), f"nb-{k}", str(n)]) for k in range(4)
+    ]
     feedbacks = [check_in_lesson()[1] for _ in range(3)]  # the student goes on meanwhile
     assert [p.wait(timeout=300) for p in procs] == [0, 0, 0, 0]
     attempts = ProgressStore(student).load()[0]

@@ -107,14 +107,17 @@ def test_figures_are_found():
     assert figures(text) == ["75.9", "92", "3.80", "1,800", "15"]
 
 
-@pytest.mark.parametrize("figure, text, ok", [
-    ("3.80", "g2 3.797", True),
-    ("3.80", "g2 3.81", False),
-    ("75.9", "share 75.91", True),
-    ("1,800", "HHI 1800", True),
-    ("92", "n 92.4", False),  # an integer figure needs the integer
-    ("92", "c 92 d 473", True),
-])
+@pytest.mark.parametrize(
+    "figure, text, ok",
+    [
+        ("3.80", "g2 3.797", True),
+        ("3.80", "g2 3.81", False),
+        ("75.9", "share 75.91", True),
+        ("1,800", "HHI 1800", True),
+        ("92", "n 92.4", False),  # an integer figure needs the integer
+        ("92", "c 92 d 473", True),
+    ],
+)
 def test_found_in_rounds_to_the_figure_precision(figure, text, ok):
     assert found_in(figure, text) is ok
 
@@ -126,6 +129,11 @@ def test_every_figure_in_the_prose_was_computed(name):
 
 
 def test_not_from_data_entries_are_still_used():
-    used = {(name, f) for name in NOTEBOOKS for cell in json.loads((ROOT / "notebooks" / name).read_text())["cells"]
-            if cell["cell_type"] == "markdown" for f in figures("".join(cell["source"]))}
+    used = {
+        (name, f)
+        for name in NOTEBOOKS
+        for cell in json.loads((ROOT / "notebooks" / name).read_text())["cells"]
+        if cell["cell_type"] == "markdown"
+        for f in figures("".join(cell["source"]))
+    }
     assert set(NOT_FROM_DATA) <= used, set(NOT_FROM_DATA) - used

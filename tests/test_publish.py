@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from mpcourse import link, navigation, publish_check
 from middlepowers.paths import repo_root
+from mpcourse import link, navigation, publish_check
 
 ROOT = repo_root(Path(__file__).parent)
 
@@ -60,8 +60,11 @@ def test_one_setting_moves_every_link(fork):
     assert "(https://mybinder.org/v2/gh/me/fork/HEAD?urlpath=lab/tree/notebooks/index.ipynb)" in readme
     assert "https://github.com/me/fork" in (fork / "instructors" / "guide.md").read_text()
     cff = fork / "CITATION.cff"
-    cff.write_text(cff.read_text().replace('  - name: "The Middle Powers at Davos contributors"',
-                                           '  - family-names: "Doe"\n    given-names: "Jo"'))
+    cff.write_text(
+        cff.read_text().replace(
+            '  - name: "The Middle Powers at Davos contributors"', '  - family-names: "Doe"\n    given-names: "Jo"'
+        )
+    )
     assert publish_check.unset(fork) == []
 
 

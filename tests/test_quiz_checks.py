@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import math
 import textwrap
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -91,8 +89,25 @@ def test_numeric_accepts_forms_of_the_right_number(typed):
     assert checks.check(q("how-many-sentences"), typed).correct is True
 
 
-@pytest.mark.parametrize("typed", ["", "   ", None, "twenty-seven", "27 sentences", "1e309", "-1e309",
-                                   "inf", "nan", "NaN", float("nan"), float("inf"), 10**400, True])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "",
+        "   ",
+        None,
+        "twenty-seven",
+        "27 sentences",
+        "1e309",
+        "-1e309",
+        "inf",
+        "nan",
+        "NaN",
+        float("nan"),
+        float("inf"),
+        10**400,
+        True,
+    ],
+)
 def test_numeric_odd_input_is_friendly_and_not_counted(typed):
     result = checks.check(q("how-many-sentences"), typed)
     assert result.correct is None and not result.counts
@@ -198,17 +213,20 @@ def test_timeout_off_the_main_thread():
     assert box["r"] == ("timeout", None)
 
 
-@pytest.mark.parametrize("case, value, ok", [
-    ({"expect": [1, 2], "compare": "set"}, pd.Series([2, 1]), True),
-    ({"expect": [1, 2]}, (1, 2), True),
-    ({"expect": 0.3, "compare": "approx", "tolerance": 1e-6}, 0.1 + 0.2, True),
-    ({"expect": 0.3}, float("nan"), False),
-    ({"expect": {"a": 2}, "compare": "counts"}, ["a", "a"], True),
-    ({"expect_type": "DataFrame"}, [1], False),
-    ({"expect_rows": 2}, 5, False),
-    ({"select": "x", "expect": [1]}, pd.DataFrame({"y": [1]}), False),
-    ({"expect": 1}, "1", False),
-])
+@pytest.mark.parametrize(
+    "case, value, ok",
+    [
+        ({"expect": [1, 2], "compare": "set"}, pd.Series([2, 1]), True),
+        ({"expect": [1, 2]}, (1, 2), True),
+        ({"expect": 0.3, "compare": "approx", "tolerance": 1e-6}, 0.1 + 0.2, True),
+        ({"expect": 0.3}, float("nan"), False),
+        ({"expect": {"a": 2}, "compare": "counts"}, ["a", "a"], True),
+        ({"expect_type": "DataFrame"}, [1], False),
+        ({"expect_rows": 2}, 5, False),
+        ({"select": "x", "expect": [1]}, pd.DataFrame({"y": [1]}), False),
+        ({"expect": 1}, "1", False),
+    ],
+)
 def test_judge_case(case, value, ok):
     assert (checks.judge_case(case, value) == "") is ok
 
@@ -242,15 +260,18 @@ def test_good_temp_file_loads(tmp_path):
     assert list(load_quiz(write(tmp_path, GOOD), root=repo_root()).questions) == ["q-one"]
 
 
-@pytest.mark.parametrize("change, qid, field", [
-    (('answer = "a"', 'answer = "d"'), "q-one", "answer"),
-    (('type = "single"', 'type = "singel"'), "q-one", "type"),
-    (('explanation = "See S01."', 'explanation = "See the text."'), "q-one", "explanation"),
-    (('prompt = "Which?"', 'promt = "Which?"'), "q-one", "promt"),
-    (('id = "q-one"', 'id = "Q One"'), "Q One", "id"),
-    (('notebook = "99-test"', 'notebook = "other"'), None, "notebook"),
-    (('key = "b"', 'key = "a"'), "q-one", "options[2].key"),
-])
+@pytest.mark.parametrize(
+    "change, qid, field",
+    [
+        (('answer = "a"', 'answer = "d"'), "q-one", "answer"),
+        (('type = "single"', 'type = "singel"'), "q-one", "type"),
+        (('explanation = "See S01."', 'explanation = "See the text."'), "q-one", "explanation"),
+        (('prompt = "Which?"', 'promt = "Which?"'), "q-one", "promt"),
+        (('id = "q-one"', 'id = "Q One"'), "Q One", "id"),
+        (('notebook = "99-test"', 'notebook = "other"'), None, "notebook"),
+        (('key = "b"', 'key = "a"'), "q-one", "options[2].key"),
+    ],
+)
 def test_bad_entry_is_reported_by_file_id_and_field(tmp_path, change, qid, field):
     path = write(tmp_path, GOOD.replace("{stem}", "99-test").replace(*change))
     with pytest.raises(QuizFormatError) as info:
@@ -261,7 +282,9 @@ def test_bad_entry_is_reported_by_file_id_and_field(tmp_path, change, qid, field
 
 
 def test_bad_code_case_and_bad_toml(tmp_path):
-    code = GOOD + """
+    code = (
+        GOOD
+        + """
 [[questions]]
 id = "c"
 type = "code"
@@ -272,6 +295,7 @@ explanation = "S02"
 args = [{ table = "no_such_table" }]
 expect = 1
 """
+    )
     with pytest.raises(QuizFormatError) as info:
         load_quiz(write(tmp_path, code), root=repo_root())
     assert (info.value.question, info.value.field) == ("c", "cases[1].args[1]")

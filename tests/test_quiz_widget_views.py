@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from middlepowers.quiz import CodeCheckView, Quiz, QuestionView, SummaryView
+from middlepowers.quiz import CodeCheckView, QuestionView, Quiz, SummaryView
 
 NB = "00-article-to-tidy-data"
 
@@ -34,7 +34,10 @@ def test_single_click_gives_feedback_and_saves_every_attempt(progress):
     view.control.value = "sec5"
     view.button.click()
     assert "✔ Correct" in view.feedback.value and "SEC5" in view.feedback.value
-    assert [(a["answer"], a["correct"], a["attempt"]) for a in saved(progress)] == [("sec3", False, 1), ("sec5", True, 2)]
+    assert [(a["answer"], a["correct"], a["attempt"]) for a in saved(progress)] == [
+        ("sec3", False, 1),
+        ("sec5", True, 2),
+    ]
     assert all(set(a) == {"notebook", "question", "attempt", "answer", "correct"} for a in saved(progress))
 
 
@@ -98,7 +101,8 @@ def test_summary_deterministic_when_empty_and_counts_attempts(progress):
     empty = SummaryView(quiz)
     assert "mp-summary" in empty._dom_classes
     assert empty._repr_mimebundle_()["text/plain"].splitlines()[0] == (
-        "Progress in 00-article-to-tidy-data: 0 of 5 checks answered, 0 correct, 0 to revisit.")
+        "Progress in 00-article-to-tidy-data: 0 of 5 checks answered, 0 correct, 0 to revisit."
+    )
     view = quiz.view("how-many-sentences")
     view.control.value = "26"
     view.button.click()

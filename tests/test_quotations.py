@@ -14,29 +14,35 @@ def check(text):
     return [Q.mismatch(q, SENTENCES, HEADINGS) for q in Q.find_quotations(text)]
 
 
-@pytest.mark.parametrize("text", [
-    '"stand up to pressure when possible while bending when necessary" (S21)',
-    "S21 reads: 'His approach emphasizes pragmatism, suggesting allies must stand up to pressure when possible while bending when necessary.'",
-    '"Stand up to pressure when possible while bending when necessary," (S21)',  # first letter, closing comma
-    '"stand up to pressure ... when necessary" (S21)',  # omission
-    '"[Carney\'s] approach emphasizes pragmatism" (S21)',  # insertion replaces a word
-    '"Canada lives because of the United States. [...] next time you\'re going to make one of your statements" (S14)',
-    "S14 quotes him: \u201cRemember that, Mark\u201d",  # curly marks
-    '"Canada lives" and "Mark" (S12, S14)',  # a list of ids: any one of them
-    "the section \"Trump's Response and Assertions\" (S11-S15)",  # a quoted heading
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"stand up to pressure when possible while bending when necessary" (S21)',
+        "S21 reads: 'His approach emphasizes pragmatism, suggesting allies must stand up to pressure when possible while bending when necessary.'",
+        '"Stand up to pressure when possible while bending when necessary," (S21)',  # first letter, closing comma
+        '"stand up to pressure ... when necessary" (S21)',  # omission
+        '"[Carney\'s] approach emphasizes pragmatism" (S21)',  # insertion replaces a word
+        '"Canada lives because of the United States. [...] next time you\'re going to make one of your statements" (S14)',
+        "S14 quotes him: \u201cRemember that, Mark\u201d",  # curly marks
+        '"Canada lives" and "Mark" (S12, S14)',  # a list of ids: any one of them
+        'the section "Trump\'s Response and Assertions" (S11-S15)',  # a quoted heading
+    ],
+)
 def test_word_for_word_quotations_pass(text):
     assert all(why is None for why in check(text))
 
 
-@pytest.mark.parametrize("text", [
-    '"stand up to pressure when possible, bend when necessary" (S21)',  # main's misquote
-    "S21 reads: 'allies should stand up to pressure'",  # a changed word
-    '"Remember that Mark, the next time you make your statements" (S14)',  # another outlet's wording
-    '"Canada exists because of the United States" (S14)',
-    '"not exist" (S99)',  # an id the article does not have
-    '"Mark" (S12, S21)',  # neither sentence has "Mark"
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"stand up to pressure when possible, bend when necessary" (S21)',  # main's misquote
+        "S21 reads: 'allies should stand up to pressure'",  # a changed word
+        '"Remember that Mark, the next time you make your statements" (S14)',  # another outlet's wording
+        '"Canada exists because of the United States" (S14)',
+        '"not exist" (S99)',  # an id the article does not have
+        '"Mark" (S12, S21)',  # neither sentence has "Mark"
+    ],
+)
 def test_misquotations_are_caught(text):
     problems = [why for why in check(text) if why]
     assert len(problems) == 1, (text, check(text))
@@ -51,10 +57,13 @@ def test_a_quotation_of_an_outlets_rendering_is_checked_against_that_row():
     assert q.ids == ("C-DAV-04", "C-DAV-05")
 
 
-@pytest.mark.parametrize("text", [
-    '"middle power" is a contested term',  # cites nothing
-    'See S14. The word "said" is neutral.',  # an id in another sentence cites nothing
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"middle power" is a contested term',  # cites nothing
+        'See S14. The word "said" is neutral.',  # an id in another sentence cites nothing
+    ],
+)
 def test_quoted_text_that_cites_no_sentence_is_not_checked(text):
     assert Q.find_quotations(text) == []
 

@@ -10,11 +10,15 @@ import pytest
 from middlepowers import rhetoric as r
 from middlepowers.paths import data_dir
 
-ARTICLE_QUOTE = ("Canada lives because of the United States. Remember that, Mark, "
-                 "next time you're going to make one of your statements.")
-WIRE = ("I watched your prime minister yesterday. He wasn't so grateful, [...] But they should be "
-        "grateful to us. Canada lives because of the United States. Remember that, Mark, the next "
-        "time you make your statements.")
+ARTICLE_QUOTE = (
+    "Canada lives because of the United States. Remember that, Mark, "
+    "next time you're going to make one of your statements."
+)
+WIRE = (
+    "I watched your prime minister yesterday. He wasn't so grateful, [...] But they should be "
+    "grateful to us. Canada lives because of the United States. Remember that, Mark, the next "
+    "time you make your statements."
+)
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +34,7 @@ def coding():
 
 
 # --- log-likelihood (Rayson & Garside 2000) -----------------------------------
+
 
 def test_log_likelihood_hand_computed_2x2():
     # a=10 of c=100 words, b=5 of d=200: E1 = 100*15/300 = 5, E2 = 10,
@@ -47,13 +52,16 @@ def test_log_likelihood_zero_cell_and_symmetry():
     assert r.log_likelihood(3, 6, 100, 200) == pytest.approx(0.0, abs=1e-12)
 
 
-@pytest.mark.parametrize("args, message", [
-    ((-1, 5, 100, 200), "must not be negative"),
-    ((1.5, 5, 100, 200), "whole number"),
-    ((101, 5, 100, 200), "more often than the corpus"),
-    ((0, 0, 0, 200), "at least one word"),
-    (("3", 5, 100, 200), "whole number"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((-1, 5, 100, 200), "must not be negative"),
+        ((1.5, 5, 100, 200), "whole number"),
+        ((101, 5, 100, 200), "more often than the corpus"),
+        ((0, 0, 0, 200), "at least one word"),
+        (("3", 5, 100, 200), "whole number"),
+    ],
+)
 def test_log_likelihood_bad_input(args, message):
     with pytest.raises(r.RhetoricInputError, match=message):
         r.log_likelihood(*args)
@@ -68,10 +76,12 @@ def test_significance_thresholds():
 
 
 def test_keyness_hand_corpus():
-    tokens = pd.DataFrame({
-        "token": "canada canada lives canada thrives thrives thrives because".split(),
-        "group": ["t"] * 3 + ["r"] * 5,
-    })
+    tokens = pd.DataFrame(
+        {
+            "token": "canada canada lives canada thrives thrives thrives because".split(),
+            "group": ["t"] * 3 + ["r"] * 5,
+        }
+    )
     table = r.keyness(tokens, "group", "t", min_count=1)
     row = table.set_index("word").loc["canada"]
     assert (row["a"], row["b"], row["c"], row["d"]) == (2, 1, 3, 5)
@@ -93,11 +103,14 @@ def test_keyness_bad_group():
 
 # --- tokens, voices, attribution ----------------------------------------------
 
+
 def test_token_voices_match_tokens_table(voices):
     tokens = pd.read_csv(data_dir("tables", "tokens.csv"))
     assert len(voices) == len(tokens) == 565
-    assert (voices[["sentence_id", "position", "token"]].to_numpy()
-            == tokens[["sentence_id", "position", "token"]].to_numpy()).all()
+    assert (
+        voices[["sentence_id", "position", "token"]].to_numpy()
+        == tokens[["sentence_id", "position", "token"]].to_numpy()
+    ).all()
 
 
 def test_only_22_words_are_trumps_own(voices):
@@ -107,7 +120,13 @@ def test_only_22_words_are_trumps_own(voices):
     assert " ".join(quoted.loc[quoted.sentence_id == "S12", "token"]) == "not exist"
     s14 = voices[voices.sentence_id == "S14"]
     assert list(s14.loc[s14.voice == "reporter", "token"]) == [
-        "Trump", "directly", "addressed", "Carney's", "proposals", "warning"]
+        "Trump",
+        "directly",
+        "addressed",
+        "Carney's",
+        "proposals",
+        "warning",
+    ]
 
 
 def test_with_attribution_names_uncoded_sentence(coding):
@@ -134,6 +153,7 @@ def test_as_tokens_bad_input():
 
 # --- reporting verbs ------------------------------------------------------------
 
+
 def test_reporting_verbs_in_article(voices, coding):
     found = r.reporting_verbs(voices, coding)
     s14 = found[found.sentence_id == "S14"]
@@ -150,17 +170,20 @@ def test_reporting_verbs_in_article(voices, coding):
 
 
 def test_reporting_verbs_skip_quoted_words_and_nouns():
-    tokens = pd.DataFrame({
-        "sentence_id": ["S1"] * 7,
-        "token": ["He", "warned", "I", "warned", "you", "a", "warning"],
-        "voice": ["reporter", "reporter", "trump", "trump", "trump", "reporter", "reporter"],
-    })
+    tokens = pd.DataFrame(
+        {
+            "sentence_id": ["S1"] * 7,
+            "token": ["He", "warned", "I", "warned", "you", "a", "warning"],
+            "voice": ["reporter", "reporter", "trump", "trump", "trump", "reporter", "reporter"],
+        }
+    )
     found = r.reporting_verbs(tokens)
     assert list(found["position"]) == [2]
     assert r.reporting_verbs("His framework calls for trade. He calls them.")["token"].tolist() == ["calls"]
 
 
 # --- pronouns, modals, frequencies ------------------------------------------------
+
 
 def test_pronoun_profile_hand_counted():
     table = r.pronoun_profile(WIRE).set_index("person")
@@ -196,7 +219,11 @@ def test_modal_verbs_hand_counted():
 def test_modal_verbs_article_by_attribution(voices, coding):
     found = r.modal_verbs(r.with_attribution(voices, coding), by="attribution")
     assert found[["sentence_id", "modal"]].values.tolist() == [
-        ["S08", "will"], ["S12", "would"], ["S21", "must"], ["S27", "might"]]
+        ["S08", "will"],
+        ["S12", "would"],
+        ["S21", "must"],
+        ["S27", "might"],
+    ]
     semi = r.modal_verbs(r.with_attribution(voices, coding), by="attribution", semi=True)
     # the only modal inside a quotation is the semi-modal "going to" of S14
     assert semi.loc[semi.voice == "trump", ["sentence_id", "modal"]].values.tolist() == [["S14", "going to"]]
@@ -210,6 +237,7 @@ def test_word_frequencies():
 
 
 # --- sentiment ---------------------------------------------------------------------
+
 
 def test_vader_scores_and_lexicon_hits():
     scores = r.sentence_sentiment(["Canada lives because of the United States.", "This is a terrible threat."])
@@ -235,9 +263,18 @@ def test_sentiment_bad_input():
 
 # --- comparing renderings ----------------------------------------------------------
 
+
 def test_quote_words_normalises():
     assert r.quote_words("Remember that Mark, [...] the U.S. won\u2019t…") == [
-        "remember", "that", "mark", "[…]", "the", "u.s.", "won't", "[…]"]
+        "remember",
+        "that",
+        "mark",
+        "[…]",
+        "the",
+        "u.s.",
+        "won't",
+        "[…]",
+    ]
 
 
 def test_word_diff_article_against_wire():
@@ -249,7 +286,8 @@ def test_word_diff_article_against_wire():
 
 def test_word_diff_kinds():
     assert r.word_diff("Canada lives because of the US", "Canada exists because of the US")[0] == [
-        r.Change("replaced", ("lives",), ("exists",))]
+        r.Change("replaced", ("lives",), ("exists",))
+    ]
     none, _ = r.word_diff(WIRE, WIRE.upper())
     assert none == []
     cut, _ = r.word_diff("a b c d", "a b [...] d")
@@ -284,6 +322,7 @@ def test_find_phrase():
 
 # --- outside data --------------------------------------------------------------------
 
+
 def test_load_events_parses_ranges():
     events = r.load_events()
     assert list(events["start"]) == sorted(events["start"])
@@ -301,8 +340,10 @@ def test_load_devices_codebook():
 
 # --- figures ---------------------------------------------------------------------------
 
+
 def test_figures_are_titled_and_labelled(voices, coding):
     import matplotlib.pyplot as plt
+
     from middlepowers.figures import check
 
     tokens = r.with_attribution(voices, coding)

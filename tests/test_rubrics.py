@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 
 import nbformat
 import pytest
@@ -16,7 +15,9 @@ KEYS = sorted((ROOT / "solutions").glob("*.ipynb"))
 
 
 def reflections(name):
-    return {q.id: q for q in load_quiz(data_dir("quizzes", f"{name}.toml")).questions.values() if q.type == "reflection"}
+    return {
+        q.id: q for q in load_quiz(data_dir("quizzes", f"{name}.toml")).questions.values() if q.type == "reflection"
+    }
 
 
 def test_every_reflection_has_a_rubric_with_points():
@@ -29,8 +30,11 @@ def test_every_reflection_has_a_rubric_with_points():
 def test_manual_grade_cells_carry_the_rubric_points(key):
     nb = nbformat.read(key, as_version=4)
     mine = reflections(key.stem)
-    graded = {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells
-              if c.metadata.get("nbgrader", {}).get("grade") and c.metadata["nbgrader"].get("solution")}
+    graded = {
+        c.metadata["nbgrader"]["grade_id"]: c
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade") and c.metadata["nbgrader"].get("solution")
+    }
     asked = set(re.findall(r'quiz\.ask\("([a-z0-9-]+)"\)', "\n".join(c.source for c in nb.cells)))
     for qid in asked & set(mine):
         assert qid in graded, f"{key.name}: reflection {qid} has no manual-grade cell with grade_id {qid!r}"

@@ -43,7 +43,9 @@ def readable(report) -> str:
         for err in task.errors:
             row = getattr(err, "row_number", None)
             field = getattr(err, "field_name", None)
-            where = ", ".join(x for x in [task.name, f"row {row}" if row else "", f"field {field}" if field else ""] if x)
+            where = ", ".join(
+                x for x in [task.name, f"row {row}" if row else "", f"field {field}" if field else ""] if x
+            )
             lines.append(f"{where}: [{err.type}] {err.message}")
     for err in report.errors:
         lines.append(f"package: [{err.type}] {err.message}")

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -32,12 +29,17 @@ def test_copy_leaves_out_keys_hidden_tests_and_notes(copy):
     for gone in ("solutions", "instructors", "tests", "tools"):
         assert not (copy / gone).exists(), gone
     assert not studentrepo.leaks(copy)
-    assert sorted(p.name for p in (copy / "exercises").glob("*.ipynb")) == \
-        sorted(p.name for p in (ROOT / "solutions").glob("*.ipynb"))
+    assert sorted(p.name for p in (copy / "exercises").glob("*.ipynb")) == sorted(
+        p.name for p in (ROOT / "solutions").glob("*.ipynb")
+    )
     assert (copy / "data" / "quizzes" / "README.md").is_file() and (copy / "src" / "middlepowers").is_dir()
     assert not list(copy.rglob(".middlepowers-progress*"))
-    hidden = "\n".join(c.source for key in (ROOT / "solutions").glob("*.ipynb")
-                       for c in nbformat.read(key, as_version=4).cells if "BEGIN HIDDEN TESTS" in c.source)
+    hidden = "\n".join(
+        c.source
+        for key in (ROOT / "solutions").glob("*.ipynb")
+        for c in nbformat.read(key, as_version=4).cells
+        if "BEGIN HIDDEN TESTS" in c.source
+    )
     assert "BEGIN HIDDEN TESTS" in hidden  # the keys have hidden tests ...
     everything = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in copy.rglob("*.ipynb"))
     for line in hidden.splitlines():
@@ -65,8 +67,9 @@ def test_refuses_a_folder_in_use(tmp_path):
     assert (tmp_path / "x" / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
-NOTEBOOKS = sorted(p.relative_to(ROOT).as_posix() for p in [*ROOT.glob("notebooks/*.ipynb"),
-                                                              *ROOT.glob("exercises/*.ipynb")])
+NOTEBOOKS = sorted(
+    p.relative_to(ROOT).as_posix() for p in [*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("exercises/*.ipynb")]
+)
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
@@ -79,6 +82,11 @@ def test_every_notebook_runs_from_the_copy(copy, notebook, tmp_path, monkeypatch
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
     client.execute()
-    errors = [(i, o.get("ename")) for i, c in enumerate(nb.cells) if c.cell_type == "code"
-              and "raises-exception" not in c.metadata.get("tags", []) for o in c.outputs if o.output_type == "error"]
+    errors = [
+        (i, o.get("ename"))
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code" and "raises-exception" not in c.metadata.get("tags", [])
+        for o in c.outputs
+        if o.output_type == "error"
+    ]
     assert not errors, errors

@@ -9,7 +9,6 @@ folder is beside the repository (CI, this machine) they must keep its every figu
 
 from __future__ import annotations
 
-import filecmp
 import os
 from pathlib import Path
 
@@ -50,7 +49,9 @@ def test_table_matches_a_fresh_parse(fresh, name):
         return
     old_lines = committed.read_text(encoding="utf-8").splitlines()
     new_lines = new.read_text(encoding="utf-8").splitlines()
-    first = next((i for i, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b), min(len(old_lines), len(new_lines)))
+    first = next(
+        (i for i, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b), min(len(old_lines), len(new_lines))
+    )
     pytest.fail(
         f"data/tables/{name}.csv is stale (differs from a fresh parse of the article at line {first + 1}; "
         f"{len(old_lines)} lines on disk, {len(new_lines)} fresh): run make tables",
@@ -86,7 +87,9 @@ def test_external_tables_keep_every_figure_of_shared_data():
         pytest.skip("the shared research folder (../shared/data) is not beside this checkout")
     names = sorted(p.name for p in source.glob("*.csv"))
     assert names, f"no CSV files in {source}"
-    assert sorted(p.name for p in EXTERNAL.glob("*.csv")) == names, "data/external/ and shared/data hold different files"
+    assert sorted(p.name for p in EXTERNAL.glob("*.csv")) == names, (
+        "data/external/ and shared/data hold different files"
+    )
     for name in names:
         with open(source / name, newline="", encoding="utf-8") as fh:
             shared = list(csv.DictReader(fh))
@@ -94,7 +97,9 @@ def test_external_tables_keep_every_figure_of_shared_data():
             ours = list(csv.DictReader(fh))
         assert ours and shared and set(ours[0]) == set(shared[0]), f"{name}: columns differ from shared/data"
         figures = [c for c in shared[0] if c not in SOURCE_COLUMNS]
-        missing = Counter(tuple(r[c] for c in figures) for r in shared) - Counter(tuple(r[c] for c in figures) for r in ours)
+        missing = Counter(tuple(r[c] for c in figures) for r in shared) - Counter(
+            tuple(r[c] for c in figures) for r in ours
+        )
         assert not missing, f"{name}: figures of shared/data missing or changed in data/external: {list(missing)[:3]}"
 
 
@@ -120,7 +125,8 @@ def _assert_reads_back(article, folder):
             written, read = _as_written(frame[column]).tolist(), back[column].astype(object).tolist()
             same = [w == r or (w != w and r != r) for w, r in zip(written, read)]
             assert len(written) == len(read) and all(same), (
-                f"{name}.{column} does not read back: {[(w, r) for w, r, ok in zip(written, read, same) if not ok][:5]}")
+                f"{name}.{column} does not read back: {[(w, r) for w, r, ok in zip(written, read, same) if not ok][:5]}"
+            )
 
 
 def test_every_column_of_every_table_reads_back(tmp_path):
@@ -131,8 +137,10 @@ def test_words_that_look_missing_read_back_as_words(tmp_path):
     from middlepowers.article import parse
 
     words = " ".join(NA_WORDS)
-    text = (f"None of the NA Title\nSummary with null and nan.\n\nBody says {words} again.\n"
-            f"Null Heading\n| None: | NA |\n|---|---|\n| null: | nan |\n")
+    text = (
+        f"None of the NA Title\nSummary with null and nan.\n\nBody says {words} again.\n"
+        f"Null Heading\n| None: | NA |\n|---|---|\n| null: | nan |\n"
+    )
     article = parse(text)
     assert {"None", "NA", "null", "nan"} <= set(article.tokens["token"])
     _assert_reads_back(article, tmp_path)
@@ -142,8 +150,11 @@ def test_notebooks_read_the_tables_with_read_table():
     """The notebooks read data/tables through read_table, so the round trip above is theirs."""
     import json
 
-    for path in sorted((repo_root() / "notebooks").glob("*.ipynb")) + sorted((repo_root() / "solutions").glob("*.ipynb")):
+    for path in sorted((repo_root() / "notebooks").glob("*.ipynb")) + sorted(
+        (repo_root() / "solutions").glob("*.ipynb")
+    ):
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
             source = "".join(cell["source"])
             assert 'read_csv(data_dir("tables"' not in source, (
-                f"{path.name} reads a table with plain pd.read_csv: use middlepowers.article.read_table")
+                f"{path.name} reads a table with plain pd.read_csv: use middlepowers.article.read_table"
+            )

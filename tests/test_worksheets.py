@@ -8,8 +8,8 @@ import tomllib
 import nbformat
 import pytest
 
-from mpcourse import worksheets
 from middlepowers.paths import notebooks, repo_root
+from mpcourse import worksheets
 
 ROOT = repo_root()
 SOLUTIONS, EXERCISES = ROOT / "solutions", ROOT / "exercises"
@@ -65,8 +65,10 @@ def _quiz_secrets(stem):
         for case in q.get("cases", []):
             if isinstance(case.get("expect"), (list, dict)) and case["expect"]:
                 secrets.append(repr(case["expect"]))
-                secrets += [f"{k} = {v}" if isinstance(case["expect"], dict) else str(k)
-                            for k, v in (case["expect"].items() if isinstance(case["expect"], dict) else [])]
+                secrets += [
+                    f"{k} = {v}" if isinstance(case["expect"], dict) else str(k)
+                    for k, v in (case["expect"].items() if isinstance(case["expect"], dict) else [])
+                ]
     return [s for s in secrets if s]
 
 
@@ -82,7 +84,9 @@ def test_no_answer_leaks_into_the_worksheet(key):
     for secret in _quiz_secrets(key.stem):
         assert secret not in sheet_text, f"quiz answer leaked: {secret[:60]!r}"
     for cell in sheet.cells:
-        assert cell.get("outputs", []) == [] and cell.get("execution_count") is None if cell.cell_type == "code" else True
+        assert (
+            cell.get("outputs", []) == [] and cell.get("execution_count") is None if cell.cell_type == "code" else True
+        )
     assert "widgets" not in sheet.metadata
     assert re.search(r"# YOUR CODE HERE\n\s*raise NotImplementedError\(\)", sources)
 
@@ -92,13 +96,15 @@ def test_cells_that_would_raise_are_tagged():
     assert worksheets.would_raise("if True:\n    raise ValueError")
     assert not worksheets.would_raise("def f():\n    raise NotImplementedError()")
     assert worksheets.would_raise("f(1)[0]", {"f"}) and not worksheets.would_raise("check(f)", {"f"})
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("def f(x):\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION"),
-        nbformat.v4.new_code_cell("f(2)"),
-        nbformat.v4.new_code_cell("answer = 1  ### BEGIN SOLUTION\n### END SOLUTION"),
-        nbformat.v4.new_code_cell("### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION"),
-        nbformat.v4.new_code_cell("print('hi')"),
-    ])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("def f(x):\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION"),
+            nbformat.v4.new_code_cell("f(2)"),
+            nbformat.v4.new_code_cell("answer = 1  ### BEGIN SOLUTION\n### END SOLUTION"),
+            nbformat.v4.new_code_cell("### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION"),
+            nbformat.v4.new_code_cell("print('hi')"),
+        ]
+    )
     sheet = worksheets.make_worksheet(nb)
     tags = [c.metadata.get("tags", []) for c in sheet.cells]
     assert tags[0] == [] and tags[1] == ["raises-exception"] and tags[3] == ["raises-exception"] and tags[4] == []
@@ -124,7 +130,8 @@ def test_worksheet_text_does_not_give_a_code_checks_expected_results(key):
     text = "\n".join(c.source for c in sheet.cells if c.cell_type == "markdown")
     for value in _non_integer_expects(key.stem):
         assert not re.search(rf"(?<![\d.]){re.escape(value)}(?!\d)", text), (
-            f"{key.name}: a markdown cell gives {value}, the expected result of a code check")
+            f"{key.name}: a markdown cell gives {value}, the expected result of a code check"
+        )
 
 
 @pytest.mark.parametrize("key", KEYS, ids=lambda p: p.name)
@@ -138,9 +145,13 @@ def test_run_all_on_a_blank_worksheet_raises_only_not_implemented(key, tmp_path,
     monkeypatch.setenv("MIDDLEPOWERS_PROGRESS", str(tmp_path / "progress.json"))
     monkeypatch.setenv("MPLBACKEND", "agg")
     sheet = nbformat.read(EXERCISES / key.name, as_version=4)
-    NotebookClient(sheet, timeout=300, allow_errors=True,
-                   resources={"metadata": {"path": str(EXERCISES)}}).execute()
-    errors = [(o.get("ename"), o.get("evalue", "")) for c in sheet.cells if c.cell_type == "code"
-              for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    NotebookClient(sheet, timeout=300, allow_errors=True, resources={"metadata": {"path": str(EXERCISES)}}).execute()
+    errors = [
+        (o.get("ename"), o.get("evalue", ""))
+        for c in sheet.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
     unexpected = [(name, value[:120]) for name, value in errors if name != "NotImplementedError"]
     assert errors and not unexpected, f"{key.name}: Run All raises {unexpected or 'nothing'}"

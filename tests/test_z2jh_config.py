@@ -19,8 +19,8 @@ import jsonschema
 import pytest
 import yaml
 
-from mpcourse.link import GITHUB_REPO, REPO_URL, START_NOTEBOOK, target_dir
 from middlepowers.paths import repo_root
+from mpcourse.link import GITHUB_REPO, REPO_URL, START_NOTEBOOK, target_dir
 
 ROOT = repo_root(Path(__file__).parent)
 CHART = "4.4.0"
@@ -50,8 +50,10 @@ def schema_errors(values: dict) -> list[str]:
     schema = json.loads((CHART_DIR / "values.schema.json").read_text())
     defaults = yaml.safe_load((CHART_DIR / "values.yaml").read_text())
     validator = jsonschema.Draft7Validator(schema)
-    return [f"{'.'.join(map(str, e.absolute_path)) or '<top>'}: {e.message}"
-            for e in validator.iter_errors(helm_merge(defaults, values))]
+    return [
+        f"{'.'.join(map(str, e.absolute_path)) or '<top>'}: {e.message}"
+        for e in validator.iter_errors(helm_merge(defaults, values))
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -71,11 +73,14 @@ def test_config_is_valid_for_the_chart(config):
     assert schema_errors(config) == []
 
 
-@pytest.mark.parametrize("broken, where", [
-    ({"singleuser": {"memroy": {"limit": "1G"}}}, "singleuser"),          # a typo in a key
-    ({"cull": {"timeout": "an hour"}}, "cull.timeout"),                   # a wrong type
-    ({"singleuser": {"defaultUrl": 3}}, "singleuser.defaultUrl"),
-])
+@pytest.mark.parametrize(
+    "broken, where",
+    [
+        ({"singleuser": {"memroy": {"limit": "1G"}}}, "singleuser"),  # a typo in a key
+        ({"cull": {"timeout": "an hour"}}, "cull.timeout"),  # a wrong type
+        ({"singleuser": {"defaultUrl": 3}}, "singleuser.defaultUrl"),
+    ],
+)
 def test_schema_check_catches_mistakes(config, broken, where):
     errors = schema_errors(helm_merge(config, broken))
     assert any(e.startswith(where) for e in errors), errors
@@ -113,8 +118,10 @@ def test_memory_guarantee_covers_a_measured_student(config):
         pytest.skip("no class load figures in bench-results.json (make bench-class)")
     memory = config["singleuser"]["memory"]
     to_mib = {"M": 10**6 / 2**20, "G": 10**9 / 2**20, "Mi": 1, "Gi": 1024}
+
     def mib(text: str) -> float:
         number = text.rstrip("MGi")
-        return float(number) * to_mib[text[len(number):]]
+        return float(number) * to_mib[text[len(number) :]]
+
     assert mib(memory["guarantee"]) >= max(measured)
     assert mib(memory["limit"]) >= 2 * mib(memory["guarantee"])

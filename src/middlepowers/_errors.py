@@ -36,9 +36,14 @@ def _describe(value) -> str:
 
 def public_functions(namespace: dict) -> list[str]:
     """Names of the functions a module (its ``globals()``) defines for others: no ``_name``, no ``main``."""
-    return [name for name, value in namespace.items()
-            if inspect.isfunction(value) and value.__module__ == namespace["__name__"]
-            and not name.startswith("_") and name != "main"]
+    return [
+        name
+        for name, value in namespace.items()
+        if inspect.isfunction(value)
+        and value.__module__ == namespace["__name__"]
+        and not name.startswith("_")
+        and name != "main"
+    ]
 
 
 def guard(error_class: type[Exception], namespace: dict, make=None) -> None:

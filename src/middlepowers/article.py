@@ -36,8 +36,16 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["Article", "ArticleFormatError", "parse", "parse_file", "outline", "write_tables", "read_table",
-           "load_gazetteer"]
+__all__ = [
+    "Article",
+    "ArticleFormatError",
+    "parse",
+    "parse_file",
+    "outline",
+    "write_tables",
+    "read_table",
+    "load_gazetteer",
+]
 
 
 class ArticleFormatError(ValueError):
@@ -65,9 +73,40 @@ APOSTROPHES = "'\u2019"
 DASHES = "\u2012\u2013\u2014\u2015"
 #: Words after which a full stop does not end a sentence.
 ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "st", "prof", "gen", "gov", "sen", "rep", "sr", "jr",
-    "vs", "etc", "e.g", "i.e", "u.s", "u.k", "u.n", "e.u", "no", "jan", "feb",
-    "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "ltd", "co",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "prof",
+    "gen",
+    "gov",
+    "sen",
+    "rep",
+    "sr",
+    "jr",
+    "vs",
+    "etc",
+    "e.g",
+    "i.e",
+    "u.s",
+    "u.k",
+    "u.n",
+    "e.u",
+    "no",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "inc",
+    "ltd",
+    "co",
 }
 WORD_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 MAX_HEADING_WORDS = 12
@@ -84,6 +123,7 @@ def _ends_block(text: str) -> bool:
 
 
 # --- reading lines into blocks ---------------------------------------------
+
 
 @dataclass
 class _Block:
@@ -113,9 +153,11 @@ def _read_table(lines: list[tuple[int, str]]) -> list[list[str]]:
         raise ArticleFormatError(rows[0][0], f"a two-column table (focus area | approach), found {width} columns")
     for number, cells in rows:
         if len(cells) != width:
-            raise ArticleFormatError(number, f"a table row with {width} cells like the header, found {len(cells)} (ragged table)")
+            raise ArticleFormatError(
+                number, f"a table row with {width} cells like the header, found {len(cells)} (ragged table)"
+            )
     body = [cells for _, cells in rows[2:]]
-    for (number, cells) in rows[2:]:
+    for number, cells in rows[2:]:
         if not all(cells):
             raise ArticleFormatError(number, "a table row with no empty cell")
     return [rows[0][1], *body]
@@ -183,6 +225,7 @@ def _blocks(text: str) -> list[_Block]:
 
 # --- sentences ----------------------------------------------------------------
 
+
 def _quote_spans(text: str, line: int) -> list[tuple[int, int]]:
     """Return (start, end) of each double-quoted span, quote marks included."""
     spans, start, closer = [], None, None
@@ -196,15 +239,20 @@ def _quote_spans(text: str, line: int) -> list[tuple[int, int]]:
             raise ArticleFormatError(line, f"an opening quotation mark before the closing one at column {i + 1}")
     if start is not None:
         if text[start] == '"' and _closes(text, start):
-            raise ArticleFormatError(line, f"an opening quotation mark before the closing one at column {start + 1} "
-                                           "(stray closing quotation mark)")
-        raise ArticleFormatError(line, f"a closing quotation mark for the quotation opened at column {start + 1} (unclosed quotation)")
+            raise ArticleFormatError(
+                line,
+                f"an opening quotation mark before the closing one at column {start + 1} "
+                "(stray closing quotation mark)",
+            )
+        raise ArticleFormatError(
+            line, f"a closing quotation mark for the quotation opened at column {start + 1} (unclosed quotation)"
+        )
     return spans
 
 
 def _closes(text: str, i: int) -> bool:
     """Whether the straight quotation mark at ``i`` sits like a closing one: after a word, before a space or the end."""
-    after = text[i + 1:i + 2]
+    after = text[i + 1 : i + 2]
     after_a_word = i > 0 and not text[i - 1].isspace() and text[i - 1] not in "(["
     return after_a_word and (not after or after.isspace() or after in ",.;:!?)]")
 
@@ -242,7 +290,7 @@ def split_sentences(text: str, line: int = 1) -> list[str]:
         if not (nxt.isupper() or nxt.isdigit() or nxt in OPEN_QUOTES or nxt in "(["):
             continue
         if text[j] == ".":
-            word = text[max(start, text.rfind(" ", start, j) + 1):j].lower().lstrip("(\"\u201c")
+            word = text[max(start, text.rfind(" ", start, j) + 1) : j].lower().lstrip('("\u201c')
             if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                 continue
         sentences.append(text[start:i])
@@ -263,6 +311,7 @@ def tokenize(text: str) -> list[str]:
 
 
 # --- gazetteer and mentions -------------------------------------------------
+
 
 def load_gazetteer(path: str | Path | None = None) -> pd.DataFrame:
     """Read the gazetteer (surface forms of people, places and organisations).
@@ -286,8 +335,9 @@ def _read_csv_file(path, what: str, **options) -> pd.DataFrame:
     try:
         return pd.read_csv(path, **options)
     except (OSError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise ArticleFormatError(None, f"{what} as a readable CSV file at {path} "
-                                       f"({getattr(err, 'strerror', None) or err})") from None
+        raise ArticleFormatError(
+            None, f"{what} as a readable CSV file at {path} ({getattr(err, 'strerror', None) or err})"
+        ) from None
 
 
 def _mention_pattern(gazetteer: pd.DataFrame) -> re.Pattern:
@@ -297,6 +347,7 @@ def _mention_pattern(gazetteer: pd.DataFrame) -> re.Pattern:
 
 
 # --- the tables -------------------------------------------------------------
+
 
 @dataclass
 class Article:
@@ -356,7 +407,9 @@ def _sections(blocks: list[_Block]) -> tuple[list[dict], list[dict], list[dict]]
             section["n_paragraphs"] += 1
         elif block.kind == "table":
             for row in block.rows[1:]:
-                focus.append({"section": section, "line": block.line, "area": row[0].rstrip(":").strip(), "approach": row[1]})
+                focus.append(
+                    {"section": section, "line": block.line, "area": row[0].rstrip(":").strip(), "approach": row[1]}
+                )
     for sid, sec in zip(_ids("SEC", len(sections), 1), sections):
         sec["section_id"] = sid
     return sections, paragraphs, focus
@@ -401,60 +454,112 @@ def _mentions_and_quotes(sentence_rows: list[dict], gazetteer: pd.DataFrame) -> 
             in_quote = k >= 0 and match.start() < spans[k][1]
             found.append((match, entry, in_quote))
             last = mention_rows[-1] if mention_rows else None
-            if (last and last["sentence_id"] == sid and last["entity_id"] == entry["entity_id"]
-                    and last["start"] + len(last["surface"]) + 1 == match.start()):
+            if (
+                last
+                and last["sentence_id"] == sid
+                and last["entity_id"] == entry["entity_id"]
+                and last["start"] + len(last["surface"]) + 1 == match.start()
+            ):
                 # A title followed by the name ("Canadian PM" + "Mark Carney") is one mention.
-                last["surface"] = text[last["start"]:match.end()]
+                last["surface"] = text[last["start"] : match.end()]
                 continue
-            mention_rows.append({
-                "sentence_id": sid, "start": match.start(), "surface": match.group(0),
-                "entity_id": entry["entity_id"], "in_quote": in_quote,
-            })
+            mention_rows.append(
+                {
+                    "sentence_id": sid,
+                    "start": match.start(),
+                    "surface": match.group(0),
+                    "entity_id": entry["entity_id"],
+                    "in_quote": in_quote,
+                }
+            )
         speakers = [e for m, e, q in found if not q and e["entity_type"] == "person"]
         found_starts = [m.start() for m, _, _ in found]
         for a, b in spans:
-            inner = text[a + 1:b - 1]
+            inner = text[a + 1 : b - 1]
             vocatives = [
-                e for m, e, q in (found[i] for i in _inside(found_starts, a, b))
-                if e["entity_type"] == "person"
-                and re.search(rf"(^|,)\s*{re.escape(m.group(0))}\s*(,|$|[.!?])", inner)
+                e
+                for m, e, q in (found[i] for i in _inside(found_starts, a, b))
+                if e["entity_type"] == "person" and re.search(rf"(^|,)\s*{re.escape(m.group(0))}\s*(,|$|[.!?])", inner)
             ]
             is_sentence = bool(inner) and inner[0].isupper() and inner.rstrip(CLOSERS)[-1:] in SENTENCE_END + ","
-            quote_rows.append({
-                "sentence_id": sid, "start": a, "text": inner,
-                "kind": "sentence" if is_sentence else "fragment",
-                "n_words": len(tokenize(inner)),
-                "speaker_id": speakers[0]["entity_id"] if speakers else None,
-                "addressee_id": vocatives[0]["entity_id"] if vocatives else None,
-            })
+            quote_rows.append(
+                {
+                    "sentence_id": sid,
+                    "start": a,
+                    "text": inner,
+                    "kind": "sentence" if is_sentence else "fragment",
+                    "n_words": len(tokenize(inner)),
+                    "speaker_id": speakers[0]["entity_id"] if speakers else None,
+                    "addressee_id": vocatives[0]["entity_id"] if vocatives else None,
+                }
+            )
     return token_rows, quote_rows, mention_rows
 
 
-def _tables(blocks, sections, paragraphs, focus, sentence_rows, token_rows, quote_rows, mention_rows,
-            gazetteer: pd.DataFrame) -> Article:
+def _tables(
+    blocks, sections, paragraphs, focus, sentence_rows, token_rows, quote_rows, mention_rows, gazetteer: pd.DataFrame
+) -> Article:
     """Assemble the DataFrames from the rows of the steps before."""
     notes = [b.text for b in blocks if b.kind == "note"]
-    article = _frame([{
-        "title": paragraphs[0]["text"], "summary": paragraphs[1]["text"], "note": " ".join(notes) or None,
-        "n_sections": len(sections), "n_paragraphs": len(paragraphs),
-        "n_sentences": len(sentence_rows), "word_count": len(token_rows),
-    }], ["title", "summary", "note", "n_sections", "n_paragraphs", "n_sentences", "word_count"])
+    article = _frame(
+        [
+            {
+                "title": paragraphs[0]["text"],
+                "summary": paragraphs[1]["text"],
+                "note": " ".join(notes) or None,
+                "n_sections": len(sections),
+                "n_paragraphs": len(paragraphs),
+                "n_sentences": len(sentence_rows),
+                "word_count": len(token_rows),
+            }
+        ],
+        ["title", "summary", "note", "n_sections", "n_paragraphs", "n_sentences", "word_count"],
+    )
 
-    sections_df = _frame([{
-        "section_id": s["section_id"], "position": i, "kind": s["kind"], "heading": s["heading"],
-        "line": s["line"], "n_paragraphs": s["n_paragraphs"],
-    } for i, s in enumerate(sections, start=1)], ["section_id", "position", "kind", "heading", "line", "n_paragraphs"])
+    sections_df = _frame(
+        [
+            {
+                "section_id": s["section_id"],
+                "position": i,
+                "kind": s["kind"],
+                "heading": s["heading"],
+                "line": s["line"],
+                "n_paragraphs": s["n_paragraphs"],
+            }
+            for i, s in enumerate(sections, start=1)
+        ],
+        ["section_id", "position", "kind", "heading", "line", "n_paragraphs"],
+    )
 
-    paragraphs_df = _frame([{
-        "paragraph_id": p["paragraph_id"], "section_id": p["section"]["section_id"], "kind": p["kind"],
-        "line": p["line"], "n_sentences": len(p["pieces"]), "text": p["text"],
-    } for p in paragraphs], ["paragraph_id", "section_id", "kind", "line", "n_sentences", "text"])
+    paragraphs_df = _frame(
+        [
+            {
+                "paragraph_id": p["paragraph_id"],
+                "section_id": p["section"]["section_id"],
+                "kind": p["kind"],
+                "line": p["line"],
+                "n_sentences": len(p["pieces"]),
+                "text": p["text"],
+            }
+            for p in paragraphs
+        ],
+        ["paragraph_id", "section_id", "kind", "line", "n_sentences", "text"],
+    )
 
-    sentences_df = _frame([{
-        "sentence_id": r["sentence_id"], "paragraph_id": r["paragraph"]["paragraph_id"],
-        "section_id": r["paragraph"]["section"]["section_id"], "position": r["position"],
-        "n_tokens": r["n_tokens"], "text": r["text"],
-    } for r in sentence_rows], ["sentence_id", "paragraph_id", "section_id", "position", "n_tokens", "text"])
+    sentences_df = _frame(
+        [
+            {
+                "sentence_id": r["sentence_id"],
+                "paragraph_id": r["paragraph"]["paragraph_id"],
+                "section_id": r["paragraph"]["section"]["section_id"],
+                "position": r["position"],
+                "n_tokens": r["n_tokens"],
+                "text": r["text"],
+            }
+            for r in sentence_rows
+        ],
+        ["sentence_id", "paragraph_id", "section_id", "position", "n_tokens", "text"],
+    )
 
     tokens_df = _frame(token_rows, ["sentence_id", "position", "token", "lower"])
 
@@ -466,18 +571,30 @@ def _tables(blocks, sections, paragraphs, focus, sentence_rows, token_rows, quot
 
     entities_df = (
         gazetteer[["entity_id", "entity", "entity_type"]]
-        .drop_duplicates("entity_id").rename(columns={"entity": "name"})
+        .drop_duplicates("entity_id")
+        .rename(columns={"entity": "name"})
         .reset_index(drop=True)
     )
-    entities_df["n_mentions"] = entities_df["entity_id"].map(mentions_df["entity_id"].value_counts()).fillna(0).astype(int)
+    entities_df["n_mentions"] = (
+        entities_df["entity_id"].map(mentions_df["entity_id"].value_counts()).fillna(0).astype(int)
+    )
 
-    focus_df = _frame([{
-        "section_id": f["section"]["section_id"], "area": f["area"], "approach": f["approach"],
-    } for f in focus], ["section_id", "area", "approach"])
+    focus_df = _frame(
+        [
+            {
+                "section_id": f["section"]["section_id"],
+                "area": f["area"],
+                "approach": f["approach"],
+            }
+            for f in focus
+        ],
+        ["section_id", "area", "approach"],
+    )
     focus_df.insert(0, "focus_id", _ids("F", len(focus_df), 1))
 
-    return Article(article, sections_df, paragraphs_df, sentences_df, tokens_df,
-                   quotes_df, mentions_df, entities_df, focus_df)
+    return Article(
+        article, sections_df, paragraphs_df, sentences_df, tokens_df, quotes_df, mentions_df, entities_df, focus_df
+    )
 
 
 def _build(blocks: list[_Block], gazetteer: pd.DataFrame) -> Article:
@@ -485,8 +602,7 @@ def _build(blocks: list[_Block], gazetteer: pd.DataFrame) -> Article:
     sections, paragraphs, focus = _sections(blocks)
     sentence_rows = _sentences(paragraphs)
     token_rows, quote_rows, mention_rows = _mentions_and_quotes(sentence_rows, gazetteer)
-    return _tables(blocks, sections, paragraphs, focus, sentence_rows, token_rows, quote_rows, mention_rows,
-                   gazetteer)
+    return _tables(blocks, sections, paragraphs, focus, sentence_rows, token_rows, quote_rows, mention_rows, gazetteer)
 
 
 def parse(text: str | bytes, gazetteer: pd.DataFrame | None = None) -> Article:
@@ -584,8 +700,9 @@ def read_table(name: str, folder: str | Path | None = None) -> pd.DataFrame:
     words (plain ``pd.read_csv`` would turn them into NaN).
     """
     if not isinstance(name, str) or not name.strip():
-        raise ArticleFormatError(None, f"a table name such as 'tokens' (one of {', '.join(Article.table_names())}), "
-                                       f"got {name!r}")
+        raise ArticleFormatError(
+            None, f"a table name such as 'tokens' (one of {', '.join(Article.table_names())}), got {name!r}"
+        )
     if folder is None:
         from middlepowers.paths import data_dir
 

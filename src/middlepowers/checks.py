@@ -25,14 +25,23 @@ import threading
 import time
 import warnings
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 
 from middlepowers.quizfile import (  # noqa: F401 (re-exported: the loading API lived here)
-    CITE_RE, TYPE_NAMES, TYPES, Question, QuizFormatError, QuizSpec, load_quiz, rubric_markdown, rubric_total,
+    CITE_RE,
+    TYPE_NAMES,
+    TYPES,
+    Question,
+    QuizFormatError,
+    QuizSpec,
+    load_quiz,
+    rubric_markdown,
+    rubric_total,
     table_path,
 )
 
@@ -123,8 +132,10 @@ def check_multiple(q: Question, answers: Any) -> Result:
     if missing:
         todo.append(f"tick {_plural(len(missing), 'more right option')}")
     if kept:
-        head = (f"{PARTLY}: {len(kept)} of your {len(chosen)} ticks {'is' if len(kept) == 1 else 'are'} right. "
-                f"Keep {'it' if len(kept) == 1 else 'them'}, {' and '.join(todo)}, {CHECK_AGAIN}.")
+        head = (
+            f"{PARTLY}: {len(kept)} of your {len(chosen)} ticks {'is' if len(kept) == 1 else 'are'} right. "
+            f"Keep {'it' if len(kept) == 1 else 'them'}, {' and '.join(todo)}, {CHECK_AGAIN}."
+        )
     else:
         head = f"{NOT_YET}: none of your ticks is right. Read the feedback, {' and '.join(todo)}, {CHECK_AGAIN}."
     return Result(False, head, details, hint=q.hint)
@@ -148,7 +159,9 @@ def check_classify(q: Question, mapping: Any) -> Result:
     if bad:
         return Result(None, f"{WARN} {bad[0]!r} is not one of the categories.", counts=False)
     missing = [str(i["key"]) for i in items if given[str(i["key"])] in (None, "")]
-    wrong = [i for i in items if given[str(i["key"])] not in (None, "") and str(given[str(i["key"])]) != str(i["answer"])]
+    wrong = [
+        i for i in items if given[str(i["key"])] not in (None, "") and str(given[str(i["key"])]) != str(i["answer"])
+    ]
     right = len(items) - len(missing) - len(wrong)
     if not missing and not wrong:
         return Result(True, CORRECT, explanation=q.explanation)
@@ -159,9 +172,14 @@ def check_classify(q: Question, mapping: Any) -> Result:
         chosen = str(given[str(i["key"])])
         fb = item_feedback(i, chosen)
         details.append(f"{i['key']}: not '{cats[chosen]}'." + (f" {fb}" if fb else ""))
-    todo = " and ".join(part for part in (
-        f"change the {_plural(len(wrong), 'item')} named below" if wrong else "",
-        f"assign the {_plural(len(missing), 'item')} left open" if missing else "") if part)
+    todo = " and ".join(
+        part
+        for part in (
+            f"change the {_plural(len(wrong), 'item')} named below" if wrong else "",
+            f"assign the {_plural(len(missing), 'item')} left open" if missing else "",
+        )
+        if part
+    )
     head = f"{PARTLY}: {right} of {len(items)} items are in the right category." if right else f"{NOT_YET}:"
     return Result(False, f"{head} {todo[0].upper()}{todo[1:]}, {CHECK_AGAIN}.", details, hint=q.hint)
 
@@ -196,8 +214,7 @@ def check_numeric(q: Question, text: Any) -> Result:
         return Result(None, f"{WARN} {reason}", counts=False)
     if abs(value - q.get("answer")) <= q.get("tolerance", 0) + 1e-12:
         return Result(True, CORRECT, explanation=q.explanation)
-    details = [m["feedback"] for m in q.get("mistakes", [])
-               if abs(value - m["value"]) <= m.get("tolerance", 0) + 1e-12]
+    details = [m["feedback"] for m in q.get("mistakes", []) if abs(value - m["value"]) <= m.get("tolerance", 0) + 1e-12]
     return Result(False, NOT_YET, details, hint=q.hint)
 
 
@@ -206,24 +223,36 @@ def check_reflection(q: Question, text: Any) -> Result:
     words = len(str(text or "").split())
     need = max(q.get("min_words", 1), 1)
     if words < need:
-        return Result(None, f"{WARN} Please write at least {need} word{'s' if need > 1 else ''} "
-                            f"(you have {words}), then press Save.", counts=False)
+        return Result(
+            None,
+            f"{WARN} Please write at least {need} word{'s' if need > 1 else ''} (you have {words}), then press Save.",
+            counts=False,
+        )
     guidance = q.get("guidance", "")
-    return Result(None, f"{SAVED}: your reflection ({words} words) is in your progress file.",
-                  [("To think about: " + guidance)] if guidance else [], explanation=q.explanation)
+    return Result(
+        None,
+        f"{SAVED}: your reflection ({words} words) is in your progress file.",
+        [("To think about: " + guidance)] if guidance else [],
+        explanation=q.explanation,
+    )
 
 
 #: one checker per question type, keyed like ``quizfile.VALIDATORS`` (code: :func:`check_code`)
 CHECKERS: dict[str, Callable[[Question, Any], Result]] = {
-    "single": check_single, "multiple": check_multiple, "classify": check_classify,
-    "numeric": check_numeric, "reflection": check_reflection,
+    "single": check_single,
+    "multiple": check_multiple,
+    "classify": check_classify,
+    "numeric": check_numeric,
+    "reflection": check_reflection,
 }
 
 
 def check(q: Question, answer: Any) -> Result:
     """Dispatch to the checker for the question's type (not ``code``)."""
     if q.type not in CHECKERS:
-        return Result(None, f"{WARN} '{q.id}' is a code check: use quiz.check_code('{q.id}', your_function).", counts=False)
+        return Result(
+            None, f"{WARN} '{q.id}' is a code check: use quiz.check_code('{q.id}', your_function).", counts=False
+        )
     try:
         return CHECKERS[q.type](q, answer)
     except Exception as error:  # an odd answer must never show a traceback
@@ -233,8 +262,9 @@ def check(q: Question, answer: Any) -> Result:
 def reveal(q: Question, result: Result, wrong_attempts: int) -> Result:
     """After ``q.explain_after`` wrong attempts (the quiz file's ``explain_after``), show the explanation too."""
     if result.correct is False and wrong_attempts >= q.explain_after and q.explanation and not result.explanation:
-        result.details.append(f"You have tried {wrong_attempts} times, so the reasoning is shown below "
-                              "(Why:). Read it, then try again.")
+        result.details.append(
+            f"You have tried {wrong_attempts} times, so the reasoning is shown below (Why:). Read it, then try again."
+        )
         result.explanation = q.explanation
     return result
 
@@ -272,6 +302,7 @@ def run_with_timeout(func: Callable, args: list, kwargs: dict, seconds: float) -
     abandoned on timeout.
     """
     if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+
         def _alarm(signum, frame):
             raise _Timeout()
 
@@ -531,8 +562,12 @@ def check_code(q: Question, func: Any, root: Path | None = None) -> Result:
         return Result(None, f"{WARN} '{q.id}' is not a code check: use quiz.ask('{q.id}').", counts=False)
     name = q.get("function")
     if not callable(func):
-        return Result(None, f"{WARN} Pass your function itself, e.g. quiz.check_code('{q.id}', {name}) "
-                            f"(without brackets); got a {_type_name(func)}.", counts=False)
+        return Result(
+            None,
+            f"{WARN} Pass your function itself, e.g. quiz.check_code('{q.id}', {name}) "
+            f"(without brackets); got a {_type_name(func)}.",
+            counts=False,
+        )
     if root is None:
         from middlepowers.paths import repo_root
 
@@ -546,21 +581,38 @@ def check_code(q: Question, func: Any, root: Path | None = None) -> Result:
             kwargs = {k: resolve_value(v, root) for k, v in case.get("kwargs", {}).items()}
         except Exception as error:  # a table removed or damaged since the file was validated
             return Result(None, f"{WARN} {label}: its input could not be loaded ({_type_name(error)}).", counts=False)
-        status, outcome = run_isolated(lambda: _attempt(func, args, kwargs, case), timeout)
+        status, outcome = run_isolated(
+            lambda args=args, kwargs=kwargs, case=case: _attempt(func, args, kwargs, case), timeout
+        )
         if status == "timeout":
-            return Result(False, f"{WARN} {label}: your function took longer than {timeout:g} s "
-                                 "and was stopped. Is there a loop that never ends?", hint=q.hint)
+            return Result(
+                False,
+                f"{WARN} {label}: your function took longer than {timeout:g} s "
+                "and was stopped. Is there a loop that never ends?",
+                hint=q.hint,
+            )
         if status == "crashed" or not outcome:
-            return Result(False, f"{WARN} {label}: your function stopped the check itself (it ended or crashed "
-                                 "the process it ran in, e.g. with os._exit). Return a value instead.", hint=q.hint)
+            return Result(
+                False,
+                f"{WARN} {label}: your function stopped the check itself (it ended or crashed "
+                "the process it ran in, e.g. with os._exit). Return a value instead.",
+                hint=q.hint,
+            )
         if outcome[0] == "error":
             _, error_name, message, not_written = outcome
             if not_written:
-                return Result(None, f"{WARN} {name}() is not written yet: replace "
-                                    "`raise NotImplementedError()` with your code, run that cell, then check again.",
-                              counts=False, not_written=True)
-            return Result(False, f"{WARN} {label}: your function raised {error_name}"
-                                 + (f": {message}" if message else "") + ".", hint=q.hint)
+                return Result(
+                    None,
+                    f"{WARN} {name}() is not written yet: replace "
+                    "`raise NotImplementedError()` with your code, run that cell, then check again.",
+                    counts=False,
+                    not_written=True,
+                )
+            return Result(
+                False,
+                f"{WARN} {label}: your function raised {error_name}" + (f": {message}" if message else "") + ".",
+                hint=q.hint,
+            )
         why = outcome[1]
         if why:
             details = [case["feedback"]] if case.get("feedback") else []

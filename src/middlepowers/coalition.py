@@ -35,7 +35,6 @@ import math
 import textwrap
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 
 import ipywidgets as widgets
 import pandas as pd
@@ -81,6 +80,7 @@ class CoalitionError(ValueError):
 
 # --- agreement between two coders ---------------------------------------------
 
+
 def _is_missing(label) -> bool:
     if label is None or label is pd.NA or label is pd.NaT:
         return True
@@ -97,9 +97,7 @@ def _paired_codes(coder_a, coder_b, categories=None) -> tuple[list, list, list]:
     plain sequences are paired by position and must have the same length.
     """
     if isinstance(coder_a, (str, bytes)) or isinstance(coder_b, (str, bytes)):
-        raise CoalitionError(
-            "give each coder's labels as a list (or a dict keyed by sentence id), not one string"
-        )
+        raise CoalitionError("give each coder's labels as a list (or a dict keyed by sentence id), not one string")
     a_is_map = isinstance(coder_a, (Mapping, pd.Series))
     b_is_map = isinstance(coder_b, (Mapping, pd.Series))
     if a_is_map and b_is_map:
@@ -118,8 +116,7 @@ def _paired_codes(coder_a, coder_b, categories=None) -> tuple[list, list, list]:
         labels_b = [b_map[k] for k in items]
     elif a_is_map or b_is_map:
         raise CoalitionError(
-            "give both coders the same way: two lists (paired by position) "
-            "or two dicts/Series keyed by sentence id"
+            "give both coders the same way: two lists (paired by position) or two dicts/Series keyed by sentence id"
         )
     else:
         try:
@@ -273,10 +270,7 @@ def compare_codes(codes: Mapping, reference: Mapping | pd.Series, categories=STA
     )
     table["same"] = (table["yours"] == table["codebook"]).map({True: "yes", False: "no"})
     same = int((table["same"] == "yes").sum())
-    summary = (
-        f"{same} of {len(table)} sentences alike: percent agreement {agree:.1f}%, "
-        f"Cohen's kappa {kappa}"
-    )
+    summary = f"{same} of {len(table)} sentences alike: percent agreement {agree:.1f}%, Cohen's kappa {kappa}"
     return table, summary
 
 
@@ -311,7 +305,9 @@ def agreement_report(codes: Mapping | None, reference: Mapping | pd.Series, cate
         table, summary = compare_codes(codes, reference, categories)
     except CoalitionError as exc:
         message = str(exc).replace("coder A", "you")
-        return AgreementReport(None, f"⚠ {message}. Choose a label for every sentence, press Check, then re-run this cell.")
+        return AgreementReport(
+            None, f"⚠ {message}. Choose a label for every sentence, press Check, then re-run this cell."
+        )
     return AgreementReport(table, summary)
 
 
@@ -347,14 +343,16 @@ def load_memberships(path=None) -> pd.DataFrame:
     ``member`` must be ``yes`` or ``no``; each (country, grouping) pair must
     appear once. Returns the table with ``member`` as a boolean.
     """
-    frame = _errors.read_csv(data_dir("external", "memberships.csv") if path is None else path,
-                             "the memberships table", CoalitionError, MEMBERSHIP_COLUMNS)
+    frame = _errors.read_csv(
+        data_dir("external", "memberships.csv") if path is None else path,
+        "the memberships table",
+        CoalitionError,
+        MEMBERSHIP_COLUMNS,
+    )
     bad = frame[~frame["member"].isin(["yes", "no"])]
     if not bad.empty:
         row = bad.index[0] + 2
-        raise CoalitionError(
-            f"memberships line {row}: member must be 'yes' or 'no', not {bad['member'].iloc[0]!r}"
-        )
+        raise CoalitionError(f"memberships line {row}: member must be 'yes' or 'no', not {bad['member'].iloc[0]!r}")
     dup = frame[frame.duplicated(["iso3", "group"], keep=False)]
     if not dup.empty:
         first = dup.iloc[0]
@@ -378,7 +376,8 @@ def resolve_countries(countries: Iterable[str], known: Mapping[str, str]) -> lis
         countries = [countries]
     if isinstance(countries, (bytes, Mapping)) or not isinstance(countries, Iterable):
         raise CoalitionError(
-            f"choose countries as a list of ISO3 codes or names, e.g. ['CAN', 'GBR']; got {countries!r}")
+            f"choose countries as a list of ISO3 codes or names, e.g. ['CAN', 'GBR']; got {countries!r}"
+        )
     lookup = {code.lower(): code for code in known}
     lookup.update({name.lower(): code for code, name in known.items()})
     codes: list[str] = []
@@ -402,9 +401,11 @@ def membership_matrix(memberships: pd.DataFrame | None = None, countries=None, g
     """
     memberships = load_memberships() if memberships is None else memberships
     names = _names(memberships)
-    codes = resolve_countries(countries, names) if countries is not None else [
-        c for c in COUNTRY_ORDER if c in names
-    ] + sorted(c for c in names if c not in COUNTRY_ORDER)
+    codes = (
+        resolve_countries(countries, names)
+        if countries is not None
+        else [c for c in COUNTRY_ORDER if c in names] + sorted(c for c in names if c not in COUNTRY_ORDER)
+    )
     if not codes:
         raise CoalitionError("choose at least one country")
     known_groups = list(dict.fromkeys(memberships["group"]))
@@ -455,8 +456,17 @@ INDICATORS = {
 }
 
 INDICATOR_COLUMNS = [
-    "iso3", "country", "indicator", "year", "value", "unit",
-    "source_publisher", "source_title", "source_url", "source_date", "note",
+    "iso3",
+    "country",
+    "indicator",
+    "year",
+    "value",
+    "unit",
+    "source_publisher",
+    "source_title",
+    "source_url",
+    "source_date",
+    "note",
 ]
 
 
@@ -466,8 +476,12 @@ def load_indicators(path=None) -> pd.DataFrame:
     Returns the long table with ``value`` as float and ``year`` as int. A row
     whose value or year is not a number raises :class:`CoalitionError`.
     """
-    frame = _errors.read_csv(data_dir("external", "country_indicators.csv") if path is None else path,
-                             "the indicators table", CoalitionError, INDICATOR_COLUMNS)
+    frame = _errors.read_csv(
+        data_dir("external", "country_indicators.csv") if path is None else path,
+        "the indicators table",
+        CoalitionError,
+        INDICATOR_COLUMNS,
+    )
     frame = frame.copy()
     for column, kind in (("value", float), ("year", int)):
         converted = pd.to_numeric(frame[column], errors="coerce")
@@ -567,7 +581,7 @@ def indicator_source(members, indicators: pd.DataFrame | None = None, compare=("
         if rows.empty:
             continue
         year = int(rows["year"].mode().iloc[0])
-        title = rows["source_title"].iloc[0].split(" [")[0].split(', sheet')[0]
+        title = rows["source_title"].iloc[0].split(" [")[0].split(", sheet")[0]
         text = f"{spec['short']} {year}: {rows['source_publisher'].iloc[0]}, {title}"
         odd = rows[rows["year"] != year].sort_values("iso3")
         if not odd.empty:
@@ -577,6 +591,7 @@ def indicator_source(members, indicators: pd.DataFrame | None = None, compare=("
 
 
 # --- figures ------------------------------------------------------------------
+
 
 @chart
 def plot_membership(matrix: pd.DataFrame):
@@ -608,7 +623,7 @@ def plot_coalition(totals: pd.DataFrame):
     from middlepowers.figures import PALETTE, new_figure
 
     fig, axes = new_figure(10, 3.6, ncols=len(totals.columns))
-    colours = [PALETTE[0]] + PALETTE[1:len(totals)]
+    colours = [PALETTE[0]] + PALETTE[1 : len(totals)]
     for ax, column in zip(axes, totals.columns):
         values = totals[column]
         bars = ax.bar(range(len(values)), values, color=colours)
@@ -616,7 +631,7 @@ def plot_coalition(totals: pd.DataFrame):
         # wrap two-word names ("United States") so neighbouring tick labels never touch
         ax.set_xticks(range(len(values)), [textwrap.fill(str(w), 10) for w in totals.index])
         ax.set_title(column.split(" (")[0])
-        ax.set_ylabel(column[column.index("(") + 1:-1] if "(" in column else column)
+        ax.set_ylabel(column[column.index("(") + 1 : -1] if "(" in column else column)
         ax.set_xlabel("Countries combined, or one power")
         ax.margins(y=0.15)
     fig.suptitle("Combined size of the chosen countries beside the United States and China", fontweight="bold")
@@ -636,6 +651,7 @@ def coalition_alt(totals: pd.DataFrame) -> str:
 
 # --- the widget -----------------------------------------------------------------
 
+
 class CoalitionBuilder(widgets.VBox):
     """Tick countries; the chart and table below redraw from :func:`coalition_totals`.
 
@@ -654,8 +670,9 @@ class CoalitionBuilder(widgets.VBox):
         names = _indicator_names(self.indicators)
         start = resolve_countries(start, names)
         self.boxes = {
-            code: make(widgets.Checkbox, value=code in start, description=names[code], indent=False,
-                       layout={"width": "170px"})
+            code: make(
+                widgets.Checkbox, value=code in start, description=names[code], indent=False, layout={"width": "170px"}
+            )
             for code in CANDIDATES
             if code in names
         }
@@ -663,10 +680,13 @@ class CoalitionBuilder(widgets.VBox):
         self.message.add_class("mp-coalition-message")
         self.output = make(widgets.Output)
         self.output.add_class("mp-coalition-output")
-        grid = make(widgets.GridBox, children=list(self.boxes.values()),
-                    layout={"grid_template_columns": "repeat(4, 175px)"})
-        super().__init__([make(widgets.HTML, value="<b>Tick the countries in your coalition:</b>"), grid,
-                          self.message, self.output], layout=shared(widgets.Layout))
+        grid = make(
+            widgets.GridBox, children=list(self.boxes.values()), layout={"grid_template_columns": "repeat(4, 175px)"}
+        )
+        super().__init__(
+            [make(widgets.HTML, value="<b>Tick the countries in your coalition:</b>"), grid, self.message, self.output],
+            layout=shared(widgets.Layout),
+        )
         self.add_class("mp-coalition-builder")
         for box in self.boxes.values():
             box.observe(self._changed, names="value")
@@ -695,8 +715,11 @@ class CoalitionBuilder(widgets.VBox):
         from middlepowers.ui import table_html
 
         # As figures.show() displays it: an <img> with alt text (JupyterLab ignores alt metadata on image/png).
-        figure = {"output_type": "display_data", "data": render(plot_coalition(totals), coalition_alt(totals), source),
-                  "metadata": {}}
+        figure = {
+            "output_type": "display_data",
+            "data": render(plot_coalition(totals), coalition_alt(totals), source),
+            "metadata": {},
+        }
         table = {
             "output_type": "display_data",
             "data": {"text/html": table_html(totals), "text/plain": totals.to_string()},

@@ -92,10 +92,16 @@ def _read(shares, scale: str, tolerance: float) -> tuple[list[float], float]:
     """Validate ``shares``; return (percentages, factor that turned the input into percent)."""
     if not isinstance(scale, str) or scale not in SCALES:
         raise ShareError(f"scale must be one of {', '.join(map(repr, SCALES))}; got {scale!r}")
-    if (isinstance(tolerance, bool) or not isinstance(tolerance, Real) or not math.isfinite(float(tolerance))
-            or not 0 <= tolerance <= MAX_TOLERANCE):
-        raise ShareError(f"tolerance must be a number of percentage points from 0 to {MAX_TOLERANCE:g} "
-                         f"(for rounding; default {SUM_TOLERANCE}); got {tolerance!r}")
+    if (
+        isinstance(tolerance, bool)
+        or not isinstance(tolerance, Real)
+        or not math.isfinite(float(tolerance))
+        or not 0 <= tolerance <= MAX_TOLERANCE
+    ):
+        raise ShareError(
+            f"tolerance must be a number of percentage points from 0 to {MAX_TOLERANCE:g} "
+            f"(for rounding; default {SUM_TOLERANCE}); got {tolerance!r}"
+        )
     values = _values(shares)
     if not values:
         raise ShareError("no shares given: the list is empty. Give at least one partner's share, e.g. [75.9].")
@@ -121,7 +127,9 @@ def _read(shares, scale: str, tolerance: float) -> tuple[list[float], float]:
     for i, value in enumerate(numbers, start=1):
         if value * factor > 100:
             hint = " Fractions must be at most 1." if scale == "fraction" else ""
-            raise ShareError(f"share {i} is {value:g}{unit}, more than 100%: no partner can take more than all of the trade.{hint}")
+            raise ShareError(
+                f"share {i} is {value:g}{unit}, more than 100%: no partner can take more than all of the trade.{hint}"
+            )
     percent = [value * factor for value in numbers]
     total = sum(percent)
     if total > 100 + tolerance:
@@ -204,7 +212,9 @@ def hhi_bounds(known, scale: str = "auto", cap: float | None = None, tolerance: 
         cap_pct = min(percent)
     else:
         if isinstance(cap, bool) or not isinstance(cap, Real) or math.isnan(float(cap)) or cap < 0:
-            raise ShareError(f"cap must be a non-negative number (the largest share an unknown partner can have); got {cap!r}")
+            raise ShareError(
+                f"cap must be a non-negative number (the largest share an unknown partner can have); got {cap!r}"
+            )
         cap_pct = min(float(cap) * factor, 100.0)  # no partner takes more than all (an infinite cap means no cap)
     remainder = max(0.0, 100.0 - sum(percent))
     known_squares = sum(p * p for p in percent)
@@ -284,9 +294,15 @@ def scenario(
     start total = 100), ``us_share_pct``, ``hhi_lower``, ``hhi_upper``, all
     rounded to 2 decimals.
     """
+
     def number(value, low, high) -> bool:
-        return (not isinstance(value, bool) and isinstance(value, Real) and math.isfinite(float(value))
-                and low(float(value)) and high(float(value)))
+        return (
+            not isinstance(value, bool)
+            and isinstance(value, Real)
+            and math.isfinite(float(value))
+            and low(float(value))
+            and high(float(value))
+        )
 
     problems = []
     if not number(us_share_start, lambda v: v > 0, lambda v: v < 100):
@@ -294,13 +310,17 @@ def scenario(
     if isinstance(years, bool) or not isinstance(years, Integral) or not 1 <= years <= MAX_YEARS:
         problems.append(f"years must be a whole number of years from 1 to {MAX_YEARS}; got {years!r}")
     if not number(non_us_multiplier, lambda v: v >= 1e-6, lambda v: v <= 1e6):
-        problems.append(f"non_us_multiplier must be a positive number up to a million (2 = doubling); "
-                        f"got {non_us_multiplier!r}")
+        problems.append(
+            f"non_us_multiplier must be a positive number up to a million (2 = doubling); got {non_us_multiplier!r}"
+        )
     if not number(us_decline_pct, lambda v: v >= -1000, lambda v: v < 100):
-        problems.append(f"us_decline_pct must be a yearly percentage below 100 (0 = flat; negative = growth, "
-                        f"down to -1000); got {us_decline_pct!r}")
-    if start_year is not None and (isinstance(start_year, bool) or not isinstance(start_year, Integral)
-                                   or not -9999 <= start_year <= 9999):
+        problems.append(
+            f"us_decline_pct must be a yearly percentage below 100 (0 = flat; negative = growth, "
+            f"down to -1000); got {us_decline_pct!r}"
+        )
+    if start_year is not None and (
+        isinstance(start_year, bool) or not isinstance(start_year, Integral) or not -9999 <= start_year <= 9999
+    ):
         problems.append(f"start_year must be a year such as 2025 (a whole number), or None; got {start_year!r}")
     if problems:
         raise ShareError("; ".join(problems))
@@ -327,9 +347,7 @@ def scenario(
     return pd.DataFrame(rows).round(2)
 
 
-def decline_to_reach(
-    hhi_floor: float, us_share_start: float, years: int = 10, non_us_multiplier: float = 2.0
-) -> float:
+def decline_to_reach(hhi_floor: float, us_share_start: float, years: int = 10, non_us_multiplier: float = 2.0) -> float:
     """The yearly US decline (percent) at which :func:`scenario`'s lower HHI bound ends at ``hhi_floor``.
 
     The lower bound is the US share squared, so it ends at ``hhi_floor`` when
@@ -341,6 +359,7 @@ def decline_to_reach(
     >>> round(decline_to_reach(2500, 71.7), 2)
     2.34
     """
+
     def number(value) -> bool:
         return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -395,29 +414,52 @@ def canada_us_shares() -> pd.DataFrame:
     annual = trade[(trade["period"] == "annual") & trade["share_pct"].notna()]
     for r in annual.itertuples():
         news = r.source_publisher != "Statistics Canada"
-        rows.append({
-            "period": str(r.year), "flow": r.flow, "share_pct": float(r.share_pct),
-            "basis": "annual, news report of StatCan" if news else "annual, StatCan (basis not stated)",
-            "source": r.source_publisher, "csv_line": str(r.csv_line),
-        })
+        rows.append(
+            {
+                "period": str(r.year),
+                "flow": r.flow,
+                "share_pct": float(r.share_pct),
+                "basis": "annual, news report of StatCan" if news else "annual, StatCan (basis not stated)",
+                "source": r.source_publisher,
+                "csv_line": str(r.csv_line),
+            }
+        )
     december = trade[trade["period"].str.startswith("December") & trade["share_pct"].notna()]
     for r in december.itertuples():
-        rows.append({
-            "period": f"Dec {r.year}", "flow": r.flow, "share_pct": float(r.share_pct),
-            "basis": "month, news report of StatCan", "source": r.source_publisher, "csv_line": str(r.csv_line),
-        })
+        rows.append(
+            {
+                "period": f"Dec {r.year}",
+                "flow": r.flow,
+                "share_pct": float(r.share_pct),
+                "basis": "month, news report of StatCan",
+                "source": r.source_publisher,
+                "csv_line": str(r.csv_line),
+            }
+        )
     monthly = trade[trade["period"].str.startswith(("October", "February"))]
     for (year, period, flow), group in monthly.groupby(["year", "period", "flow"], sort=False):
         us = group[group["partner"] == "United States"].iloc[0]
         total = group[group["partner"] == "Total (all countries)"].iloc[0]
-        rows.append({
-            "period": f"{period.split()[0][:3]} {year}", "flow": flow,
-            "share_pct": round(100 * us.value_cad_billion / total.value_cad_billion, 1),
-            "basis": "month, StatCan BoP table, computed here", "source": "Statistics Canada",
-            "csv_line": f"{us.csv_line}/{total.csv_line}",
-        })
-    order = {"2024": 0, "2025": 1, "Oct 2024": 2, "Dec 2024": 3, "Feb 2025": 4, "Oct 2025": 5, "Dec 2025": 6,
-             "Feb 2026": 7}
+        rows.append(
+            {
+                "period": f"{period.split()[0][:3]} {year}",
+                "flow": flow,
+                "share_pct": round(100 * us.value_cad_billion / total.value_cad_billion, 1),
+                "basis": "month, StatCan BoP table, computed here",
+                "source": "Statistics Canada",
+                "csv_line": f"{us.csv_line}/{total.csv_line}",
+            }
+        )
+    order = {
+        "2024": 0,
+        "2025": 1,
+        "Oct 2024": 2,
+        "Dec 2024": 3,
+        "Feb 2025": 4,
+        "Oct 2025": 5,
+        "Dec 2025": 6,
+        "Feb 2026": 7,
+    }
     table = pd.DataFrame(rows)
     table["_order"] = table["period"].map(lambda p: order.get(p, 99))
     return table.sort_values(["_order", "flow"]).drop(columns="_order").reset_index(drop=True)
@@ -449,8 +491,11 @@ def defence_spending(countries=("CAN", "USA", "GBR", "DEU", "JPN", "AUS")) -> pd
     ind = _external("country_indicators.csv")
     mil = ind[(ind["indicator"] == "military_expenditure_pct_gdp") & ind["iso3"].isin(countries)]
     mil = mil.rename(columns={"value": "pct_gdp", "source_publisher": "source"})
-    return mil[["iso3", "country", "year", "pct_gdp", "source", "csv_line"]].sort_values(
-        "pct_gdp", ascending=False).reset_index(drop=True)
+    return (
+        mil[["iso3", "country", "year", "pct_gdp", "source", "csv_line"]]
+        .sort_values("pct_gdp", ascending=False)
+        .reset_index(drop=True)
+    )
 
 
 def nato_targets() -> pd.DataFrame:
@@ -462,6 +507,7 @@ def nato_targets() -> pd.DataFrame:
 
 # -- charts ------------------------------------------------------------------
 
+
 @chart
 def plot_canada_shares(table: pd.DataFrame):
     """Horizontal bars: the US share of Canada's exports and imports, each bar labelled with its basis."""
@@ -470,8 +516,12 @@ def plot_canada_shares(table: pd.DataFrame):
     fig, ax = new_figure(8, 4.8)
     table = table.iloc[::-1].reset_index(drop=True)
     colours = {"exports": PALETTE[0], "imports": PALETTE[1]}
-    hatches = {"annual, StatCan (basis not stated)": "", "annual, news report of StatCan": "//",
-               "month, news report of StatCan": "//", "month, StatCan BoP table, computed here": ".."}
+    hatches = {
+        "annual, StatCan (basis not stated)": "",
+        "annual, news report of StatCan": "//",
+        "month, news report of StatCan": "//",
+        "month, StatCan BoP table, computed here": "..",
+    }
     for i, r in table.iterrows():
         ax.barh(i, r.share_pct, color=colours[r.flow], hatch=hatches[r.basis], edgecolor="white")
         rounded = r.source != "Statistics Canada" and float(r.share_pct).is_integer()  # e.g. Scotiabank's "59%"
@@ -483,9 +533,13 @@ def plot_canada_shares(table: pd.DataFrame):
     ax.set_ylabel("period and flow")
     ax.set_title("How much of Canada's goods trade is with the US?")
     from matplotlib.patches import Patch
-    legend = [Patch(color=colours["exports"], label="exports"), Patch(color=colours["imports"], label="imports"),
-              Patch(facecolor="white", edgecolor="grey", hatch="//", label="secondary report of StatCan"),
-              Patch(facecolor="white", edgecolor="grey", hatch="..", label="monthly BoP, computed here")]
+
+    legend = [
+        Patch(color=colours["exports"], label="exports"),
+        Patch(color=colours["imports"], label="imports"),
+        Patch(facecolor="white", edgecolor="grey", hatch="//", label="secondary report of StatCan"),
+        Patch(facecolor="white", edgecolor="grey", hatch="..", label="monthly BoP, computed here"),
+    ]
     ax.legend(handles=legend, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
     fig.tight_layout()  # show() puts the source in a caption under the image
     return fig
@@ -508,16 +562,18 @@ def plot_dependence(table: pd.DataFrame):
                 continue
             r = row.iloc[0]
             x = i + (j - 0.5) * 0.4
-            ax.bar(x, r.share_pct, width=0.4, color=PALETTE[j], hatch="" if r.comparable else "//",
-                   edgecolor="white")
+            ax.bar(x, r.share_pct, width=0.4, color=PALETTE[j], hatch="" if r.comparable else "//", edgecolor="white")
             mark = ("" if r.comparable else "*") + ("" if r.kind == "reported" else "c")
             ax.text(x, r.share_pct + 1, f"{r.share_pct:.1f}{mark}", ha="center", fontsize=7)
     ax.set_xticks(range(len(labels)), [f"{short.get(c, c)}\n{y}" for c, y in labels], fontsize=8)
     ax.set_ylabel("share of the country's exports (%)")
     ax.set_xlabel("exporting country and year (c = computed from value/total; * = goods and services, fiscal year)")
     ax.set_title("Share of exports going to the US and to China")
-    legend = [Patch(color=PALETTE[0], label="to the United States"), Patch(color=PALETTE[1], label="to China"),
-              Patch(facecolor="white", edgecolor="grey", hatch="//", label="not comparable (mixed bases)")]
+    legend = [
+        Patch(color=PALETTE[0], label="to the United States"),
+        Patch(color=PALETTE[1], label="to China"),
+        Patch(facecolor="white", edgecolor="grey", hatch="//", label="not comparable (mixed bases)"),
+    ]
     ax.legend(handles=legend, fontsize=8)
     fig.tight_layout()  # fits the two-line tick labels and the x label inside the figure
     return fig
@@ -556,8 +612,9 @@ def plot_scenario(table: pd.DataFrame, title: str = "Stylised model: doubling no
     left.set_xlabel("year")
     left.set_ylabel("US share of exports (%)")
     left.set_title("US share of Canada's exports")
-    right.fill_between(table.year, table.hhi_lower, table.hhi_upper, color=PALETTE[4], alpha=0.5,
-                       label="possible HHI (bounds)")
+    right.fill_between(
+        table.year, table.hhi_lower, table.hhi_upper, color=PALETTE[4], alpha=0.5, label="possible HHI (bounds)"
+    )
     right.plot(table.year, table.hhi_lower, color=PALETTE[0], label="lower bound = US share squared")
     right.axhline(2500, color=PALETTE[7], linestyle="--", linewidth=1, label="2010 guidelines: highly > 2,500")
     right.axhline(1800, color=PALETTE[5], linestyle=":", linewidth=1.5, label="2023 guidelines: highly > 1,800")
@@ -579,8 +636,8 @@ def describe_scenario(table: pd.DataFrame) -> str:
         f"{last.us_share_pct:.1f}% in {int(last.year)}; the HHI is then between {last.hhi_lower:,.0f} and "
         f"{last.hhi_upper:,.0f}, 'highly concentrated' under the 2010 guidelines (> 2,500) and the 2023 "
         f"guidelines (> 1,800) even at its lower bound."
-        if last.hhi_lower > 2500 else
-        f"Stylised model: from {first.us_share_pct:.1f}% in {int(first.year)}, the US share reaches "
+        if last.hhi_lower > 2500
+        else f"Stylised model: from {first.us_share_pct:.1f}% in {int(first.year)}, the US share reaches "
         f"{last.us_share_pct:.1f}% in {int(last.year)}; the HHI is then between {last.hhi_lower:,.0f} and "
         f"{last.hhi_upper:,.0f} (lower bound: {classify(last.hhi_lower, '2010')} under the 2010 guidelines, "
         f"{classify(last.hhi_lower, '2023')} under the 2023 guidelines)."
@@ -603,11 +660,24 @@ class ScenarioExplorer(widgets.VBox):
         from middlepowers.ui import make, shared
 
         initial = {"description_width": "initial"}
-        self.start = make(widgets.Dropdown, options=list(SCENARIO_STARTS), value=start, description="Start:",
-                          style=initial, layout={"width": "auto"})
-        self.decline = make(widgets.BoundedFloatText, value=us_decline_pct, min=0, max=10, step=0.5,
-                            description="US exports shrink by (% a year, 0 to 10):",
-                            style=initial, layout={"width": "340px"})
+        self.start = make(
+            widgets.Dropdown,
+            options=list(SCENARIO_STARTS),
+            value=start,
+            description="Start:",
+            style=initial,
+            layout={"width": "auto"},
+        )
+        self.decline = make(
+            widgets.BoundedFloatText,
+            value=us_decline_pct,
+            min=0,
+            max=10,
+            step=0.5,
+            description="US exports shrink by (% a year, 0 to 10):",
+            style=initial,
+            layout={"width": "340px"},
+        )
         self._lock = threading.Lock()
         self.chart = make(widgets.HTML)
         self.text = make(widgets.HTML)
@@ -633,7 +703,9 @@ class ScenarioExplorer(widgets.VBox):
 
         table = self.table()
         self.sentence = describe_scenario(table)
-        fig = plot_scenario(table, f"Stylised model: non-US exports double, US exports shrink {self.decline.value:.1f}% a year")
+        fig = plot_scenario(
+            table, f"Stylised model: non-US exports double, US exports shrink {self.decline.value:.1f}% a year"
+        )
         self.chart.value = render(fig, alt=self.sentence)["text/html"]
         self.text.value = f"<p>{html.escape(self.sentence)}</p>"
         return self.sentence

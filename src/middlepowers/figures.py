@@ -36,7 +36,6 @@ from pathlib import Path
 
 from IPython.display import display
 
-
 #: Okabe and Ito's colour-blind-safe palette (Okabe & Ito 2008), in plotting order.
 PALETTE = [
     "#0072B2",  # blue
@@ -156,7 +155,7 @@ def _cache_mode() -> str:
     return mode if mode in ("read", "write", "off") else "read"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def code_hash(module: str) -> str:
     """12 hex digits naming the code that draws ``module``'s charts.
 
@@ -177,6 +176,7 @@ def _style_state() -> str | None:
     if "matplotlib" not in sys.modules:  # rcParams are the defaults, styled on import if asked
         return "styled" if _style_pending else "default"
     import matplotlib
+
     # The backend does not change a PNG drawn by render() (MPLBACKEND sets it in
     # executions), and reading rcParams["backend"] would import pyplot: skip it.
     ignore = ("backend", "backend_fallback", "interactive")
@@ -204,8 +204,17 @@ def _feed(digest, value) -> bool:
         return all(_feed(digest, k) and _feed(digest, v) for k, v in value.items())
     elif isinstance(value, (pd.DataFrame, pd.Series)):
         frame = value.to_frame() if isinstance(value, pd.Series) else value
-        digest.update(repr((type(value).__name__, list(frame.columns), [str(t) for t in frame.dtypes],
-                            frame.index.names, frame.shape)).encode())
+        digest.update(
+            repr(
+                (
+                    type(value).__name__,
+                    list(frame.columns),
+                    [str(t) for t in frame.dtypes],
+                    frame.index.names,
+                    frame.shape,
+                )
+            ).encode()
+        )
         try:
             digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
         except TypeError:  # unhashable cells (lists...): not cached
@@ -255,6 +264,7 @@ class CachedChart:
 
 def chart(func):
     """Decorate a ``plot_*`` function whose figure depends only on its arguments: cache its PNG."""
+
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         mode = _cache_mode()
@@ -306,12 +316,17 @@ def render(fig, alt: str, source: str | None = None) -> dict:
     # A white card with a margin of its own: charts are drawn on white, and in a dark
     # theme a bare white rectangle reads as a hole in the page; a padded, rounded
     # card reads as a figure, its text stays dark on light, and the caption keeps the theme's colour.
-    img = (f'<img alt="{html.escape(alt, quote=True)}" style="{IMG_STYLE}" '
-           f'src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}"/>')
+    img = (
+        f'<img alt="{html.escape(alt, quote=True)}" style="{IMG_STYLE}" '
+        f'src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}"/>'
+    )
     # The caption is no wider than the chart (the PNG header holds its width in pixels).
     width = int.from_bytes(png[16:20], "big")
-    caption = (f'<figcaption style="font-size:0.85em;max-width:{width}px">'
-               f"Source: {html.escape(source)}</figcaption>") if source else ""
+    caption = (
+        (f'<figcaption style="font-size:0.85em;max-width:{width}px">Source: {html.escape(source)}</figcaption>')
+        if source
+        else ""
+    )
     return {"text/html": f'<figure class="mp-figure" style="margin:0">{img}{caption}</figure>', "text/plain": text}
 
 

@@ -241,8 +241,11 @@ class ProgressStore:
         if len(kept) < len(data["attempts"]):
             raise _Damaged("an attempt is not a record", kept)
         if size > MAX_FILE_BYTES:
-            raise _Damaged(f"larger than {MAX_FILE_BYTES // 2**20} MB; the fresh one keeps shorter answers "
-                           f"and at most {KEEP_PER_QUESTION} attempts a question", _compact(kept))
+            raise _Damaged(
+                f"larger than {MAX_FILE_BYTES // 2**20} MB; the fresh one keeps shorter answers "
+                f"and at most {KEEP_PER_QUESTION} attempts a question",
+                _compact(kept),
+            )
         return data
 
     def _set_aside(self, why: _Damaged) -> tuple[dict, str]:
@@ -292,7 +295,7 @@ class ProgressStore:
             name = entry.name
             if not (name.startswith(prefix) and name.endswith(".tmp")):
                 continue
-            pid = name[len(prefix):].split(".", 1)[0]
+            pid = name[len(prefix) :].split(".", 1)[0]
             if fcntl is None and pid.isdigit() and _alive(int(pid)):
                 continue  # without a lock, only files of dead writers are known to be stale
             with contextlib.suppress(OSError):
@@ -315,15 +318,19 @@ class ProgressStore:
 
     def _unsaved_notice(self, error: BaseException) -> str:
         if isinstance(error, _Foreign):
-            why = (f"{self.path} is not a progress file ({error}), so it was left untouched; "
-                   f"set {ENV_VAR} to a new file name to save your answers")
+            why = (
+                f"{self.path} is not a progress file ({error}), so it was left untouched; "
+                f"set {ENV_VAR} to a new file name to save your answers"
+            )
         elif isinstance(error, OSError):
             why = f"{self.path.name} cannot be written: {error.strerror or error}"
         else:
             why = f"{self.path.name} cannot be written ({error.__class__.__name__})"
         n = len(self._pending)
-        return (f"⚠ Your attempt could not be saved: {why}. {n} unsaved attempt{'s' if n != 1 else ''} "
-                f"kept while this notebook runs; saved with the next check that can write the file.")
+        return (
+            f"⚠ Your attempt could not be saved: {why}. {n} unsaved attempt{'s' if n != 1 else ''} "
+            f"kept while this notebook runs; saved with the next check that can write the file."
+        )
 
     # -- public --------------------------------------------------------------
     def load(self) -> tuple[list[dict], str]:
@@ -333,8 +340,13 @@ class ProgressStore:
                 data, notice = self._read_unlocked(write=False)
             saved = list(data["attempts"])
         except _Foreign as error:
-            saved, notice = [], (f"⚠ {self.path} is not a progress file ({error}); it is left untouched and "
-                                 f"your answers are kept only while this notebook runs.")
+            saved, notice = (
+                [],
+                (
+                    f"⚠ {self.path} is not a progress file ({error}); it is left untouched and "
+                    f"your answers are kept only while this notebook runs."
+                ),
+            )
         except (OSError, ValueError, RecursionError) as error:
             reason = getattr(error, "strerror", None) or error.__class__.__name__
             saved, notice = [], f"⚠ Could not read your progress file {self.path.name}: {reason}."
@@ -354,8 +366,7 @@ class ProgressStore:
         """Append one attempt (merging with whatever other notebooks wrote) and return its number.
 
         When the file cannot be written the attempt is kept in memory (see the module docstring)."""
-        attempt = {"notebook": notebook, "question": question, "answer": _stored_answer(answer),
-                   "correct": correct}
+        attempt = {"notebook": notebook, "question": question, "answer": _stored_answer(answer), "correct": correct}
         try:
             with self._locked(write=True):
                 data, notice = self._read_unlocked(write=True)

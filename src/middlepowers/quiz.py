@@ -26,8 +26,9 @@ import html
 import inspect
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import ipywidgets as widgets
 from IPython.display import display
@@ -128,8 +129,6 @@ QUIZ_CSS = """
 """
 
 
-
-
 class QuestionView(widgets.VBox):
     """One question: prompt, labelled control(s), a Check button and a feedback area.
 
@@ -138,7 +137,7 @@ class QuestionView(widgets.VBox):
     shows the feedback. The plain-text repr is :func:`question_text`.
     """
 
-    def __init__(self, quiz: "Quiz", question: Question, **kwargs):
+    def __init__(self, quiz: Quiz, question: Question, **kwargs):
         self.quiz, self.question = quiz, question
         q = question
         # The stylesheet travels with each prompt, so a question keeps its layout
@@ -147,29 +146,45 @@ class QuestionView(widgets.VBox):
         self.controls: dict[str, widgets.Widget] = {}
         wide, initial = {"width": "auto"}, {"description_width": "initial"}
         if q.type == "single":
-            self.control = make(widgets.RadioButtons,
-                                options=[(o["text"], str(o["key"])) for o in q.get("options")], value=None,
-                                description="Answer:", layout=wide)
+            self.control = make(
+                widgets.RadioButtons,
+                options=[(o["text"], str(o["key"])) for o in q.get("options")],
+                value=None,
+                description="Answer:",
+                layout=wide,
+            )
             body = [self.control]
         elif q.type == "multiple":
-            self.controls = {str(o["key"]): make(widgets.Checkbox, value=False, description=o["text"], indent=False,
-                                                 layout=wide)
-                             for o in q.get("options")}
+            self.controls = {
+                str(o["key"]): make(widgets.Checkbox, value=False, description=o["text"], indent=False, layout=wide)
+                for o in q.get("options")
+            }
             body = [make(widgets.Label, value="Tick all that apply:"), *self.controls.values()]
         elif q.type == "classify":
             opts = [(CHOOSE, "")] + [(c["label"], str(c["key"])) for c in q.get("categories")]
-            self.controls = {str(i["key"]): make(widgets.Dropdown, options=opts, value="", description=i["text"],
-                                                 style=initial, layout=wide)
-                             for i in q.get("items")}
+            self.controls = {
+                str(i["key"]): make(
+                    widgets.Dropdown, options=opts, value="", description=i["text"], style=initial, layout=wide
+                )
+                for i in q.get("items")
+            }
             body = list(self.controls.values())
         elif q.type == "numeric":
             unit = f" ({q.get('unit')})" if q.get("unit") else ""
-            self.control = make(widgets.Text, value="", placeholder="type a number", description=f"Answer{unit}:",
-                                style=initial)
+            self.control = make(
+                widgets.Text, value="", placeholder="type a number", description=f"Answer{unit}:", style=initial
+            )
             body = [self.control]
         elif q.type == "reflection":
-            self.control = make(widgets.Textarea, value="", placeholder="write your answer here",
-                                description="Your reflection:", rows=4, style=initial, layout={"width": "95%"})
+            self.control = make(
+                widgets.Textarea,
+                value="",
+                placeholder="write your answer here",
+                description="Your reflection:",
+                rows=4,
+                style=initial,
+                layout={"width": "95%"},
+            )
             body = [self.control]
         else:
             raise ValueError(f"{q.id!r} is a code check: use quiz.check_code({q.id!r}, your_function)")
@@ -207,7 +222,9 @@ class QuestionView(widgets.VBox):
                 v = (answer or {}).get(k)
                 d.value = str(v) if v is not None and str(v) in [o[1] for o in d.options] else ""
         elif q.type == "single":
-            self.control.value = str(answer) if answer is not None and str(answer) in [o[1] for o in self.control.options] else None
+            self.control.value = (
+                str(answer) if answer is not None and str(answer) in [o[1] for o in self.control.options] else None
+            )
         else:
             self.control.value = "" if answer is None else str(answer)
 
@@ -215,8 +232,9 @@ class QuestionView(widgets.VBox):
         """Fill in the last saved answer, so a restart or re-run loses nothing."""
         attempts, notice = self.quiz.store.load()  # a corrupt file is set aside here: say so
         lines = [notice] if notice else []
-        previous = [a for a in attempts
-                    if a.get("notebook") == self.quiz.notebook and a.get("question") == self.question.id]
+        previous = [
+            a for a in attempts if a.get("notebook") == self.quiz.notebook and a.get("question") == self.question.id
+        ]
         if previous:
             try:
                 self.value = previous[-1].get("answer")
@@ -239,8 +257,14 @@ class QuestionView(widgets.VBox):
                 result = checks.reveal(self.question, result, max(saved.attempt, self._tries))
             notice, self._notice = notice or self._notice, ""  # show a set-aside file once
         except Exception as error:  # never a traceback in front of a student
-            result, notice = Result(None, f"{checks.WARN} Something went wrong checking this answer "
-                                          f"({error.__class__.__name__}); please try again."), ""
+            result, notice = (
+                Result(
+                    None,
+                    f"{checks.WARN} Something went wrong checking this answer "
+                    f"({error.__class__.__name__}); please try again.",
+                ),
+                "",
+            )
         self.feedback.value = _html_result(result, notice)
         return result
 
@@ -254,7 +278,7 @@ class QuestionView(widgets.VBox):
 class SummaryView(widgets.VBox):
     """Progress for one notebook (answered / correct / to revisit) and a Refresh button."""
 
-    def __init__(self, quiz: "Quiz", **kwargs):
+    def __init__(self, quiz: Quiz, **kwargs):
         self.quiz = quiz
         self.body = make(widgets.HTML)
         self.button = make(widgets.Button, description="Refresh summary", tooltip="Re-read your progress file")
@@ -268,8 +292,10 @@ class SummaryView(widgets.VBox):
         self._text = self.quiz.summary_text()
         lines = self._text.splitlines()
         items = "".join(self._row_html(line) for line in lines[1:])
-        self.body.value = (f'<style>{QUIZ_CSS}</style><div role="status"><p><b>{html.escape(lines[0])}</b></p>'
-                           f'<ul class="mp-rows">{items}</ul></div>')
+        self.body.value = (
+            f'<style>{QUIZ_CSS}</style><div role="status"><p><b>{html.escape(lines[0])}</b></p>'
+            f'<ul class="mp-rows">{items}</ul></div>'
+        )
         return self._text
 
     _ROW = re.compile(r"^\s*(\S)\s+([\w.-]+):\s*(.*)$")
@@ -285,9 +311,11 @@ class SummaryView(widgets.VBox):
         number = part.index(qid) + 1 if qid in part else list(self.quiz.spec.questions).index(qid) + 1
         prompt = self.quiz.spec.questions[qid].prompt
         short = prompt if len(prompt) <= 70 else prompt[:67].rsplit(" ", 1)[0] + "…"
-        return (f'<li><span class="mp-mark" aria-hidden="true">{html.escape(mark)}</span>'
-                f'Check {number} <span title="{html.escape(prompt, quote=True)}">({html.escape(short)})</span>: '
-                f"{html.escape(status)}</li>")
+        return (
+            f'<li><span class="mp-mark" aria-hidden="true">{html.escape(mark)}</span>'
+            f'Check {number} <span title="{html.escape(prompt, quote=True)}">({html.escape(short)})</span>: '
+            f"{html.escape(status)}</li>"
+        )
 
     def _repr_mimebundle_(self, **kwargs):
         data = super()._repr_mimebundle_(**kwargs)
@@ -303,15 +331,16 @@ class CodeCheckView:
         self.question, self.result, self.notice = question, result, notice
 
     def text(self) -> str:
-        return "\n".join([f"Code check ({self.question.id}):", *([self.notice] if self.notice else []),
-                          *self.result.lines()])
+        return "\n".join(
+            [f"Code check ({self.question.id}):", *([self.notice] if self.notice else []), *self.result.lines()]
+        )
 
     def _repr_mimebundle_(self, **kwargs):
         return {
             "text/plain": self.text(),
             "text/html": f'<div class="mp-feedback mp-q-{self.question.id}">'
-                         f"<p><b>Code check ({html.escape(self.question.id)}):</b></p>"
-                         f"{_html_result(self.result, self.notice)}</div>",
+            f"<p><b>Code check ({html.escape(self.question.id)}):</b></p>"
+            f"{_html_result(self.result, self.notice)}</div>",
         }
 
 
@@ -329,8 +358,9 @@ class RubricView:
 class Quiz:
     """The checks of one notebook, read from ``data/quizzes/<notebook>.toml``."""
 
-    def __init__(self, notebook: str, part: str = "lesson", path: str | Path | None = None,
-                 progress: str | Path | None = None):
+    def __init__(
+        self, notebook: str, part: str = "lesson", path: str | Path | None = None, progress: str | Path | None = None
+    ):
         from middlepowers.paths import data_dir, repo_root
 
         self.path = Path(path) if path is not None else data_dir("quizzes", f"{notebook}.toml")
@@ -379,8 +409,10 @@ class Quiz:
                 revisit += 1
                 rows.append(f"  ↻ {qid}: to revisit ({n} attempt{'s' if n > 1 else ''})")
         where = self.notebook if self.part == "lesson" else f"{self.notebook} ({self.part})"
-        head = (f"Progress in {where}: {answered} of {len(mine_q)} checks answered, "
-                f"{correct} correct, {revisit} to revisit.")
+        head = (
+            f"Progress in {where}: {answered} of {len(mine_q)} checks answered, "
+            f"{correct} correct, {revisit} to revisit."
+        )
         return "\n".join([*([notice] if notice else []), head, *rows])
 
     def summary(self) -> None:
@@ -419,8 +451,9 @@ class Quiz:
         """
         q = self.question(question_id)
         if cases is not None:
-            q = Question(q.id, q.type, q.prompt, {**q.data, "cases": [q.get("cases")[n - 1] for n in cases]},
-                         q.explain_after)
+            q = Question(
+                q.id, q.type, q.prompt, {**q.data, "cases": [q.get("cases")[n - 1] for n in cases]}, q.explain_after
+            )
         result = checks.check_code(q, func)
         if result.not_written:
             raise NotImplementedError("\n".join(result.lines()))

@@ -13,9 +13,10 @@ import keyword
 import math
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 
@@ -35,13 +36,28 @@ ALLOWED = {
     "reflection": COMMON | {"min_words", "guidance", "rubric"},
 }
 CASE_FIELDS = {
-    "name", "args", "kwargs", "expect", "compare", "tolerance", "select",
-    "expect_type", "expect_rows", "expect_columns", "feedback",
+    "name",
+    "args",
+    "kwargs",
+    "expect",
+    "compare",
+    "tolerance",
+    "select",
+    "expect_type",
+    "expect_rows",
+    "expect_columns",
+    "feedback",
 }
 COMPARES = ("equal", "set", "approx", "counts")
 TYPE_NAMES = {
-    "DataFrame": pd.DataFrame, "Series": pd.Series, "dict": dict, "list": list,
-    "int": int, "float": float, "str": str, "bool": bool,
+    "DataFrame": pd.DataFrame,
+    "Series": pd.Series,
+    "dict": dict,
+    "list": list,
+    "int": int,
+    "float": float,
+    "str": str,
+    "bool": bool,
 }
 
 
@@ -121,8 +137,16 @@ class _Where:
             self.fail(fld, f"must be non-empty text, found {_kind(value)}")
         return value
 
-    def number(self, table: dict, key: str, fld: str, default: Any = None, least: float | None = None,
-               above: float | None = None, whole: bool = False) -> Any:
+    def number(
+        self,
+        table: dict,
+        key: str,
+        fld: str,
+        default: Any = None,
+        least: float | None = None,
+        above: float | None = None,
+        whole: bool = False,
+    ) -> Any:
         value = table.get(key, default)
         if value is None:
             self.fail(fld, "is missing")
@@ -138,15 +162,21 @@ class _Where:
         value = table.get(key, [] if least == 0 else None)
         if not isinstance(value, list) or len(value) < least:
             found = "nothing" if value is None else _kind(value)
-            self.fail(fld, f"needs at least {least} [[questions.{key}]] block{'s' if least > 1 else ''}, found {found}"
-                      if least else f"must be a list of [[questions.{key}]] blocks, found {found}")
+            self.fail(
+                fld,
+                f"needs at least {least} [[questions.{key}]] block{'s' if least > 1 else ''}, found {found}"
+                if least
+                else f"must be a list of [[questions.{key}]] blocks, found {found}",
+            )
         return value
 
     def only(self, table: dict, allowed: set, fld: str, what: str) -> None:
         extra = sorted(set(table) - allowed)
         if extra:
-            self.fail(f"{fld}.{extra[0]}" if fld else extra[0],
-                      f"is not a field of {what} (allowed: {', '.join(sorted(allowed))})")
+            self.fail(
+                f"{fld}.{extra[0]}" if fld else extra[0],
+                f"is not a field of {what} (allowed: {', '.join(sorted(allowed))})",
+            )
 
 
 def _kind(value: Any) -> str:
@@ -173,7 +203,9 @@ def _keyed(w: _Where, q: dict, name: str, least: int, label: str, allowed: set) 
         w.only(entry, allowed, where, f"{name} entries")
         key = entry.get("key")
         if not isinstance(key, (str, int)) or isinstance(key, bool) or str(key) == "":
-            w.fail(where + ".key", "is missing" if key is None else f"must be text or a whole number, found {_kind(key)}")
+            w.fail(
+                where + ".key", "is missing" if key is None else f"must be text or a whole number, found {_kind(key)}"
+            )
         if str(key) in keys:
             w.fail(where + ".key", f"{key!r} is used twice")
         w.text(entry, label, f"{where}.{label}")
@@ -218,9 +250,12 @@ def validate_classify(w: _Where, q: dict) -> None:
         feedback = item.get("feedback")
         if isinstance(feedback, dict):
             # one text per wrong category: { trump = "...", reporter = "..." }
-            for cat, text in feedback.items():
+            for cat in feedback:
                 if cat not in cats or cat == str(answer):
-                    w.fail(f"{where}.feedback.{cat}", f"is not a wrong category of this item ({', '.join(c for c in cats if c != str(answer))})")
+                    w.fail(
+                        f"{where}.feedback.{cat}",
+                        f"is not a wrong category of this item ({', '.join(c for c in cats if c != str(answer))})",
+                    )
                 w.text(feedback, cat, f"{where}.feedback.{cat}")
             for cat in cats:
                 if cat != str(answer) and cat not in feedback:
@@ -258,7 +293,7 @@ def rubric_points(w: _Where, q: dict) -> int:
         w.text(crit, "criterion", f"{where}.criterion")
         levels = crit.get("levels")
         if not isinstance(levels, list) or len(levels) < 2:
-            w.fail(f"{where}.levels", "needs at least two levels, e.g. levels = [{ points = 0, text = \"...\" }, ...]")
+            w.fail(f"{where}.levels", 'needs at least two levels, e.g. levels = [{ points = 0, text = "..." }, ...]')
         points = []
         for j, level in enumerate(levels, 1):
             lw = f"{where}.levels[{j}]"
@@ -279,10 +314,16 @@ def rubric_total(q: Question) -> int:
 
 def rubric_markdown(q: Question) -> str:
     """The rubric as Markdown: one table per question, a row per criterion, its levels with points."""
-    lines = [f"**Rubric for `{q.id}`** ({rubric_total(q)} points)", "",
-             "| criterion | points: what earns them |", "|---|---|"]
+    lines = [
+        f"**Rubric for `{q.id}`** ({rubric_total(q)} points)",
+        "",
+        "| criterion | points: what earns them |",
+        "|---|---|",
+    ]
     for crit in q.get("rubric", []):
-        levels = "<br>".join(f"{lv['points']}: {lv['text']}" for lv in sorted(crit["levels"], key=lambda lv: lv["points"]))
+        levels = "<br>".join(
+            f"{lv['points']}: {lv['text']}" for lv in sorted(crit["levels"], key=lambda lv: lv["points"])
+        )
         lines.append(f"| {crit['criterion']} | {levels} |")
     return "\n".join(lines)
 
@@ -295,8 +336,12 @@ def _value(w: _Where, value: Any, fld: str) -> None:
             w.fail(fld, f"table {name!r} not found (expected {table_path(str(name), w.root)})")
     elif isinstance(value, dict) and set(value) == {"frame"}:
         frame = value["frame"]
-        if not (isinstance(frame, dict) and isinstance(frame.get("columns"), list)
-                and isinstance(frame.get("rows", []), list) and set(frame) <= {"columns", "rows"}):
+        if not (
+            isinstance(frame, dict)
+            and isinstance(frame.get("columns"), list)
+            and isinstance(frame.get("rows", []), list)
+            and set(frame) <= {"columns", "rows"}
+        ):
             w.fail(fld, "frame needs columns = [...] and rows = [[...], ...]")
         for r, row in enumerate(frame.get("rows", []), 1):
             if not isinstance(row, list) or len(row) != len(frame["columns"]):
@@ -333,7 +378,9 @@ def validate_code(w: _Where, q: dict) -> None:
         if "select" in case:
             w.text(case, "select", f"{where}.select")
         if case.get("expect_type") is not None and case["expect_type"] not in TYPE_NAMES:
-            w.fail(f"{where}.expect_type", f"must be one of {', '.join(TYPE_NAMES)}, found {_kind(case['expect_type'])}")
+            w.fail(
+                f"{where}.expect_type", f"must be one of {', '.join(TYPE_NAMES)}, found {_kind(case['expect_type'])}"
+            )
         if "expect_rows" in case:
             w.number(case, "expect_rows", f"{where}.expect_rows", least=0, whole=True)
         if "expect_columns" in case:
@@ -358,8 +405,12 @@ def _numbers_only(value: Any) -> bool:
 
 #: one validator per question type, keyed like ``checks.CHECKERS``
 VALIDATORS: dict[str, Callable[[_Where, dict], None]] = {
-    "single": validate_single, "multiple": validate_multiple, "classify": validate_classify,
-    "numeric": validate_numeric, "code": validate_code, "reflection": validate_reflection,
+    "single": validate_single,
+    "multiple": validate_multiple,
+    "classify": validate_classify,
+    "numeric": validate_numeric,
+    "code": validate_code,
+    "reflection": validate_reflection,
 }
 
 

@@ -33,10 +33,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from numbers import Integral
 from pathlib import Path
-from typing import Iterable
 
 import pandas as pd
 
@@ -46,15 +46,42 @@ from middlepowers.figures import chart  # cached chart PNGs
 from middlepowers.paths import data_dir
 
 __all__ = [
-    "RhetoricInputError", "ATTRIBUTIONS", "CLAIM_TYPES",
-    "load_sentence_coding", "load_devices", "load_sentence_devices", "device_profile",
-    "load_quote_versions", "load_events",
-    "as_tokens", "token_voices", "with_attribution",
-    "REPORTING_VERBS", "NOT_AFTER", "reporting_verbs", "PRONOUNS", "pronoun_profile",
-    "MODALS", "modal_verbs", "STOPWORDS", "word_frequencies",
-    "sentence_sentiment", "lexicon_hits", "log_likelihood", "significance", "keyness",
-    "Change", "quote_words", "word_diff", "describe_changes", "compare_quotes", "find_phrase",
-    "GROUP_COLOURS", "plot_grouped_counts", "plot_sentiment", "plot_timeline",
+    "RhetoricInputError",
+    "ATTRIBUTIONS",
+    "CLAIM_TYPES",
+    "load_sentence_coding",
+    "load_devices",
+    "load_sentence_devices",
+    "device_profile",
+    "load_quote_versions",
+    "load_events",
+    "as_tokens",
+    "token_voices",
+    "with_attribution",
+    "REPORTING_VERBS",
+    "NOT_AFTER",
+    "reporting_verbs",
+    "PRONOUNS",
+    "pronoun_profile",
+    "MODALS",
+    "modal_verbs",
+    "STOPWORDS",
+    "word_frequencies",
+    "sentence_sentiment",
+    "lexicon_hits",
+    "log_likelihood",
+    "significance",
+    "keyness",
+    "Change",
+    "quote_words",
+    "word_diff",
+    "describe_changes",
+    "compare_quotes",
+    "find_phrase",
+    "GROUP_COLOURS",
+    "plot_grouped_counts",
+    "plot_sentiment",
+    "plot_timeline",
 ]
 
 ATTRIBUTIONS = ("carney", "trump", "reporter")
@@ -66,6 +93,7 @@ class RhetoricInputError(ValueError):
 
 
 # --- loading ----------------------------------------------------------------
+
 
 def _read_csv(path, required: Iterable[str], what: str) -> pd.DataFrame:
     return _errors.read_csv(path, what, RhetoricInputError, required)
@@ -83,8 +111,7 @@ def load_sentence_coding(path: str | Path | None = None) -> pd.DataFrame:
         bad = frame.loc[~frame[column].isin(allowed), ["sentence_id", column]]
         if len(bad):
             sid, value = bad.iloc[0]
-            raise RhetoricInputError(
-                f"sentence coding, {sid}: {column} {value!r} is not one of {', '.join(allowed)}")
+            raise RhetoricInputError(f"sentence coding, {sid}: {column} {value!r} is not one of {', '.join(allowed)}")
     if frame["sentence_id"].duplicated().any():
         sid = frame.loc[frame["sentence_id"].duplicated(), "sentence_id"].iloc[0]
         raise RhetoricInputError(f"sentence coding: {sid} is coded twice")
@@ -94,8 +121,9 @@ def load_sentence_coding(path: str | Path | None = None) -> pd.DataFrame:
 def load_devices(path: str | Path | None = None) -> pd.DataFrame:
     """Read the rhetorical-device codebook ``data/annotations/devices.csv``."""
     path = Path(path) if path else data_dir("annotations", "devices.csv")
-    return _read_csv(path, ["device_id", "device", "definition", "example_sentence_id", "example_text"],
-                     "device codebook")
+    return _read_csv(
+        path, ["device_id", "device", "definition", "example_sentence_id", "example_text"], "device codebook"
+    )
 
 
 DEVICE_VOICES = ("quoted", "paraphrase", "framing")
@@ -113,8 +141,10 @@ def load_sentence_devices(path: str | Path | None = None) -> pd.DataFrame:
     bad = frame.loc[~frame["voice"].isin(DEVICE_VOICES)]
     if len(bad):
         row = bad.iloc[0]
-        raise RhetoricInputError(f"sentence devices, {row.sentence_id} {row.device_id}: voice {row.voice!r} "
-                                 f"is not one of {', '.join(DEVICE_VOICES)}")
+        raise RhetoricInputError(
+            f"sentence devices, {row.sentence_id} {row.device_id}: voice {row.voice!r} "
+            f"is not one of {', '.join(DEVICE_VOICES)}"
+        )
     return frame
 
 
@@ -145,8 +175,9 @@ def device_profile(sentence_devices: pd.DataFrame, coding: pd.DataFrame, devices
 def load_quote_versions(path: str | Path | None = None) -> pd.DataFrame:
     """Read ``data/external/quote_versions.csv`` (one row per outlet's rendering)."""
     path = Path(path) if path else data_dir("external", "quote_versions.csv")
-    return _read_csv(path, ["quote_id", "speaker", "outlet", "url", "date_published", "wording", "note"],
-                     "quote versions")
+    return _read_csv(
+        path, ["quote_id", "speaker", "outlet", "url", "date_published", "wording", "note"], "quote versions"
+    )
 
 
 def load_events(path: str | Path | None = None) -> pd.DataFrame:
@@ -162,14 +193,14 @@ def load_events(path: str | Path | None = None) -> pd.DataFrame:
         parts[1] = None
     try:
         frame["start"] = pd.to_datetime(parts[0], format="%Y-%m-%d")
-        frame["end"] = pd.to_datetime(parts[1].where(parts[1].notna() & (parts[1] != ""), parts[0]),
-                                      format="%Y-%m-%d")
+        frame["end"] = pd.to_datetime(parts[1].where(parts[1].notna() & (parts[1] != ""), parts[0]), format="%Y-%m-%d")
     except ValueError as error:
         raise RhetoricInputError(f"events: a date is not YYYY-MM-DD or YYYY-MM-DD/YYYY-MM-DD ({error})") from None
     return frame.sort_values(["start", "event"], kind="stable").reset_index(drop=True)
 
 
 # --- tokens -----------------------------------------------------------------
+
 
 def _normalise(word: str) -> str:
     return word.lower().replace("\u2019", "'")
@@ -199,11 +230,11 @@ def as_tokens(data, group: str | None = None) -> pd.DataFrame:
         frame = pd.DataFrame({"position": range(1, len(words) + 1), "token": words})
         frame["lower"] = frame["token"].map(_normalise)
     else:
-        raise RhetoricInputError(
-            f"expected a tokens DataFrame, a text or a list of words, got {type(data).__name__}")
+        raise RhetoricInputError(f"expected a tokens DataFrame, a text or a list of words, got {type(data).__name__}")
     if group is not None and group not in frame.columns:
         raise RhetoricInputError(
-            f"no column {group!r} to group by; the tokens have: {', '.join(map(str, frame.columns))}")
+            f"no column {group!r} to group by; the tokens have: {', '.join(map(str, frame.columns))}"
+        )
     frame["lower"] = frame["lower"].astype(str).map(_normalise)
     return frame
 
@@ -217,8 +248,10 @@ def token_voices(sentences: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
     ``voice`` is the quote's ``speaker_id`` inside a quotation and
     ``"reporter"`` outside it. Positions match ``data/tables/tokens.csv``.
     """
-    for name, frame, cols in (("sentences", sentences, ["sentence_id", "text"]),
-                              ("quotes", quotes, ["quote_id", "sentence_id", "start", "text", "speaker_id"])):
+    for name, frame, cols in (
+        ("sentences", sentences, ["sentence_id", "text"]),
+        ("quotes", quotes, ["quote_id", "sentence_id", "start", "text", "speaker_id"]),
+    ):
         missing = [c for c in cols if c not in frame.columns]
         if missing:
             raise RhetoricInputError(f"{name} table lacks the column(s) {', '.join(missing)}")
@@ -226,7 +259,13 @@ def token_voices(sentences: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
     for q in quotes.itertuples(index=False):
         begin = int(q.start) + 1
         spans.setdefault(q.sentence_id, []).append(
-            (begin, begin + len(q.text), q.quote_id, q.speaker_id if isinstance(q.speaker_id, str) and q.speaker_id else "unknown"))
+            (
+                begin,
+                begin + len(q.text),
+                q.quote_id,
+                q.speaker_id if isinstance(q.speaker_id, str) and q.speaker_id else "unknown",
+            )
+        )
     rows = []
     for sid, text in zip(sentences["sentence_id"], sentences["text"]):
         for k, match in enumerate(WORD_RE.finditer(text), start=1):
@@ -234,8 +273,16 @@ def token_voices(sentences: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
             for a, b, qid, speaker in spans.get(sid, []):
                 if a <= match.start() < b:
                     quote_id, voice = qid, speaker
-            rows.append({"sentence_id": sid, "position": k, "token": match.group(0),
-                         "lower": _normalise(match.group(0)), "quote_id": quote_id, "voice": voice})
+            rows.append(
+                {
+                    "sentence_id": sid,
+                    "position": k,
+                    "token": match.group(0),
+                    "lower": _normalise(match.group(0)),
+                    "quote_id": quote_id,
+                    "voice": voice,
+                }
+            )
     return pd.DataFrame(rows, columns=["sentence_id", "position", "token", "lower", "quote_id", "voice"])
 
 
@@ -253,22 +300,28 @@ def with_attribution(tokens: pd.DataFrame, coding: pd.DataFrame) -> pd.DataFrame
             raise RhetoricInputError(f"sentence coding lacks the column {col!r}")
     keep = coding[["sentence_id", "attribution", "claim_type"]]
     merged = tokens.drop(columns=[c for c in ("attribution", "claim_type") if c in tokens.columns]).merge(
-        keep, on="sentence_id", how="left", validate="many_to_one")
+        keep, on="sentence_id", how="left", validate="many_to_one"
+    )
     uncoded = merged.loc[merged["attribution"].isna(), "sentence_id"]
     if len(uncoded):
         raise RhetoricInputError(f"sentence {uncoded.iloc[0]} has no row in the sentence coding")
     return merged
 
 
-def _count_table(found: pd.DataFrame, by: str | None, key: str, order: list[str] | None,
-                 totals: pd.Series | None) -> pd.DataFrame:
+def _count_table(
+    found: pd.DataFrame, by: str | None, key: str, order: list[str] | None, totals: pd.Series | None
+) -> pd.DataFrame:
     """Counts of ``key`` per group (long format) with a rate per 100 words."""
     groups = [by] if by else []
-    counts = found.groupby(groups + [key], sort=True).size().rename("count").reset_index() if len(found) \
+    counts = (
+        found.groupby(groups + [key], sort=True).size().rename("count").reset_index()
+        if len(found)
         else pd.DataFrame(columns=groups + [key, "count"])
+    )
     if by:
         index = pd.MultiIndex.from_product(
-            [sorted(totals.index), order or sorted(counts[key].unique())], names=[by, key])
+            [sorted(totals.index), order or sorted(counts[key].unique())], names=[by, key]
+        )
         counts = counts.set_index([by, key]).reindex(index, fill_value=0).reset_index()
         counts["n_words"] = counts[by].map(totals).astype(int)
     else:
@@ -276,7 +329,9 @@ def _count_table(found: pd.DataFrame, by: str | None, key: str, order: list[str]
         counts = counts.set_index(key).reindex(values, fill_value=0).reset_index()
         counts["n_words"] = int(totals)
     counts["count"] = counts["count"].astype(int)
-    counts["per_100_words"] = (100 * counts["count"] / counts["n_words"].where(counts["n_words"] > 0)).round(2).fillna(0.0)
+    counts["per_100_words"] = (
+        (100 * counts["count"] / counts["n_words"].where(counts["n_words"] > 0)).round(2).fillna(0.0)
+    )
     return counts.reset_index(drop=True)
 
 
@@ -296,23 +351,32 @@ def _totals(tokens: pd.DataFrame, by: str | None):
 REPORTING_VERBS: dict[str, tuple[str, str]] = {}
 _VERB_FORMS = {
     "neutral": {
-        "say": "say says said saying", "state": "states stated stating",
-        "describe": "describe describes described describing", "outline": "outline outlines outlined outlining",
+        "say": "say says said saying",
+        "state": "states stated stating",
+        "describe": "describe describes described describing",
+        "outline": "outline outlines outlined outlining",
         "detail": "detail details detailed detailing",
-        "address": "address addresses addressed addressing", "tell": "tell tells told telling",
-        "note": "note notes noted noting", "add": "add adds added adding", "explain": "explain explains explained explaining",
+        "address": "address addresses addressed addressing",
+        "tell": "tell tells told telling",
+        "note": "note notes noted noting",
+        "add": "add adds added adding",
+        "explain": "explain explains explained explaining",
     },
     "emphatic": {
         "emphasize": "emphasize emphasizes emphasized emphasizing emphasise emphasises emphasised emphasising",
-        "stress": "stress stresses stressed stressing", "insist": "insist insists insisted insisting",
-        "assert": "assert asserts asserted asserting", "declare": "declare declares declared declaring",
+        "stress": "stress stresses stressed stressing",
+        "insist": "insist insists insisted insisting",
+        "assert": "assert asserts asserted asserting",
+        "declare": "declare declares declared declaring",
     },
     "warning": {
-        "warn": "warn warns warned warning", "threaten": "threaten threatens threatened threatening",
+        "warn": "warn warns warned warning",
+        "threaten": "threaten threatens threatened threatening",
     },
     "distancing": {
         "characterize": "characterize characterizes characterized characterizing characterise characterises characterised characterising",
-        "claim": "claim claims claimed claiming", "allege": "allege alleges alleged alleging",
+        "claim": "claim claims claimed claiming",
+        "allege": "allege alleges alleged alleging",
     },
     "factive": {
         "acknowledge": "acknowledge acknowledges acknowledged acknowledging",
@@ -320,7 +384,8 @@ _VERB_FORMS = {
         "admit": "admit admits admitted admitting",
     },
     "tentative": {
-        "suggest": "suggest suggests suggested suggesting", "propose": "propose proposes proposing",
+        "suggest": "suggest suggests suggested suggesting",
+        "propose": "propose proposes proposing",
         "call for": "calls call called calling",
     },
 }
@@ -365,8 +430,15 @@ def reporting_verbs(tokens, coding: pd.DataFrame | None = None) -> pd.DataFrame:
             continue
         if prev[i] in NOT_AFTER or prev[i].endswith("'s"):
             continue
-        rows.append({"sentence_id": row["sentence_id"], "position": int(row["position"]),
-                     "token": row["token"], "lemma": hit[0], "category": hit[1]})
+        rows.append(
+            {
+                "sentence_id": row["sentence_id"],
+                "position": int(row["position"]),
+                "token": row["token"],
+                "lemma": hit[0],
+                "category": hit[1],
+            }
+        )
     found = pd.DataFrame(rows, columns=["sentence_id", "position", "token", "lemma", "category"])
     if coding is not None:
         found = with_attribution(found, coding).drop(columns=["lower"])
@@ -402,7 +474,7 @@ def pronoun_profile(tokens, by: str | None = None) -> pd.DataFrame:
     group) and ``per_100_words``; every person appears, with 0 when absent.
     """
     tokens = as_tokens(tokens, by)
-    person = [_pronoun(t, l) for t, l in zip(tokens["token"].astype(str), tokens["lower"])]
+    person = [_pronoun(t, low) for t, low in zip(tokens["token"].astype(str), tokens["lower"])]
     found = tokens.assign(person=person).dropna(subset=["person"])
     table = _count_table(found, by, "person", PRONOUN_ORDER, _totals(tokens, by))
     return table
@@ -415,12 +487,26 @@ MODALS = {
     "prediction": "will would shall",
 }
 _MODAL_OF = {w: (w, group) for group, words in MODALS.items() for w in words.split()}
-_CONTRACTED = {"can't": "can", "cannot": "can", "couldn't": "could", "won't": "will", "wouldn't": "would",
-               "shouldn't": "should", "mustn't": "must", "mightn't": "might", "shan't": "shall"}
+_CONTRACTED = {
+    "can't": "can",
+    "cannot": "can",
+    "couldn't": "could",
+    "won't": "will",
+    "wouldn't": "would",
+    "shouldn't": "should",
+    "mustn't": "must",
+    "mightn't": "might",
+    "shan't": "shall",
+}
 #: Semi-modals counted when ``semi=True`` (two words; what follows is not checked).
-SEMI_MODALS = {("going", "to"): ("going to", "prediction"), ("have", "to"): ("have to", "necessity"),
-               ("has", "to"): ("have to", "necessity"), ("had", "to"): ("have to", "necessity"),
-               ("need", "to"): ("need to", "necessity"), ("needs", "to"): ("need to", "necessity")}
+SEMI_MODALS = {
+    ("going", "to"): ("going to", "prediction"),
+    ("have", "to"): ("have to", "necessity"),
+    ("has", "to"): ("have to", "necessity"),
+    ("had", "to"): ("have to", "necessity"),
+    ("need", "to"): ("need to", "necessity"),
+    ("needs", "to"): ("need to", "necessity"),
+}
 
 
 def _modal(lower: str) -> tuple[str, str] | None:
@@ -455,9 +541,16 @@ def modal_verbs(tokens, by: str | None = None, semi: bool = False) -> pd.DataFra
         if hit is None and semi:
             hit = SEMI_MODALS.get((row["lower"], nxt[i]))
         if hit:
-            rows.append({**({by: row[by]} if by else {}), "sentence_id": row["sentence_id"],
-                         "token": row["token"], "modal": hit[0], "group": hit[1],
-                         **({"voice": row["voice"]} if "voice" in tokens.columns and by != "voice" else {})})
+            rows.append(
+                {
+                    **({by: row[by]} if by else {}),
+                    "sentence_id": row["sentence_id"],
+                    "token": row["token"],
+                    "modal": hit[0],
+                    "group": hit[1],
+                    **({"voice": row["voice"]} if "voice" in tokens.columns and by != "voice" else {}),
+                }
+            )
     extra = ["voice"] if "voice" in tokens.columns and by != "voice" else []
     return pd.DataFrame(rows, columns=([by] if by else []) + ["sentence_id", "token", "modal", "group"] + extra)
 
@@ -465,7 +558,8 @@ def modal_verbs(tokens, by: str | None = None, semi: bool = False) -> pd.DataFra
 # --- word frequencies -------------------------------------------------------
 
 #: Function words left out of word frequencies (the lesson's own short list).
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a an the and or but nor so yet for of in on at to from by with without about over under into onto
 between among through during before after above below up down out off than as if while when where
 whether because since until although though that this these those which who whom whose what
@@ -473,11 +567,13 @@ i me my we us our you your he him his she her it its they them their
 is are was were be been being am has have had having do does did
 will would can could may might must should shall
 not no there here also such its very more most other another each any all both some
-""".split())
+""".split()
+)
 
 
-def word_frequencies(tokens, by: str | None = None, top: int | None = None,
-                     drop_stopwords: bool = True) -> pd.DataFrame:
+def word_frequencies(
+    tokens, by: str | None = None, top: int | None = None, drop_stopwords: bool = True
+) -> pd.DataFrame:
     """Count words (lower case), optionally per group, most frequent first.
 
     Stop words (:data:`STOPWORDS`) are dropped by default. The upper-case
@@ -489,14 +585,15 @@ def word_frequencies(tokens, by: str | None = None, top: int | None = None,
     if top is not None and (isinstance(top, bool) or not isinstance(top, Integral) or top < 0):
         raise RhetoricInputError(f"top must be a whole number of rows, 0 or more (or None for all); got {top!r}")
     tokens = as_tokens(tokens, by)
-    words = [("us (country)" if t == "US" else l) for t, l in zip(tokens["token"].astype(str), tokens["lower"])]
+    words = [("us (country)" if t == "US" else low) for t, low in zip(tokens["token"].astype(str), tokens["lower"])]
     tokens = tokens.assign(word=words)
     if drop_stopwords:
         tokens = tokens[~tokens["word"].isin(STOPWORDS)]
     groups = [by] if by else []
     counts = tokens.groupby(groups + ["word"]).size().rename("count").reset_index()
-    counts = counts.sort_values(groups + ["count", "word"], ascending=[True] * len(groups) + [False, True],
-                                kind="stable")
+    counts = counts.sort_values(
+        groups + ["count", "word"], ascending=[True] * len(groups) + [False, True], kind="stable"
+    )
     if top is not None:
         counts = counts.groupby(by).head(top) if by else counts.head(top)
     return counts.reset_index(drop=True)
@@ -511,6 +608,7 @@ def _analyzer():
     global _ANALYZER
     if _ANALYZER is None:
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
         _ANALYZER = SentimentIntensityAnalyzer()
     return _ANALYZER
 
@@ -530,7 +628,9 @@ def sentence_sentiment(sentences, text_column: str = "text") -> pd.DataFrame:
             raise RhetoricInputError(f"no column {text_column!r} with the sentence text")
         frame = sentences.copy()
     else:
-        raise RhetoricInputError(f"expected a DataFrame of sentences or a list of texts, got {type(sentences).__name__}")
+        raise RhetoricInputError(
+            f"expected a DataFrame of sentences or a list of texts, got {type(sentences).__name__}"
+        )
     scores = [_analyzer().polarity_scores(str(t)) for t in frame[text_column]]
     for key in ("neg", "neu", "pos", "compound"):
         frame[key] = [round(s[key], 4) for s in scores]
@@ -547,12 +647,16 @@ def lexicon_hits(text: str) -> pd.DataFrame:
     if not isinstance(text, str):
         raise RhetoricInputError(f"expected a text, got {type(text).__name__}")
     lexicon = _analyzer().lexicon
-    rows = [{"word": w, "valence": float(lexicon[w.lower()])}
-            for w in re.findall(r"[A-Za-z']+", text.replace("\u2019", "'")) if w.lower() in lexicon]
+    rows = [
+        {"word": w, "valence": float(lexicon[w.lower()])}
+        for w in re.findall(r"[A-Za-z']+", text.replace("\u2019", "'"))
+        if w.lower() in lexicon
+    ]
     return pd.DataFrame(rows, columns=["word", "valence"])
 
 
 # --- keyness ----------------------------------------------------------------
+
 
 def log_likelihood(a: int, b: int, c: int, d: int) -> float:
     """Log-likelihood (G2) of a word's frequency in two corpora (Rayson & Garside 2000).
@@ -564,15 +668,20 @@ def log_likelihood(a: int, b: int, c: int, d: int) -> float:
     counts = []
     for name, value in (("a", a), ("b", b), ("c", c), ("d", d)):
         # numpy integers (what value_counts() gives) are counts too
-        if isinstance(value, bool) or not isinstance(value, Integral) and not (
-                isinstance(value, float) and value.is_integer()):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, Integral)
+            and not (isinstance(value, float) and value.is_integer())
+        ):
             raise RhetoricInputError(f"{name} must be a whole number (a count), got {value!r}")
         if value < 0:
             raise RhetoricInputError(f"{name} must not be negative, got {value}")
         counts.append(int(value))
     a, b, c, d = counts
     if a > c or b > d:
-        raise RhetoricInputError(f"a word cannot occur more often than the corpus has words (a={a}, c={c}, b={b}, d={d})")
+        raise RhetoricInputError(
+            f"a word cannot occur more often than the corpus has words (a={a}, c={c}, b={b}, d={d})"
+        )
     if c == 0 or d == 0:
         raise RhetoricInputError("both corpora need at least one word (c and d > 0)")
     if a + b == 0:
@@ -595,8 +704,9 @@ def significance(g2: float) -> str:
     return "not significant"
 
 
-def keyness(tokens, by: str, target: str, reference: str | None = None, min_count: int = 2,
-            drop_stopwords: bool = False) -> pd.DataFrame:
+def keyness(
+    tokens, by: str, target: str, reference: str | None = None, min_count: int = 2, drop_stopwords: bool = False
+) -> pd.DataFrame:
     """Words over- or under-used in one group compared with another (log-likelihood).
 
     ``target`` is a value of column ``by``; ``reference`` another value, or
@@ -609,13 +719,16 @@ def keyness(tokens, by: str, target: str, reference: str | None = None, min_coun
     """
     tokens = as_tokens(tokens, by)
     if target not in set(tokens[by]):
-        raise RhetoricInputError(f"{target!r} is not a value of {by!r}; values: {', '.join(sorted(map(str, set(tokens[by]))))}")
+        raise RhetoricInputError(
+            f"{target!r} is not a value of {by!r}; values: {', '.join(sorted(map(str, set(tokens[by]))))}"
+        )
     if reference is not None and reference not in set(tokens[by]):
         raise RhetoricInputError(f"{reference!r} is not a value of {by!r}")
     if reference == target:
         raise RhetoricInputError("target and reference must be different groups")
-    words = tokens.assign(word=["us (country)" if t == "US" else l
-                                for t, l in zip(tokens["token"].astype(str), tokens["lower"])])
+    words = tokens.assign(
+        word=["us (country)" if t == "US" else low for t, low in zip(tokens["token"].astype(str), tokens["lower"])]
+    )
     one = words[words[by] == target]
     two = words[words[by] != target] if reference is None else words[words[by] == reference]
     c, d = len(one), len(two)
@@ -627,11 +740,23 @@ def keyness(tokens, by: str, target: str, reference: str | None = None, min_coun
         if a + b < min_count or (drop_stopwords and w in STOPWORDS):
             continue
         g2 = log_likelihood(a, b, c, d)
-        rows.append({"word": w, "a": a, "b": b, "c": c, "d": d,
-                     "per_1000_target": round(1000 * a / c, 1), "per_1000_reference": round(1000 * b / d, 1),
-                     "g2": round(g2, 3), "use": "over" if a / c > b / d else "under", "p": significance(g2)})
-    out = pd.DataFrame(rows, columns=["word", "a", "b", "c", "d", "per_1000_target", "per_1000_reference",
-                                      "g2", "use", "p"])
+        rows.append(
+            {
+                "word": w,
+                "a": a,
+                "b": b,
+                "c": c,
+                "d": d,
+                "per_1000_target": round(1000 * a / c, 1),
+                "per_1000_reference": round(1000 * b / d, 1),
+                "g2": round(g2, 3),
+                "use": "over" if a / c > b / d else "under",
+                "p": significance(g2),
+            }
+        )
+    out = pd.DataFrame(
+        rows, columns=["word", "a", "b", "c", "d", "per_1000_target", "per_1000_reference", "g2", "use", "p"]
+    )
     return out.sort_values(["g2", "word"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
@@ -729,10 +854,14 @@ def word_diff(reference: str, version: str, trim: bool = True) -> tuple[list[Cha
         raise RhetoricInputError("the reference rendering has no words")
     columns = _align(ref, ver)
     matched = [k for k, (r, v) in enumerate(columns) if r is not None and r == v and r != ELISION]
-    info = {"shared": len(matched), "reference_words": sum(w != ELISION for w in ref),
-            "context_words": 0, "not_quoted": 0}
+    info = {
+        "shared": len(matched),
+        "reference_words": sum(w != ELISION for w in ref),
+        "context_words": 0,
+        "not_quoted": 0,
+    }
     if trim and matched:
-        head, tail = columns[:matched[0]], columns[matched[-1] + 1:]
+        head, tail = columns[: matched[0]], columns[matched[-1] + 1 :]
         keep_head, keep_tail = [], []
         for end, keep in ((head, keep_head), (tail, keep_tail)):
             ref_words = [r for r, _ in end if r is not None and r != ELISION]
@@ -742,15 +871,22 @@ def word_diff(reference: str, version: str, trim: bool = True) -> tuple[list[Cha
             else:
                 info["not_quoted"] += len(ref_words)
                 info["context_words"] += len(ver_words)
-        columns = keep_head + columns[matched[0]:matched[-1] + 1] + keep_tail
+        columns = keep_head + columns[matched[0] : matched[-1] + 1] + keep_tail
     changes, run = [], []
     for r, v in columns + [("", "")]:
         if r is not None and r == v:
             ref_part = tuple(x for x, _ in run if x is not None and x != ELISION)
             ver_part = tuple(y for _, y in run if y is not None)
             if ref_part or ver_part:
-                kind = ("cut marked" if ELISION in ver_part else "added" if not ref_part
-                        else "dropped" if not ver_part else "replaced")
+                kind = (
+                    "cut marked"
+                    if ELISION in ver_part
+                    else "added"
+                    if not ref_part
+                    else "dropped"
+                    if not ver_part
+                    else "replaced"
+                )
                 changes.append(Change(kind, ref_part, ver_part))
             run = []
         else:
@@ -763,8 +899,9 @@ def describe_changes(changes: list[Change]) -> str:
     return "; ".join(str(c) for c in changes) or "none"
 
 
-def compare_quotes(reference: str, versions: pd.DataFrame, text_column: str = "wording",
-                   keep: Iterable[str] = ("quote_id", "outlet")) -> pd.DataFrame:
+def compare_quotes(
+    reference: str, versions: pd.DataFrame, text_column: str = "wording", keep: Iterable[str] = ("quote_id", "outlet")
+) -> pd.DataFrame:
     """Compare each version of a quotation with a reference rendering, word by word.
 
     Returns one row per version: the ``keep`` columns, ``shared_pct`` (share
@@ -780,15 +917,22 @@ def compare_quotes(reference: str, versions: pd.DataFrame, text_column: str = "w
     rows = []
     for _, row in versions.iterrows():
         changes, info = word_diff(reference, row[text_column])
-        rows.append({**{k: row[k] for k in keep},
-                     "shared_pct": round(100 * info["shared"] / info["reference_words"], 1),
-                     "n_changes": len(changes), "changes": describe_changes(changes),
-                     "not_quoted": info["not_quoted"], "context_words": info["context_words"]})
+        rows.append(
+            {
+                **{k: row[k] for k in keep},
+                "shared_pct": round(100 * info["shared"] / info["reference_words"], 1),
+                "n_changes": len(changes),
+                "changes": describe_changes(changes),
+                "not_quoted": info["not_quoted"],
+                "context_words": info["context_words"],
+            }
+        )
     return pd.DataFrame(rows, columns=keep + ["shared_pct", "n_changes", "changes", "not_quoted", "context_words"])
 
 
-def find_phrase(phrase: str, versions: pd.DataFrame, text_column: str = "wording",
-                keep: Iterable[str] = ("quote_id", "outlet")) -> pd.DataFrame:
+def find_phrase(
+    phrase: str, versions: pd.DataFrame, text_column: str = "wording", keep: Iterable[str] = ("quote_id", "outlet")
+) -> pd.DataFrame:
     """Which versions contain ``phrase`` as consecutive words (case and punctuation ignored)."""
     target = quote_words(phrase)
     if not target:
@@ -800,7 +944,7 @@ def find_phrase(phrase: str, versions: pd.DataFrame, text_column: str = "wording
     found = []
     for text in versions[text_column]:
         words = quote_words(text)
-        found.append(any(words[i:i + n] == target for i in range(len(words) - n + 1)))
+        found.append(any(words[i : i + n] == target for i in range(len(words) - n + 1)))
     out = versions[keep].copy()
     out["contains"] = found
     return out.reset_index(drop=True)
@@ -814,8 +958,15 @@ GROUP_COLOURS = {"carney": "#D55E00", "trump": "#0072B2", "reporter": "#009E73"}
 
 
 @chart
-def plot_grouped_counts(table: pd.DataFrame, group: str, key: str, value: str = "per_100_words",
-                        title: str = "", xlabel: str = "", ylabel: str = "per 100 words"):
+def plot_grouped_counts(
+    table: pd.DataFrame,
+    group: str,
+    key: str,
+    value: str = "per_100_words",
+    title: str = "",
+    xlabel: str = "",
+    ylabel: str = "per 100 words",
+):
     """Grouped bar chart of a long table (e.g. :func:`pronoun_profile` by attribution).
 
     One cluster per ``key`` value, one bar per ``group`` value, in table order.
@@ -832,8 +983,13 @@ def plot_grouped_counts(table: pd.DataFrame, group: str, key: str, value: str = 
     width = 0.8 / max(len(groups), 1)
     for k, g in enumerate(groups):
         part = table[table[group] == g].set_index(key).reindex(keys)[value].fillna(0)
-        ax.bar([i + (k - (len(groups) - 1) / 2) * width for i in range(len(keys))], part, width,
-               label=g, color=GROUP_COLOURS.get(g))
+        ax.bar(
+            [i + (k - (len(groups) - 1) / 2) * width for i in range(len(keys))],
+            part,
+            width,
+            label=g,
+            color=GROUP_COLOURS.get(g),
+        )
     ax.set_xticks(range(len(keys)), keys)
     ax.set_title(title or f"{value} by {key} and {group}")
     ax.set_xlabel(xlabel or key)
@@ -850,8 +1006,9 @@ def plot_sentiment(scored: pd.DataFrame, colour_by: str = "attribution"):
     ``scored`` comes from :func:`sentence_sentiment` and needs ``sentence_id``,
     ``compound`` and ``colour_by``. Sentences run top to bottom in id order.
     """
-    from middlepowers.figures import new_figure
     from matplotlib.patches import Patch
+
+    from middlepowers.figures import new_figure
 
     for col in ("sentence_id", "compound", colour_by):
         if col not in scored.columns:
@@ -865,8 +1022,12 @@ def plot_sentiment(scored: pd.DataFrame, colour_by: str = "attribution"):
     ax.set_xlabel("compound score (-1 most negative, +1 most positive)")
     ax.set_ylabel("sentence")
     present = [g for g in GROUP_COLOURS if g in set(data[colour_by])]
-    ax.legend(handles=[Patch(color=GROUP_COLOURS[g], label=g) for g in present], title=colour_by,
-              frameon=False, loc="lower left")
+    ax.legend(
+        handles=[Patch(color=GROUP_COLOURS[g], label=g) for g in present],
+        title=colour_by,
+        frameon=False,
+        loc="lower left",
+    )
     fig.tight_layout()
     return fig
 
@@ -893,8 +1054,9 @@ def plot_timeline(events: pd.DataFrame, since: str | None = None):
     event text up to its first ';' (at most three lines).
     """
     import matplotlib.dates as mdates
-    from middlepowers.figures import new_figure
     from matplotlib.lines import Line2D
+
+    from middlepowers.figures import new_figure
 
     for col in ("start", "end", "event", "actor"):
         if col not in events.columns:
@@ -911,14 +1073,14 @@ def plot_timeline(events: pd.DataFrame, since: str | None = None):
         kind = "Carney" if "Carney" in row["actor"] else ("Trump" if "Trump" in row["actor"] else "other")
         colour = kinds[kind]
         if row["end"] > row["start"]:
-            ax.plot([row["start"], row["end"]], [y, y], color=colour, linewidth=3, alpha=0.6,
-                    solid_capstyle="butt")
+            ax.plot([row["start"], row["end"]], [y, y], color=colour, linewidth=3, alpha=0.6, solid_capstyle="butt")
         ax.plot(row["start"], y, "o", color=colour)
         day = "%d %b %Y" if long_span else "%d %b"
         when = f"{row['start']:%d}-{row['end']:{day}}" if row["end"] > row["start"] else f"{row['start']:{day}}"
         label = "\n".join(_timeline_label(f"{when}: {row['event']}"))
-        ax.annotate(label, (row["end"], y), xytext=(6, 0),
-                    textcoords="offset points", va="center", fontsize=8, linespacing=1.1)
+        ax.annotate(
+            label, (row["end"], y), xytext=(6, 0), textcoords="offset points", va="center", fontsize=8, linespacing=1.1
+        )
     ax.set_yticks([])
     ax.set_ylim(0.4, len(data) + 0.6)
     first, last = data["start"].min(), data["end"].max()
@@ -928,13 +1090,22 @@ def plot_timeline(events: pd.DataFrame, since: str | None = None):
     else:
         ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=8))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b\n%Y"))
-    ax.set_xlim(first - pd.Timedelta(days=0.5), last + pd.Timedelta(days=max(3, 1.2 * span) if span <= 14 else 0.6 * span))
+    ax.set_xlim(
+        first - pd.Timedelta(days=0.5), last + pd.Timedelta(days=max(3, 1.2 * span) if span <= 14 else 0.6 * span)
+    )
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    present = [k for k in kinds if any((k == "other" and "Carney" not in a and "Trump" not in a) or k in a
-                                       for a in data["actor"])]
-    ax.legend(handles=[Line2D([], [], marker="o", linestyle="", color=kinds[k], label=k) for k in present],
-              title="actor", frameon=False, loc="upper right")
+    present = [
+        k
+        for k in kinds
+        if any((k == "other" and "Carney" not in a and "Trump" not in a) or k in a for a in data["actor"])
+    ]
+    ax.legend(
+        handles=[Line2D([], [], marker="o", linestyle="", color=kinds[k], label=k) for k in present],
+        title="actor",
+        frameon=False,
+        loc="upper right",
+    )
     ax.set_title("Timeline around the Davos speeches")
     ax.set_xlabel("date")
     ax.set_ylabel("events (latest at the bottom)")

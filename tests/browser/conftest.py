@@ -20,6 +20,7 @@ import os
 
 import pytest
 
+from middlepowers.paths import repo_root
 from mpharness.lab import (
     BrowserUnavailable,
     LabServer,
@@ -27,7 +28,6 @@ from mpharness.lab import (
     watch_page,
     watch_sent_frames,
 )
-from middlepowers.paths import repo_root
 
 _SKIPPED: list[str] = []
 SKIP_PREFIX = "no browser for the browser tests:"
@@ -101,4 +101,5 @@ def pytest_terminal_summary(terminalreporter):
         for reason in sorted(reasons):
             terminalreporter.write_line(reason)
         terminalreporter.write_line(
-            "Install one with `bash tools/setup-browser.sh` (under CI=true this is a failure, not a skip).")
+            "Install one with `bash tools/setup-browser.sh` (under CI=true this is a failure, not a skip)."
+        )

@@ -15,6 +15,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+import quiz_driver as qd
+from browser_helpers import SCREENSHOTS, screenshot_name
+
 from mpharness.lab import (
     QUESTION_SEL,
     LabServer,
@@ -25,9 +28,6 @@ from mpharness.lab import (
     screenshot_notebook,
     wait_run_complete,
 )
-
-import quiz_driver as qd
-from browser_helpers import SCREENSHOTS, screenshot_name
 
 
 def raising_cells(nb: dict) -> set[int]:
@@ -52,7 +52,8 @@ def check_notebook(page: Any, lab: LabServer, notebook: str, screenshot: Path | 
         if asked:
             page.wait_for_function(
                 "(n) => document.querySelectorAll(" + json.dumps(QUESTION_SEL) + ").length >= n",
-                arg=len(asked), timeout=60_000,
+                arg=len(asked),
+                timeout=60_000,
             )
         wait_run_complete(page, nb)
         lap("run_all_done")
@@ -60,7 +61,8 @@ def check_notebook(page: Any, lab: LabServer, notebook: str, screenshot: Path | 
         # Every widget rendered, one per .ask() call, each with its id's class.
         rendered = page.locator(QUESTION_SEL)
         assert rendered.count() == len(asked), (
-            f"{rendered.count()} quiz widgets rendered, {len(asked)} .ask() calls in the notebook")
+            f"{rendered.count()} quiz widgets rendered, {len(asked)} .ask() calls in the notebook"
+        )
         for qid in set(asked):
             n = page.locator(f".jp-OutputArea-output .mp-question.mp-q-{qid}").count()
             assert n == asked.count(qid), f"question {qid!r}: {n} widgets for {asked.count(qid)} .ask() calls"
@@ -69,7 +71,8 @@ def check_notebook(page: Any, lab: LabServer, notebook: str, screenshot: Path | 
         allowed = raising_cells(nb)
         errors = [e for e in cell_errors(page) if e["index"] not in allowed]
         assert not errors, "error output after Run All:\n" + "\n\n".join(
-            f"cell {e['index']}:\n{e['text']}" for e in errors)
+            f"cell {e['index']}:\n{e['text']}" for e in errors
+        )
 
         # Every control can be seen and clicked; no text runs into the next row.
         layout = []
@@ -101,8 +104,9 @@ def _answer_everything(page: Any, lab: LabServer, nb: dict, asked: list[str], re
     for slug in slugs:
         questions.update(qd.load_questions(lab.root, slug))
     widget_ids = [qid for qid in asked if questions[qid]["type"] in qd.WIDGET_TYPES]
-    assert len(widget_ids) == len(asked), (
-        "ask() on a non-widget question: " + ", ".join(q for q in asked if q not in widget_ids))
+    assert len(widget_ids) == len(asked), "ask() on a non-widget question: " + ", ".join(
+        q for q in asked if q not in widget_ids
+    )
 
     # The summary, rendered during Run All from an empty progress file, shows
     # every asked question as not answered yet.
@@ -115,8 +119,7 @@ def _answer_everything(page: Any, lab: LabServer, nb: dict, asked: list[str], re
     for qid in set(asked):
         assert f"{qid}: not answered yet" in before, f"summary before answering lacks {qid!r}:\n{before}"
 
-    keyboard_qid = next((qid for t in qd.KEYBOARD_PREFERENCE for qid in asked if questions[qid]["type"] == t),
-                        None)
+    keyboard_qid = next((qid for t in qd.KEYBOARD_PREFERENCE for qid in asked if questions[qid]["type"] == t), None)
     report["keyboard"] = keyboard_qid
     seen: dict[str, int] = {}
     for qid in asked:
@@ -174,7 +177,8 @@ def _answer_everything(page: Any, lab: LabServer, nb: dict, asked: list[str], re
                     .map(e => e.textContent).join('\\n');
                 return lines.every(l => t.includes(l));
             }""",
-            arg=expected_lines, timeout=15_000,
+            arg=expected_lines,
+            timeout=15_000,
         )
     except Exception as exc:
         now = "\n".join(summary.nth(i).text_content() for i in range(summary.count()))

@@ -12,16 +12,15 @@ the quiz module starts every message with (``✔ Correct``, ``✘ Not yet`` ...)
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import json
-
-from mpharness.lab import wait_echoed, wait_frame_sent, wait_updates_sent
 from middlepowers.checks import CORRECT, NOT_YET, PARTLY, SAVED, WARN
+from mpharness.lab import wait_echoed, wait_frame_sent, wait_updates_sent
 
 WIDGET_TYPES = ("single", "multiple", "classify", "numeric", "reflection")
 
@@ -35,14 +34,12 @@ ASK_RE = re.compile(r"""\.ask\(\s*["']([^"']+)["']""")
 
 def quiz_slugs(nb: dict) -> list[str]:
     """Quiz files a notebook opens: ``Quiz("<slug>")`` calls in its code cells."""
-    return [m for c in nb["cells"] if c["cell_type"] == "code"
-            for m in QUIZ_RE.findall("".join(c["source"]))]
+    return [m for c in nb["cells"] if c["cell_type"] == "code" for m in QUIZ_RE.findall("".join(c["source"]))]
 
 
 def asked_ids(nb: dict) -> list[str]:
     """Question ids of every ``.ask("<id>")`` call, in notebook order."""
-    return [m for c in nb["cells"] if c["cell_type"] == "code"
-            for m in ASK_RE.findall("".join(c["source"]))]
+    return [m for c in nb["cells"] if c["cell_type"] == "code" for m in ASK_RE.findall("".join(c["source"]))]
 
 
 def uses_summary(nb: dict) -> bool:
@@ -108,9 +105,11 @@ def right_plan(q: dict) -> Plan:
         return Plan(_fmt(float(q["answer"])), CORRECT)
     if t == "reflection":
         need = max(int(q.get("min_words", 1)), 1)
-        words = ("The article quotes Carney and Trump but leaves out how other middle powers "
-                 "responded, so the tables cannot show agreement or tone beyond the quoted words").split()
-        text = " ".join((words * (need // len(words) + 1))[:max(need, 12)])
+        words = (
+            "The article quotes Carney and Trump but leaves out how other middle powers "
+            "responded, so the tables cannot show agreement or tone beyond the quoted words"
+        ).split()
+        text = " ".join((words * (need // len(words) + 1))[: max(need, 12)])
         return Plan(text, SAVED)
     raise ValueError(f"no widget for type {t!r}")
 
@@ -165,8 +164,7 @@ def enter_with_mouse(page: Any, box: Any, q: dict, answer: Any) -> None:
         # One input event (as a paste): one update message carrying the whole text.
         sel = ".widget-text input" if t == "numeric" else ".widget-textarea textarea"
         box.locator(sel).fill(str(answer))
-        wait_frame_sent(page, page.sent_frames, '"value":' + json.dumps(str(answer), ensure_ascii=False)[:-1],
-                        start)
+        wait_frame_sent(page, page.sent_frames, '"value":' + json.dumps(str(answer), ensure_ascii=False)[:-1], start)
         wait_echoed(page, page.sent_frames, '"value":' + json.dumps(str(answer), ensure_ascii=False), start)
     else:
         raise ValueError(t)
@@ -249,8 +247,7 @@ def enter_with_keyboard(page: Any, box: Any, q: dict, answer: Any) -> None:
             page.keyboard.type(str(answer))
         # Keystrokes are synced to the kernel in batches; a human takes longer to
         # reach Check than the last batch takes to leave, a test must wait for it.
-        wait_frame_sent(page, page.sent_frames, '"value":' + json.dumps(str(answer), ensure_ascii=False)[:-1],
-                        start)
+        wait_frame_sent(page, page.sent_frames, '"value":' + json.dumps(str(answer), ensure_ascii=False)[:-1], start)
         wait_echoed(page, page.sent_frames, '"value":' + json.dumps(str(answer), ensure_ascii=False), start)
     else:
         raise ValueError(t)
@@ -279,16 +276,19 @@ def wait_feedback(page: Any, box: Any, starts: str, previous: str | None, timeou
     try:
         page.wait_for_function(
             "([el, prev]) => { const t = el.textContent.trim(); return t !== '' && t !== prev; }",
-            arg=[handle, (previous or "").strip()], timeout=timeout,
+            arg=[handle, (previous or "").strip()],
+            timeout=timeout,
         )
     except Exception as exc:
         qid = next((c for c in (box.get_attribute("class") or "").split() if c.startswith("mp-q-")), "?")
         raise AssertionError(
             f"{qid}: feedback did not change within {timeout / 1000:.0f} s after Check (expected it to start "
-            f"with {starts!r}); it still reads:\n{feedback_text(box)}") from exc
+            f"with {starts!r}); it still reads:\n{feedback_text(box)}"
+        ) from exc
     text = feedback_text(box).strip()
     assert text.startswith(starts), (
-        f"feedback should start with {starts!r}, got:\n{box.locator('.mp-feedback').inner_text()}")
+        f"feedback should start with {starts!r}, got:\n{box.locator('.mp-feedback').inner_text()}"
+    )
     return text
 
 

@@ -16,8 +16,9 @@ import json
 from pathlib import Path
 
 import pytest
-
 from browser_helpers import ARTIFACTS
+
+from middlepowers.paths import repo_root
 from mpharness.lab import (
     QUESTION_SEL,
     count_quiz_asks,
@@ -26,7 +27,6 @@ from mpharness.lab import (
     run_all,
     wait_run_complete,
 )
-from middlepowers.paths import repo_root
 
 pytestmark = pytest.mark.browser
 
@@ -66,15 +66,21 @@ def test_no_axe_violation_in_our_output(lab, page, notebook):
     open_notebook(page, lab, notebook)
     run_all(page)
     wait_run_complete(page, nb)
-    page.wait_for_function(f"(n) => document.querySelectorAll({json.dumps(QUESTION_SEL)}).length >= n",
-                           arg=count_quiz_asks(nb))
+    page.wait_for_function(
+        f"(n) => document.querySelectorAll({json.dumps(QUESTION_SEL)}).length >= n", arg=count_quiz_asks(nb)
+    )
     violations = axe_violations(page)
     ours, theirs = summarise(violations, "ours"), summarise(violations, "jupyterlab")
     out = ARTIFACTS / "axe" / f"{Path(notebook).stem}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"notebook": notebook, "ours": ours, "jupyterlab": theirs,
-                               "violations": violations}, indent=2))
+    out.write_text(
+        json.dumps({"notebook": notebook, "ours": ours, "jupyterlab": theirs, "violations": violations}, indent=2)
+    )
     print(f"{notebook}: ours {sum(ours.values())} {ours}; JupyterLab's {sum(theirs.values())} {theirs}")
-    detail = [f"{v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(
-        f"{n['target']}: {n['html']}" for n in v["ours"][:5]) for v in violations if v["ours"]]
+    detail = [
+        f"{v['id']} ({v['impact']}): {v['help']}\n    "
+        + "\n    ".join(f"{n['target']}: {n['html']}" for n in v["ours"][:5])
+        for v in violations
+        if v["ours"]
+    ]
     assert not ours, f"{notebook}: axe violations in our own output (details in {out}):\n" + "\n".join(detail)

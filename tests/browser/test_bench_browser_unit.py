@@ -27,23 +27,44 @@ def test_notebook_paths_globs_the_three_folders(tmp_path):
         (tmp_path / rel).parent.mkdir(exist_ok=True)
         (tmp_path / rel).write_text("{}")
     assert bb.notebook_paths(tmp_path) == [
-        "notebooks/a.ipynb", "notebooks/b.ipynb", "solutions/a.ipynb", "exercises/a.ipynb"]
+        "notebooks/a.ipynb",
+        "notebooks/b.ipynb",
+        "solutions/a.ipynb",
+        "exercises/a.ipynb",
+    ]
 
 
 def test_counts_and_table():
-    nb = {"cells": [
-        {"cell_type": "code", "source": ['quiz.ask("a")\n', 'quiz.ask("b")']},
-        {"cell_type": "markdown", "source": ['quiz.ask("not code")']},
-        {"cell_type": "code", "source": ["   \n"]},
-    ]}
+    nb = {
+        "cells": [
+            {"cell_type": "code", "source": ['quiz.ask("a")\n', 'quiz.ask("b")']},
+            {"cell_type": "markdown", "source": ['quiz.ask("not code")']},
+            {"cell_type": "code", "source": ["   \n"]},
+        ]
+    }
     assert bb.count_quiz_asks(nb) == 2
     assert bb.expected_executions(nb) == 1
-    row = {"widgets": 2, "notebook_shown_s": 1.0, "kernel_ready_s": 2.0, "first_widget_s": 2.5,
-           "last_widget_s": 3.0, "run_all_done_s": 3.1, "run_all_to_last_widget_s": 1.0, "under_target": True}
+    row = {
+        "widgets": 2,
+        "notebook_shown_s": 1.0,
+        "kernel_ready_s": 2.0,
+        "first_widget_s": 2.5,
+        "last_widget_s": 3.0,
+        "run_all_done_s": 3.1,
+        "run_all_to_last_widget_s": 1.0,
+        "under_target": True,
+    }
     slow = dict(row, last_widget_s=7.25, under_target=False)
-    figures = {"target_s": 5.0, "cpus": 2, "first_jupyterlab_load_s": 4.0, "load_average_1min_at_end": 1.0,
-               "openings": {"file_browser": {"how": "double-click", "notebooks": {"notebooks/00.ipynb": row}},
-                            "url": {"how": "a link", "notebooks": {"notebooks/00.ipynb": slow}}}}
+    figures = {
+        "target_s": 5.0,
+        "cpus": 2,
+        "first_jupyterlab_load_s": 4.0,
+        "load_average_1min_at_end": 1.0,
+        "openings": {
+            "file_browser": {"how": "double-click", "notebooks": {"notebooks/00.ipynb": row}},
+            "url": {"how": "a link", "notebooks": {"notebooks/00.ipynb": slow}},
+        },
+    }
     table = bb.format_table(figures)
     browser_block, url_block = table.split("Opened by url")
     assert "Opened by file browser: double-click" in browser_block
@@ -52,8 +73,19 @@ def test_counts_and_table():
 
 
 def test_summary_is_the_median_and_judges_the_target():
-    runs = [{"widgets": 1, "notebook_shown_s": v, "kernel_ready_s": v, "first_widget_s": v, "last_widget_s": v,
-             "run_all_done_s": v, "run_all_to_last_widget_s": None, "under_target": v < 5} for v in (4.0, 6.0, 5.5)]
+    runs = [
+        {
+            "widgets": 1,
+            "notebook_shown_s": v,
+            "kernel_ready_s": v,
+            "first_widget_s": v,
+            "last_widget_s": v,
+            "run_all_done_s": v,
+            "run_all_to_last_widget_s": None,
+            "under_target": v < 5,
+        }
+        for v in (4.0, 6.0, 5.5)
+    ]
     got = bb.summarise(runs)
     assert got["last_widget_s"] == 5.5 and got["under_target"] is False
     assert got["run_all_to_last_widget_s"] is None
@@ -61,8 +93,13 @@ def test_summary_is_the_median_and_judges_the_target():
 
 def test_copy_leaves_out_venv_git_and_progress(tmp_path):
     src = tmp_path / "src"
-    for rel in (".venv/bin/python", ".git/HEAD", "notebooks/a.ipynb", ".middlepowers-progress.json",
-                "data/article/x.txt"):
+    for rel in (
+        ".venv/bin/python",
+        ".git/HEAD",
+        "notebooks/a.ipynb",
+        ".middlepowers-progress.json",
+        "data/article/x.txt",
+    ):
         (src / rel).parent.mkdir(parents=True, exist_ok=True)
         (src / rel).write_text("x")
     dst = bb.copy_repository(src, tmp_path / "dst")

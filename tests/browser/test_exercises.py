@@ -7,9 +7,9 @@ See `notebook_check.check_notebook` for what is asserted.
 from __future__ import annotations
 
 import pytest
+from notebook_check import check_notebook
 
 from mpharness.lab import notebook_paths
-from notebook_check import check_notebook
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from browser_helpers import SCREENSHOTS
+
 from mpharness.lab import (
     open_notebook,
     run_all,
@@ -26,7 +26,10 @@ PROBE = {
     "cells": [
         {"cell_type": "markdown", "metadata": {}, "source": ["# widget probe"]},
         {
-            "cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+            "cell_type": "code",
+            "metadata": {},
+            "execution_count": None,
+            "outputs": [],
             "source": [
                 "import ipywidgets as w, os\n",
                 "out = w.Output()\n",
@@ -69,21 +72,29 @@ def test_widgets_render_and_respond(lab, page):
 
 
 def _cell(src: str, tags: list[str] | None = None) -> dict:
-    return {"cell_type": "code", "execution_count": None, "outputs": [],
-            "metadata": {"tags": tags} if tags else {}, "source": [src]}
+    return {
+        "cell_type": "code",
+        "execution_count": None,
+        "outputs": [],
+        "metadata": {"tags": tags} if tags else {},
+        "source": [src],
+    }
 
 
 def test_error_outputs_are_found_by_cell(lab, page):
     """The error scan the lesson tests rely on sees tracebacks and maps them to cell indices."""
     from mpharness.lab import cell_errors
 
-    nb = dict(PROBE, cells=[
-        {"cell_type": "markdown", "metadata": {}, "source": ["# errors"]},
-        _cell("raise NotImplementedError()", ["raises-exception"]),
-        _cell("import warnings; warnings.warn('just a warning')"),
-        _cell("print('still running after the tagged cell')"),
-        _cell("{}['missing']"),
-    ])
+    nb = dict(
+        PROBE,
+        cells=[
+            {"cell_type": "markdown", "metadata": {}, "source": ["# errors"]},
+            _cell("raise NotImplementedError()", ["raises-exception"]),
+            _cell("import warnings; warnings.warn('just a warning')"),
+            _cell("print('still running after the tagged cell')"),
+            _cell("{}['missing']"),
+        ],
+    )
     name = "test-artifacts-errors.ipynb"
     (lab.root / name).write_text(json.dumps(nb))
     open_notebook(page, lab, name)
@@ -104,8 +115,9 @@ def test_lab_runs_what_binder_students_get(lab):
     from mpharness.lab import extensions_students_lack, student_packages
 
     page = requests.get(lab.url(f"lab?token={lab.token}"), timeout=10).text
-    config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
-                                  page, re.S).group(1))
+    config = json.loads(
+        re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', page, re.S).group(1)
+    )
     lab_off, _server_off = extensions_students_lack(student_packages())
     assert lab_off and set(lab_off) <= set(config["disabledExtensions"])
     assert "@jupyter-widgets/jupyterlab-manager" not in config["disabledExtensions"]

@@ -39,20 +39,22 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from browser_helpers import SCREENSHOTS
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from browser_helpers import SCREENSHOTS
+from middlepowers.paths import repo_root
 from mpharness.common import free_port
 from mpharness.lab import NOTEBOOK_SEL, QUESTION_SEL, count_quiz_asks, wait_run_complete
-from middlepowers.paths import repo_root
 
 pytestmark = pytest.mark.browser
 
 INSTALL_TIMEOUT = 1200.0
 START = "notebooks/index.ipynb"
 #: Variables of the test session that a student's shell would not have.
-_NOT_A_STUDENTS = re.compile(r"^(JUPYTER|JPY|MIDDLEPOWERS|MPLBACKEND$|IPYTHONDIR$|PYTHONPATH$|VIRTUAL_ENV$|PYTEST|"
-                             r"PW_|PLAYWRIGHT|XDG_(CONFIG|DATA|RUNTIME)_)")
+_NOT_A_STUDENTS = re.compile(
+    r"^(JUPYTER|JPY|MIDDLEPOWERS|MPLBACKEND$|IPYTHONDIR$|PYTHONPATH$|VIRTUAL_ENV$|PYTEST|"
+    r"PW_|PLAYWRIGHT|XDG_(CONFIG|DATA|RUNTIME)_)"
+)
 _URL = re.compile(r"http://127\.0\.0\.1:\d+/\S+")
 
 
@@ -78,8 +80,7 @@ class MakeLab:
         return f"{parts.scheme}://{parts.netloc}/"
 
     def api(self, path: str, method: str = "GET") -> object:
-        resp = requests.request(method, self.base + path, headers={"Authorization": f"token {self.token}"},
-                                timeout=10)
+        resp = requests.request(method, self.base + path, headers={"Authorization": f"token {self.token}"}, timeout=10)
         resp.raise_for_status()
         return resp.json() if resp.content else None
 
@@ -113,8 +114,13 @@ def make_lab(browser):
     (scratch / "home").mkdir()
     token = secrets.token_hex(16)
     process = subprocess.Popen(
-        ["make", "lab"], cwd=clone, env=student_environment(scratch / "home", free_port(), token),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
+        ["make", "lab"],
+        cwd=clone,
+        env=student_environment(scratch / "home", free_port(), token),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
         start_new_session=True,
     )
     lab = MakeLab(clone=clone, token=token, process=process)
@@ -124,8 +130,9 @@ def make_lab(browser):
         while time.monotonic() < deadline and not lab.url:
             if process.poll() is not None:
                 time.sleep(0.5)  # let the reader thread drain the last lines
-                pytest.fail(f"`make lab` exited with {process.returncode} before printing a URL:\n{lab.text()}",
-                            pytrace=False)
+                pytest.fail(
+                    f"`make lab` exited with {process.returncode} before printing a URL:\n{lab.text()}", pytrace=False
+                )
             found = next((m.group(0) for line in lab.output for m in [_URL.search(line)] if m), None)
             if found:
                 # A token from JUPYTER_TOKEN is printed as "...": the user knows it, and puts it in.
@@ -178,11 +185,14 @@ def run_all_at_once(page, make_lab: MakeLab, notebook: str) -> None:
     try:
         wait_run_complete(page, nb, timeout=240)
         expected = count_quiz_asks(nb)
-        page.wait_for_function(f"(n) => document.querySelectorAll({json.dumps(QUESTION_SEL)}).length >= n",
-                               arg=expected, timeout=60_000)
+        page.wait_for_function(
+            f"(n) => document.querySelectorAll({json.dumps(QUESTION_SEL)}).length >= n", arg=expected, timeout=60_000
+        )
     except Exception as exc:
-        raise AssertionError(f"{notebook}: Run All pressed as the page showed did not finish with every widget "
-                             f"({type(exc).__name__}); dialogs: {dialogs(page)}") from None
+        raise AssertionError(
+            f"{notebook}: Run All pressed as the page showed did not finish with every widget "
+            f"({type(exc).__name__}); dialogs: {dialogs(page)}"
+        ) from None
     assert not dialogs(page), f"{notebook}: a dialog came up after Run All: {dialogs(page)}"
 
 
@@ -261,10 +271,10 @@ def test_course_folders_are_in_the_file_browser(make_lab, student_page):
 def test_no_test_tools_in_the_students_lab(make_lab):
     """`make lab` installs the student set: no nbgrader menus, no formgrader, no hub or browser tools."""
     python = make_lab.clone / ".venv" / "bin" / "python"
-    listed = subprocess.run([str(python), "-m", "pip", "list", "--format=json"], capture_output=True, text=True,
-                            check=True).stdout
+    listed = subprocess.run(
+        [str(python), "-m", "pip", "list", "--format=json"], capture_output=True, text=True, check=True
+    ).stdout
     names = {p["name"].lower() for p in json.loads(listed)}
     assert not names & {"nbgrader", "jupyterhub", "playwright", "pytest", "nbval", "jupyter-repo2docker"}, names
-    resp = requests.get(make_lab.base + "formgrader", headers={"Authorization": f"token {make_lab.token}"},
-                        timeout=10)
+    resp = requests.get(make_lab.base + "formgrader", headers={"Authorization": f"token {make_lab.token}"}, timeout=10)
     assert resp.status_code == 404

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from browser_helpers import SCREENSHOTS
 from notebook_check import check_notebook
 
@@ -19,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 SLUG = "zz-browser-probe"
 
-QUIZ = '''
+QUIZ = """
 notebook = "zz-browser-probe"
 title = "Browser probe"
 
@@ -101,23 +100,36 @@ guidance = "Think about tone (S12)."
 [[questions.rubric]]
 criterion = "Names a gap"
 levels = [{ points = 0, text = "nothing" }, { points = 1, text = "a gap, with a sentence id" }]
-'''
+"""
 
 
 def _code(src: str) -> dict:
-    return {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
-            "source": src.splitlines(keepends=True)}
+    return {
+        "cell_type": "code",
+        "metadata": {},
+        "execution_count": None,
+        "outputs": [],
+        "source": src.splitlines(keepends=True),
+    }
 
 
 def probe_notebook() -> dict:
-    cells = [{"cell_type": "markdown", "metadata": {}, "source": ["# Browser probe: every widget type"]},
-             _code(f'from middlepowers.quiz import Quiz\nquiz = Quiz("{SLUG}")')]
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# Browser probe: every widget type"]},
+        _code(f'from middlepowers.quiz import Quiz\nquiz = Quiz("{SLUG}")'),
+    ]
     for qid in ("probe-single", "probe-multiple", "probe-classify", "probe-numeric", "probe-reflection"):
         cells.append(_code(f'quiz.ask("{qid}")'))
     cells.append(_code("quiz.summary()"))
-    return {"cells": cells, "nbformat": 4, "nbformat_minor": 5,
-            "metadata": {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
-                                        "name": "python3"}, "language_info": {"name": "python"}}}
+    return {
+        "cells": cells,
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+    }
 
 
 @pytest.mark.parametrize("keyboard_type", ["single", "multiple", "classify", "numeric", "reflection"])

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from mpharness.hub import HubError, LocalHub, make_source_repo
 from middlepowers.paths import repo_root
+from mpharness.hub import HubError, LocalHub, make_source_repo
 
 HERE = Path(__file__).parent
 

@@ -24,8 +24,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mpharness.hub import MiB, PROGRESS_FILE, RssSampler, git_commit_all
 from mpcourse.link import nbgitpuller_link
+from mpharness.hub import PROGRESS_FILE, MiB, RssSampler, git_commit_all
 
 pytestmark = [pytest.mark.hub, pytest.mark.timeout(420)]
 
@@ -89,8 +89,9 @@ def _failed(results) -> list:
 
 def _failure(notebook: str, results) -> str:
     bad = _failed(results)[0]
-    where = {-1: "the check that middlepowers comes from the pulled copy",
-             -2: "the quiz attempt"}.get(bad.index, f"cell {bad.index}")
+    where = {-1: "the check that middlepowers comes from the pulled copy", -2: "the quiz attempt"}.get(
+        bad.index, f"cell {bad.index}"
+    )
     return f"{notebook} failed in {where}: {bad.error}"
 
 
@@ -118,8 +119,7 @@ def test_classroom_round_trip(hub, source_repo, root):
     # 1b. A student's server loads only what students use (deploy/singleuser/):
     # JupyterLab answers (nbgitpuller: step 1), the classic Notebook UI, terminals and
     # nbgrader's pages are not there.
-    for path, status in (("lab", 200), ("tree", 404),
-                         ("api/terminals", 404), ("formgrader", 404)):
+    for path, status in (("lab", 200), ("tree", 404), ("api/terminals", 404), ("formgrader", 404)):
         got = hub.api("GET", f"/user/ada/{path}", allow_redirects=False).status_code
         assert got == status, f"ada's server: GET {path} gave {got}, expected {status}"
 
@@ -133,8 +133,12 @@ def test_classroom_round_trip(hub, source_repo, root):
     # 3. Each student's server runs the lesson through its kernel API, then the
     # student answers a check in the same kernel (the progress file); ada's is measured.
     def run(name):
-        results = hub.run_notebook(name, f"{col}/{lesson}", code_prefix=WHERE_FROM,
-                                   code_suffix=QUIZ_ATTEMPT.format(name=name, progress=PROGRESS_FILE))
+        results = hub.run_notebook(
+            name,
+            f"{col}/{lesson}",
+            code_prefix=WHERE_FROM,
+            code_suffix=QUIZ_ATTEMPT.format(name=name, progress=PROGRESS_FILE),
+        )
         return name, results
 
     with ThreadPoolExecutor(len(STUDENTS)) as pool:
@@ -190,13 +194,15 @@ def test_classroom_round_trip(hub, source_repo, root):
     for name, st in students.items():
         hub.pull(st, repo_url)
         fixed = hub.contents(name, f"{col}/{other}")["content"]["cells"]
-        assert any(INSTRUCTOR_FIX in "".join(c["source"]) for c in fixed if c["cell_type"] == "markdown"), \
+        assert any(INSTRUCTOR_FIX in "".join(c["source"]) for c in fixed if c["cell_type"] == "markdown"), (
             f"{name}: the instructor's fix to {other} did not arrive"
+        )
         mine = hub.contents(name, f"{col}/{lesson}")["content"]["cells"]
         first_code = next(c for c in mine if c["cell_type"] == "code")
         assert "".join(first_code["source"]) == edited[name], f"{name}: the edited cell changed on re-pull"
-        assert (hub.collection(name) / PROGRESS_FILE).read_bytes() == progress_before[name], \
+        assert (hub.collection(name) / PROGRESS_FILE).read_bytes() == progress_before[name], (
             f"{name}: the progress file changed on re-pull"
+        )
 
     lap("instructor_fix_and_repull")
     print("\nper-student figures (hub test, 2 students on a shared machine):")

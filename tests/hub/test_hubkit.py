@@ -15,10 +15,18 @@ from mpharness.hub import RssSampler, copy_working_tree, git_commit_all, make_so
 
 
 def test_parse_sse_reads_nbgitpuller_events():
-    stream = [b'data: {"output": "Cloning\\n", "phase": "syncing"}', b"", b'data: {"phase": "finished"}', b"",
-              b"data: not json"]
-    assert parse_sse(stream) == [{"output": "Cloning\n", "phase": "syncing"}, {"phase": "finished"},
-                                 {"phase": "raw", "output": "not json"}]
+    stream = [
+        b'data: {"output": "Cloning\\n", "phase": "syncing"}',
+        b"",
+        b'data: {"phase": "finished"}',
+        b"",
+        b"data: not json",
+    ]
+    assert parse_sse(stream) == [
+        {"output": "Cloning\n", "phase": "syncing"},
+        {"phase": "finished"},
+        {"phase": "raw", "output": "not json"},
+    ]
 
 
 def test_merge_results_keeps_other_keys(tmp_path):
@@ -41,8 +49,13 @@ def test_merge_results_refuses_to_overwrite_a_strange_file(tmp_path, content):
 
 
 def _git(repo, *args):
-    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
-                          cwd=repo, check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 def test_source_repo_is_the_working_tree_not_the_last_commit(tmp_path):
@@ -85,10 +98,16 @@ def test_rss_sampler_sees_a_child_grow_and_keeps_the_peak():
 
     sampler = RssSampler(os.getpid(), interval=0.01)
     baseline = sampler.sample()  # before the child exists
-    child = subprocess.Popen([sys.executable, "-c",
-                              "import sys, time; b = bytes(range(256)) * (256 * 1024); "  # 64 MiB, touched
-                              "print('ready', flush=True); time.sleep(1.0)"],
-                             stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; b = bytes(range(256)) * (256 * 1024); "  # 64 MiB, touched
+            "print('ready', flush=True); time.sleep(1.0)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         with sampler:
             assert child.stdout.readline().strip() == "ready"

@@ -20,9 +20,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from site_driver import ARTIFACTS, ROOT
 
 from mpharness.lab import CHROMIUM_ARGS, find_chromium, watch_page
-from site_driver import ARTIFACTS, ROOT
 
 SITE = ARTIFACTS / "html"
 OFFLINE_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost"]
@@ -50,9 +50,17 @@ def site(testrun_uid) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (stamp.exists() and stamp.read_text() == testrun_uid and (SITE / "index.html").exists()):
             prefix = _offline_prefix()
-            env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "tools"), os.environ.get("PYTHONPATH")]))}
-            done = subprocess.run([*prefix, sys.executable, "-W", "ignore", "-m", "mpcourse.site", "--out", str(SITE)],
-                                  cwd=ROOT, env=env, capture_output=True, text=True)
+            env = {
+                **os.environ,
+                "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "tools"), os.environ.get("PYTHONPATH")])),
+            }
+            done = subprocess.run(
+                [*prefix, sys.executable, "-W", "ignore", "-m", "mpcourse.site", "--out", str(SITE)],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+            )
             assert done.returncode == 0, f"make site failed:\n{done.stdout}\n{done.stderr}"
             (ARTIFACTS / "built-offline").write_text("yes" if prefix else "no")
             stamp.write_text(testrun_uid)
@@ -69,8 +77,9 @@ def site_browser():
     pw = sync_playwright().start()
     try:
         try:
-            chromium = pw.chromium.launch(headless=True, executable_path=find_chromium(),
-                                          args=[*CHROMIUM_ARGS, *OFFLINE_ARGS])
+            chromium = pw.chromium.launch(
+                headless=True, executable_path=find_chromium(), args=[*CHROMIUM_ARGS, *OFFLINE_ARGS]
+            )
         except Exception as exc:  # noqa: BLE001 - playwright raises its own errors
             if os.environ.get("CI", "").lower() == "true":
                 pytest.fail(f"no browser under CI=true: {exc}", pytrace=False)
@@ -98,5 +107,3 @@ def site_page(site_browser, site):
     page.on("request", on_request)
     yield page
     context.close()
-
-

@@ -9,7 +9,6 @@ nothing chosen, and for numbers the odd things people type.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from middlepowers.checks import Question
@@ -78,8 +77,9 @@ def cases(q: Question) -> list[tuple[str, object]]:
     out = [("right", right(q)), ("wrong", wrong(q))]
     if q.type == "single":
         # "nothing" first: a reader cannot untick a radio button once one is chosen
-        out = [("nothing", None), ("right", right(q))] + [(f"option {o['key']}", str(o["key"])) for o in q.get("options")
-                                                          if str(o["key"]) != str(q.get("answer"))]
+        out = [("nothing", None), ("right", right(q))] + [
+            (f"option {o['key']}", str(o["key"])) for o in q.get("options") if str(o["key"]) != str(q.get("answer"))
+        ]
     elif q.type == "multiple":
         keys = [str(o["key"]) for o in q.get("options")]
         good = right(q)
@@ -107,14 +107,26 @@ def cases(q: Question) -> list[tuple[str, object]]:
     elif q.type == "numeric":
         value, tol = q.get("answer"), q.get("tolerance", 0)
         out += [(f"mistake {m['value']}", repr(m["value"])) for m in q.get("mistakes", [])]
-        out += [(f"mistake {m['value']}, at the edge of its tolerance", repr(m["value"] + m["tolerance"]))
-                for m in q.get("mistakes", []) if m.get("tolerance")]
-        out += [("right, within tolerance", repr(value + tol * 0.9)) if tol else ("right as typed with spaces", f"  {value} "),
-                ("right, at the upper edge of tolerance", repr(value + tol)),
-                ("right, at the lower edge of tolerance", repr(value - tol)),
-                ("just outside tolerance", repr(value + tol + 0.01 + abs(value) * 1e-6)),
-                ("empty", ""), ("words", "about twenty"), ("with unit", f"{value} %"),
-                ("thousands separator", "1,234"), ("minus sign", "\u2212" + str(value)), ("underscore", "1_000"),
-                ("nan", "nan"), ("too large", "1e999"), ("quote in text", "it's 5")]
+        out += [
+            (f"mistake {m['value']}, at the edge of its tolerance", repr(m["value"] + m["tolerance"]))
+            for m in q.get("mistakes", [])
+            if m.get("tolerance")
+        ]
+        out += [
+            ("right, within tolerance", repr(value + tol * 0.9))
+            if tol
+            else ("right as typed with spaces", f"  {value} "),
+            ("right, at the upper edge of tolerance", repr(value + tol)),
+            ("right, at the lower edge of tolerance", repr(value - tol)),
+            ("just outside tolerance", repr(value + tol + 0.01 + abs(value) * 1e-6)),
+            ("empty", ""),
+            ("words", "about twenty"),
+            ("with unit", f"{value} %"),
+            ("thousands separator", "1,234"),
+            ("minus sign", "\u2212" + str(value)),
+            ("underscore", "1_000"),
+            ("nan", "nan"),
+            ("too large", "1e999"),
+            ("quote in text", "it's 5"),
+        ]
     return out
-

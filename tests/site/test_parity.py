@@ -15,12 +15,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from site_driver import VERDICT, answer, cases
 
 from middlepowers import checks
 from middlepowers.checks import check, load_quiz
 from middlepowers.paths import repo_root
-
-from site_driver import VERDICT, answer, cases
 
 ROOT = repo_root()
 LESSONS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
@@ -48,8 +47,10 @@ def test_page_checks_match_the_kernel(site, site_page, lesson):
             verdict, text = answer(page, qid, q, value)
             count += 1
             if (verdict, text) != (VERDICT[expected.correct], expected.text()):
-                mismatches.append(f"{qid} [{label}] {value!r}:\n  kernel: {VERDICT[expected.correct]} "
-                                  f"{expected.text()!r}\n  page:   {verdict} {text!r}")
+                mismatches.append(
+                    f"{qid} [{label}] {value!r}:\n  kernel: {VERDICT[expected.correct]} "
+                    f"{expected.text()!r}\n  page:   {verdict} {text!r}"
+                )
     out = ROOT / "test-artifacts" / "site" / f"parity-{lesson}.json"
     out.write_text(json.dumps({"lesson": lesson, "checks": len(qids), "cases": count}))
     assert not mismatches, f"{len(mismatches)} of {count} answers differ:\n" + "\n".join(mismatches[:20])

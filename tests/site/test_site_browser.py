@@ -14,11 +14,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from site_driver import ARTIFACTS, answer, right, wrong
 
 from middlepowers.checks import load_quiz
 from middlepowers.paths import repo_root
-
-from site_driver import ARTIFACTS, answer, right, wrong
 
 ROOT = repo_root()
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -26,16 +25,19 @@ OURS = "main .bd-article"  # the page's own content; the theme's header, sidebar
 LESSONS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
 from mpcourse.site import glossary_doc  # noqa: E402 - site_driver puts tools/ on sys.path first
 
-PAGES = (["index", "data", glossary_doc(ROOT), "bibliography", "licences", "search", "genindex"]
-         + [f"notebooks/{p.stem}" for p in sorted((ROOT / "notebooks").glob("*.ipynb"))]
-         + [f"exercises/{p.stem}" for p in sorted((ROOT / "exercises").glob("*.ipynb"))]
-         + [f"instructors/{p.stem}" for p in sorted((ROOT / "instructors").glob("*.md"))])
+PAGES = (
+    ["index", "data", glossary_doc(ROOT), "bibliography", "licences", "search", "genindex"]
+    + [f"notebooks/{p.stem}" for p in sorted((ROOT / "notebooks").glob("*.ipynb"))]
+    + [f"exercises/{p.stem}" for p in sorted((ROOT / "exercises").glob("*.ipynb"))]
+    + [f"instructors/{p.stem}" for p in sorted((ROOT / "instructors").glob("*.md"))]
+)
 
 
 def _axe(page) -> dict:
     """axe-core over the page: violations inside the article (ours) and outside it (the theme's)."""
     page.add_script_tag(path=str(AXE))
-    return page.evaluate("""async (ours) => {
+    return page.evaluate(
+        """async (ours) => {
         if (!document.querySelector(ours)) ours = "main";  // Sphinx's search page has no article
         const summary = (r) => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
             nodes: v.nodes.length, targets: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
@@ -43,7 +45,9 @@ def _axe(page) -> dict:
         const own = await axe.run({include: [ours]}, {preload: false});
         const theme = await axe.run({exclude: [ours]}, {preload: false});
         return {ours: summary(own), theme: summary(theme)};
-    }""", OURS)
+    }""",
+        OURS,
+    )
 
 
 @pytest.mark.browser
@@ -53,7 +57,9 @@ def test_page_reads_offline_and_accessibly(site, site_page, name):
     page.goto((site / f"{name}.html").as_uri(), wait_until="load")
     page.wait_for_selector("html[data-mp-ready='1']")
     page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
-    no_alt = page.eval_on_selector_all("img", "imgs => imgs.filter(i => !(i.getAttribute('alt') || '').trim()).map(i => i.src.slice(0, 80))")
+    no_alt = page.eval_on_selector_all(
+        "img", "imgs => imgs.filter(i => !(i.getAttribute('alt') || '').trim()).map(i => i.src.slice(0, 80))"
+    )
     shots = ARTIFACTS / "screens"
     shots.mkdir(parents=True, exist_ok=True)
     slug = name.replace("/", "-")
@@ -88,7 +94,7 @@ def test_answers_persist_per_lesson_and_reset(site, site_page, lesson):
     for qid, kind in page.eval_on_selector_all(".mp-check", "els => els.map(e => [e.dataset.qid, e.dataset.type])"):
         first.setdefault(kind, qid)
     assert set(first) >= {"single", "classify"}, f"{lesson}: {sorted(first)}"
-    for kind, qid in first.items():
+    for qid in first.values():
         q = quiz.questions[qid]
         verdict, text = answer(page, qid, q, wrong(q))
         assert verdict == "wrong", (qid, text)
@@ -96,7 +102,7 @@ def test_answers_persist_per_lesson_and_reset(site, site_page, lesson):
         assert verdict == "correct" and text.startswith("✔ Correct"), (qid, text)
     page.reload()
     page.wait_for_selector("html[data-mp-ready='1']")
-    for kind, qid in first.items():
+    for qid in first.values():
         b = page.locator(f".mp-check[data-qid='{qid}']")
         assert b.get_attribute("data-verdict") == "correct", f"{qid}: the answer did not survive a reload"
         assert b.locator(".mp-feedback").inner_text().startswith("✔ Correct")

@@ -7,16 +7,14 @@ import json
 import re
 import tomllib
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import nbformat
 import pytest
+from site_driver import ARTIFACTS, html_pages
 
 from middlepowers.checks import load_quiz
 from middlepowers.paths import repo_root
-
-from site_driver import ARTIFACTS, html_pages
 
 ROOT = repo_root()
 LESSONS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
@@ -74,12 +72,18 @@ def test_no_answer_keys_on_the_student_site(site):
     for path in (ROOT / "solutions").glob("*.ipynb"):
         for cell in nbformat.read(path, as_version=4).cells:
             for region in re.findall(r"BEGIN SOLUTION[^\n]*\n(.*?)END SOLUTION", cell.source, re.S):
-                secret |= {line.strip() for line in region.splitlines()
-                           if len(line.strip()) > 30 and line.strip() not in worksheets}
+                secret |= {
+                    line.strip()
+                    for line in region.splitlines()
+                    if len(line.strip()) > 30 and line.strip() not in worksheets
+                }
     assert secret, "no solution regions found: has the marker changed?"
     # (the instructor pages may show the markers on an example: they are for instructors, and in the repository)
-    text = "\n".join(html.unescape(re.sub(r"<[^>]+>", "", p.read_text(encoding="utf-8"))) for p in html_pages(site)
-                     if p.parent.name != "instructors")
+    text = "\n".join(
+        html.unescape(re.sub(r"<[^>]+>", "", p.read_text(encoding="utf-8")))
+        for p in html_pages(site)
+        if p.parent.name != "instructors"
+    )
     assert not [line for line in secret if line in text]
 
 
@@ -96,10 +100,18 @@ def test_every_lesson_check_is_on_its_page(site):
 
 
 def test_pages_load_nothing_from_the_network(site, parsed):
-    remote = [(p.relative_to(site).as_posix(), a) for p, page in parsed.items() for a in page.assets
-              if urlsplit(a).scheme in ("http", "https") or a.startswith("//")]
+    remote = [
+        (p.relative_to(site).as_posix(), a)
+        for p, page in parsed.items()
+        for a in page.assets
+        if urlsplit(a).scheme in ("http", "https") or a.startswith("//")
+    ]
     assert not remote
-    css = [p for p in (site / "_static").rglob("*.css") if re.search(r"url\(\s*['\"]?(https?:)?//", p.read_text("utf-8", "replace"))]
+    css = [
+        p
+        for p in (site / "_static").rglob("*.css")
+        if re.search(r"url\(\s*['\"]?(https?:)?//", p.read_text("utf-8", "replace"))
+    ]
     assert not css
 
 
@@ -115,15 +127,23 @@ def test_every_internal_link_resolves(site, parsed):
                 target = target / "index.html"
             if not target.exists():
                 broken.append(f"{path.relative_to(site)}: {ref}")
-            elif parts.fragment and target.suffix == ".html" and target in parsed \
-                    and parts.fragment not in parsed[target].ids:
+            elif (
+                parts.fragment
+                and target.suffix == ".html"
+                and target in parsed
+                and parts.fragment not in parsed[target].ids
+            ):
                 broken.append(f"{path.relative_to(site)}: {ref} (no id {parts.fragment!r})")
     assert not broken, "\n".join(broken[:30])
 
 
 def test_every_image_has_alt_text(site, parsed):
-    bare = [(p.relative_to(site).as_posix(), (img.get("src") or "")[:60]) for p, page in parsed.items()
-            for img in page.images if not (img.get("alt") or "").strip()]
+    bare = [
+        (p.relative_to(site).as_posix(), (img.get("src") or "")[:60])
+        for p, page in parsed.items()
+        for img in page.images
+        if not (img.get("alt") or "").strip()
+    ]
     assert not bare
 
 
@@ -131,20 +151,39 @@ def test_data_page_has_every_table_with_schema_and_download(site):
     package = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
     text = (site / "data.html").read_text(encoding="utf-8")
     for res in package["resources"]:
-        assert re.search(rf'<a class="reference download internal" download="" href="_downloads/[^"]+">(<[^>]+>)?Download {re.escape(res["path"])}<', text)
+        assert re.search(
+            rf'<a class="reference download internal" download="" href="_downloads/[^"]+">(<[^>]+>)?Download {re.escape(res["path"])}<',
+            text,
+        )
         for fld in res["schema"]["fields"]:
-            assert f"<code class=\"docutils literal notranslate\"><span class=\"pre\">{fld['name']}</span></code>" in text
+            assert f'<code class="docutils literal notranslate"><span class="pre">{fld["name"]}</span></code>' in text
 
 
 def test_bibliography_lists_every_work_the_lessons_cite(site):
     refs = tomllib.loads((ROOT / "data" / "references.toml").read_text(encoding="utf-8"))["reference"]
-    lessons = "\n".join(c.source for p in (ROOT / "notebooks").glob("*.ipynb")
-                        for c in nbformat.read(p, as_version=4).cells if c.cell_type == "markdown")
+    lessons = "\n".join(
+        c.source
+        for p in (ROOT / "notebooks").glob("*.ipynb")
+        for c in nbformat.read(p, as_version=4).cells
+        if c.cell_type == "markdown"
+    )
     uncited = [r["key"] for r in refs if not re.search(r["cited_as"], lessons)]
     assert not uncited, "in data/references.toml but cited by no lesson"
     # author-year citations of works (years before 2020: news dates are sourced in data/external/)
-    months = {"January", "February", "March", "April", "May", "June", "July", "August", "September",
-              "October", "November", "December"}
+    months = {
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    }
     cited = {m for m in re.findall(r"\b([A-Z][a-z]+)(?: et al\.)?,? \(?(?:1[89]\d\d|20[01]\d)\b", lessons)} - months
     listed = " ".join(r["reference"] for r in refs)
     assert not [name for name in cited if name not in listed], "cited in a lesson, missing from data/references.toml"

@@ -5,18 +5,19 @@ from __future__ import annotations
 import nbformat
 import pandas as pd
 import pytest
+import site_driver  # noqa: F401 - puts tools/ on sys.path
 
 from middlepowers.checks import load_quiz
 from middlepowers.paths import repo_root
-
-import site_driver  # noqa: F401 - puts tools/ on sys.path
 from mpcourse import sitechecks
 from mpcourse.site import GITHUB_REPO, SiteError, name_index_headers, pages_url, stage, static_notebook
 
 ROOT = repo_root()
 QUIZ = load_quiz(ROOT / "data" / "quizzes" / "03-diversification.toml", ROOT)
-WIDGET = {"application/vnd.jupyter.widget-view+json": {"model_id": "x", "version_major": 2, "version_minor": 0},
-          "text/plain": "Something"}
+WIDGET = {
+    "application/vnd.jupyter.widget-view+json": {"model_id": "x", "version_major": 2, "version_minor": 0},
+    "text/plain": "Something",
+}
 
 
 def _nb(source, data=WIDGET):
@@ -37,7 +38,9 @@ def test_reflection_and_code_say_how_to_do_them_live():
     for kind in ("reflection", "code"):
         q = next(q for q in QUIZ.questions.values() if q.type == kind)
         call = f'quiz.ask("{q.id}")' if kind == "reflection" else f'quiz.check_code("{q.id}", f)'
-        html = static_notebook(_nb(call), QUIZ, "x", "https://example.org/launch").cells[0].outputs[0]["data"]["text/html"]
+        html = (
+            static_notebook(_nb(call), QUIZ, "x", "https://example.org/launch").cells[0].outputs[0]["data"]["text/html"]
+        )
         assert 'class="mp-live' in html and 'href="https://example.org/launch"' in html
 
 
@@ -60,13 +63,16 @@ def test_texts_come_from_the_checker():
     assert checks.CORRECT in sitechecks.texts_js() and checks.PARTLY in sitechecks.texts_js()
 
 
-@pytest.mark.parametrize("frame", [
-    pd.DataFrame({"a": [1], "b": [2]}),
-    pd.DataFrame({"a": [1], "b": [2]}).rename_axis("who"),
-    pd.DataFrame({"a": [1], "b": [2]}).set_index("a"),
-    pd.crosstab(pd.Series(["x", "y"], name="rows"), pd.Series(["u", "v"], name="cols")),
-    pd.DataFrame({"k": ["a"], "l": ["b"], "v": [1]}).set_index(["k", "l"]),
-])
+@pytest.mark.parametrize(
+    "frame",
+    [
+        pd.DataFrame({"a": [1], "b": [2]}),
+        pd.DataFrame({"a": [1], "b": [2]}).rename_axis("who"),
+        pd.DataFrame({"a": [1], "b": [2]}).set_index("a"),
+        pd.crosstab(pd.Series(["x", "y"], name="rows"), pd.Series(["u", "v"], name="cols")),
+        pd.DataFrame({"k": ["a"], "l": ["b"], "v": [1]}).set_index(["k", "l"]),
+    ],
+)
 def test_no_empty_table_header_cell(frame):
     fixed = name_index_headers(frame.to_html())
     assert "<th></th>" not in fixed and fixed.count("<tr") == len(frame) + 1
@@ -77,8 +83,9 @@ def test_answer_keys_only_on_request(tmp_path):
     student = stage(tmp_path / "s", ROOT)
     assert not [p for p in student if p.startswith("solutions/")]
     teacher = stage(tmp_path / "t", ROOT, instructor=True)
-    assert sorted(p for p in teacher if p.startswith("solutions/")) == \
-        sorted(f"solutions/{p.name}" for p in (ROOT / "solutions").glob("*.ipynb"))
+    assert sorted(p for p in teacher if p.startswith("solutions/")) == sorted(
+        f"solutions/{p.name}" for p in (ROOT / "solutions").glob("*.ipynb")
+    )
     assert "Answer keys" in (tmp_path / "t" / "index.md").read_text()
 
 

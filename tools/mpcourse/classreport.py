@@ -97,8 +97,14 @@ def read_progress(path: Path) -> tuple[list[dict], str]:
         return [], f"is not JSON ({error.__class__.__name__})"
     if not isinstance(data, dict) or not isinstance(data.get("attempts"), list):
         return [], "is not a middlepowers progress file (no list of attempts)"
-    good = [a for a in data["attempts"] if isinstance(a, dict) and isinstance(a.get("notebook"), str)
-            and isinstance(a.get("question"), str) and a.get("correct") in (True, False, None)]
+    good = [
+        a
+        for a in data["attempts"]
+        if isinstance(a, dict)
+        and isinstance(a.get("notebook"), str)
+        and isinstance(a.get("question"), str)
+        and a.get("correct") in (True, False, None)
+    ]
     bad = len(data["attempts"]) - len(good)
     return good, (f"{bad} of {len(data['attempts'])} attempts are malformed and were skipped" if bad else "")
 
@@ -174,9 +180,11 @@ def _labels(q: Question, answer: Any) -> list[str]:
         if q.type == "classify":
             cats = {str(c["key"]): c["label"] for c in q.get("categories")}
             given = answer if isinstance(answer, dict) else {}
-            return [f"{i['key']} as {cats.get(str(given.get(str(i['key']))), given.get(str(i['key'])))}"
-                    for i in q.get("items")
-                    if given.get(str(i["key"])) not in (None, "") and str(given[str(i["key"])]) != str(i["answer"])]
+            return [
+                f"{i['key']} as {cats.get(str(given.get(str(i['key']))), given.get(str(i['key'])))}"
+                for i in q.get("items")
+                if given.get(str(i["key"])) not in (None, "") and str(given[str(i["key"])]) != str(i["answer"])
+            ]
         if q.type == "numeric":
             value, _ = parse_number(answer)
             return [f"{value:g}" if value is not None else str(answer)[:40]]
@@ -189,8 +197,12 @@ def _labels(q: Question, answer: Any) -> list[str]:
 
 def summarise(data: ClassData, specs: dict[str, dict[str, Question]]):
     """(per-check stats in quiz order, reflections {(notebook, id): [(student, text)]}, unknown attempts)."""
-    stats = {(nb, qid): CheckStats(nb, q) for nb, questions in specs.items()
-             for qid, q in questions.items() if q.type != "reflection"}
+    stats = {
+        (nb, qid): CheckStats(nb, q)
+        for nb, questions in specs.items()
+        for qid, q in questions.items()
+        if q.type != "reflection"
+    }
     reflections: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     unknown = Counter()
     for student, attempts in sorted(data.students.items()):
@@ -233,13 +245,32 @@ def _wrong_text(s: CheckStats) -> str:
     return "; ".join(f"{label} ({n})" for label, n in s.wrong.most_common(TOP_WRONG))
 
 
-HEAD = ["notebook", "check", "type", "students", "right first time", "right eventually", "median attempts",
-        "most common wrong answers"]
+HEAD = [
+    "notebook",
+    "check",
+    "type",
+    "students",
+    "right first time",
+    "right eventually",
+    "median attempts",
+    "most common wrong answers",
+]
 
 
 def rows(stats: list[CheckStats]) -> list[list[str]]:
-    return [[s.notebook, s.question.id, s.question.type, str(s.tried), _pct(s.share(s.first_time)),
-             _pct(s.share(s.eventually)), _median(s.median_attempts), _wrong_text(s)] for s in stats]
+    return [
+        [
+            s.notebook,
+            s.question.id,
+            s.question.type,
+            str(s.tried),
+            _pct(s.share(s.first_time)),
+            _pct(s.share(s.eventually)),
+            _median(s.median_attempts),
+            _wrong_text(s),
+        ]
+        for s in stats
+    ]
 
 
 def markdown(data: ClassData, stats, reflections, unknown, specs) -> str:
@@ -270,43 +301,57 @@ def chart(notebook: str, stats: list[CheckStats]) -> str:
     """An SVG bar chart: per check, right first time and right eventually (share of students who tried)."""
     bar, gap, left, width = 14, 12, 200, 360
     height = len(stats) * (2 * bar + gap) + 40
-    parts = [f'<svg role="img" aria-labelledby="t-{notebook}" width="{left + width + 130}" height="{height}" '
-             f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="12">',
-             f'<title id="t-{notebook}">{html.escape(notebook)}: share of students right first time and '
-             f'eventually, per check</title>']
+    parts = [
+        f'<svg role="img" aria-labelledby="t-{notebook}" width="{left + width + 130}" height="{height}" '
+        f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="12">',
+        f'<title id="t-{notebook}">{html.escape(notebook)}: share of students right first time and '
+        f"eventually, per check</title>",
+    ]
     for n, s in enumerate(stats):
         y = 10 + n * (2 * bar + gap)
         parts.append(f'<text x="{left - 6}" y="{y + bar + 4}" text-anchor="end">{html.escape(s.question.id)}</text>')
-        for k, (value, colour, what) in enumerate(((s.share(s.first_time), "#1b6ca8", "first time"),
-                                                   (s.share(s.eventually), "#9ecae1", "eventually"))):
+        for k, (value, colour, what) in enumerate(
+            ((s.share(s.first_time), "#1b6ca8", "first time"), (s.share(s.eventually), "#9ecae1", "eventually"))
+        ):
             w = 0 if value is None else value * width
             yy = y + k * bar
-            parts.append(f'<rect x="{left}" y="{yy}" width="{w:.1f}" height="{bar - 2}" fill="{colour}">'
-                         f'<title>{html.escape(s.question.id)}, right {what}: {_pct(value)}</title></rect>')
+            parts.append(
+                f'<rect x="{left}" y="{yy}" width="{w:.1f}" height="{bar - 2}" fill="{colour}">'
+                f"<title>{html.escape(s.question.id)}, right {what}: {_pct(value)}</title></rect>"
+            )
             parts.append(f'<text x="{left + w + 4:.1f}" y="{yy + bar - 4}">{_pct(value)} {what}</text>')
     parts.append(f'<line x1="{left}" y1="0" x2="{left}" y2="{height - 30}" stroke="#333"/>')
-    parts.append(f'<text x="{left}" y="{height - 12}">0%</text>'
-                 f'<text x="{left + width}" y="{height - 12}" text-anchor="end">100% of students who tried</text>')
+    parts.append(
+        f'<text x="{left}" y="{height - 12}">0%</text>'
+        f'<text x="{left + width}" y="{height - 12}" text-anchor="end">100% of students who tried</text>'
+    )
     return "\n".join(parts + ["</svg>"])
 
 
 def page(data: ClassData, stats, reflections, unknown, specs) -> str:
     esc = html.escape
-    body = [f"<h1>Class report: {len(data.students)} students</h1>",
-            "<p>Dark bar: right at the first attempt; light bar: right eventually. "
-            "Shares are of the students who tried the check.</p>"]
+    body = [
+        f"<h1>Class report: {len(data.students)} students</h1>",
+        "<p>Dark bar: right at the first attempt; light bar: right eventually. "
+        "Shares are of the students who tried the check.</p>",
+    ]
     if data.skipped or unknown:
         body.append("<h2>Files and attempts skipped</h2><ul>")
         body += [f"<li>{esc(line)}</li>" for line in data.skipped]
-        body += [f"<li>{n} attempts at {esc(name)}: no such check in data/quizzes/</li>"
-                 for name, n in sorted(unknown.items())]
+        body += [
+            f"<li>{n} attempts at {esc(name)}: no such check in data/quizzes/</li>"
+            for name, n in sorted(unknown.items())
+        ]
         body.append("</ul>")
     by_notebook: dict[str, list[CheckStats]] = defaultdict(list)
     for s in stats:
         by_notebook[s.notebook].append(s)
     for nb, items in by_notebook.items():
-        body += [f"<h2>{esc(nb)}</h2>", chart(nb, items), "<table><thead><tr>"
-                 + "".join(f'<th scope="col">{esc(h)}</th>' for h in HEAD[1:]) + "</tr></thead><tbody>"]
+        body += [
+            f"<h2>{esc(nb)}</h2>",
+            chart(nb, items),
+            "<table><thead><tr>" + "".join(f'<th scope="col">{esc(h)}</th>' for h in HEAD[1:]) + "</tr></thead><tbody>",
+        ]
         body += ["<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row[1:]) + "</tr>" for row in rows(items)]
         body.append("</tbody></table>")
     body.append("<h2>Reflections</h2>")
@@ -314,11 +359,15 @@ def page(data: ClassData, stats, reflections, unknown, specs) -> str:
         body += [f"<h3>{esc(nb)} · {esc(qid)}</h3>", f"<p><em>{esc(specs[nb][qid].prompt)}</em></p><ul>"]
         body += [f"<li><strong>{esc(student)}</strong>: {esc(text)}</li>" for student, text in answers]
         body.append("</ul>")
-    style = ("body{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em;line-height:1.45}"
-             "table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;padding:3px 8px;"
-             "text-align:left;vertical-align:top}th{background:#eee}")
-    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Class report</title>'
-            f"<style>{style}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
+    style = (
+        "body{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em;line-height:1.45}"
+        "table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;padding:3px 8px;"
+        "text-align:left;vertical-align:top}th{background:#eee}"
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Class report</title>'
+        f"<style>{style}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
+    )
 
 
 def build(progress: Path, out: Path, pseudonymise: bool = False, root: Path | None = None) -> ClassData:

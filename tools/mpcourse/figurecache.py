@@ -21,8 +21,8 @@ from pathlib import Path
 
 def main(argv: list[str] | None = None) -> int:
     from middlepowers import figures
-    from mpharness.execute import run
     from middlepowers.paths import notebooks, repo_root
+    from mpharness.execute import run
 
     parser = argparse.ArgumentParser(prog="python -m mpcourse.figurecache", description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", help="notebooks to run (default: notebooks/ and solutions/)")
@@ -33,9 +33,13 @@ def main(argv: list[str] | None = None) -> int:
         for old in figures.CACHE_DIR.glob("*.png"):
             old.unlink()
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ.update({figures.CACHE_ENV: "write",
-                           "MIDDLEPOWERS_PROGRESS": str(Path(tmp) / "progress.json"),
-                           "MPLBACKEND": "module://matplotlib_inline.backend_inline"})
+        os.environ.update(
+            {
+                figures.CACHE_ENV: "write",
+                "MIDDLEPOWERS_PROGRESS": str(Path(tmp) / "progress.json"),
+                "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+            }
+        )
         failed = 0
         for path in paths:
             result = run(path)

@@ -76,9 +76,11 @@ def is_placeholder(github_repo: str) -> bool:
 
 def placeholder_warning(github_repo: str) -> str:
     """The one-line warning printed while the repository is the placeholder."""
-    return (f"warning: the repository is still the placeholder {github_repo!r}: links point nowhere. "
-            "Set [repository] github = \"you/your-repo\" in data/course.toml, then run `make navigation` "
-            "(`make publish-check` lists what else to set).")
+    return (
+        f"warning: the repository is still the placeholder {github_repo!r}: links point nowhere. "
+        'Set [repository] github = "you/your-repo" in data/course.toml, then run `make navigation` '
+        "(`make publish-check` lists what else to set)."
+    )
 
 
 #: ``owner/name`` of the collection on GitHub (``data/course.toml``).
@@ -130,8 +132,7 @@ def normalise_hub_url(url: str) -> str:
         raise LinkError(f"the hub URL must start with https:// or http://, not {scheme.group(1)}:")
     if "://" not in text:
         raise LinkError(
-            f"the hub URL {text!r} has no scheme; write it with https:// "
-            f"(for example https://{text.lstrip('/')})"
+            f"the hub URL {text!r} has no scheme; write it with https:// (for example https://{text.lstrip('/')})"
         )
     try:
         parts = urlsplit(text)
@@ -143,9 +144,7 @@ def normalise_hub_url(url: str) -> str:
     if not parts.hostname:
         raise LinkError(f"the hub URL {text!r} has no host name")
     if parts.query or parts.fragment:
-        raise LinkError(
-            f"the hub URL {text!r} has a query or fragment; give only the hub's address"
-        )
+        raise LinkError(f"the hub URL {text!r} has a query or fragment; give only the hub's address")
     if "@" in parts.netloc:
         raise LinkError(f"the hub URL {text!r} holds a user name or password; give only the hub's address")
     if not _HOST.match(parts.hostname) and not _HOST.match(_idna(parts.hostname, text)):
@@ -202,9 +201,7 @@ def _check_repo(repo: str) -> str:
     if any(ch.isspace() for ch in text):
         raise LinkError(f"the repository URL {text!r} contains a space")
     if "://" not in text and not text.startswith("git@"):
-        raise LinkError(
-            f"the repository {text!r} is not a URL; give it like https://github.com/owner/name"
-        )
+        raise LinkError(f"the repository {text!r} is not a URL; give it like https://github.com/owner/name")
     if "://" in text and not urlsplit(text).path.strip("/"):
         raise LinkError(f"the repository URL {text!r} names no repository; give it like https://github.com/owner/name")
     return text
@@ -238,10 +235,7 @@ def nbgitpuller_link(
         raise LinkError(f"the branch {branch!r} is not a branch name")
     notebook = _check_relative(notebook, "notebook")
     urlpath = f"lab/tree/{target_dir(repo)}/{notebook}"
-    query = (
-        f"repo={quote(repo, safe='')}&branch={quote(branch, safe='')}"
-        f"&urlpath={quote(urlpath, safe='/')}"
-    )
+    query = f"repo={quote(repo, safe='')}&branch={quote(branch, safe='')}&urlpath={quote(urlpath, safe='/')}"
     return f"{base}/hub/user-redirect/git-pull?{query}"
 
 
@@ -252,16 +246,15 @@ def binder_link(notebook: str = START_NOTEBOOK, github_repo: str = GITHUB_REPO, 
     'https://mybinder.org/v2/gh/me/fork/HEAD?urlpath=lab/tree/notebooks/00-article-to-tidy-data.ipynb'
     """
     notebook = _check_relative(notebook, "notebook")
-    return (f"https://mybinder.org/v2/gh/{quote(github_repo, safe='/')}/{quote(ref, safe='')}"
-            f"?urlpath={quote(f'lab/tree/{notebook}', safe='/')}")
+    return (
+        f"https://mybinder.org/v2/gh/{quote(github_repo, safe='/')}/{quote(ref, safe='')}"
+        f"?urlpath={quote(f'lab/tree/{notebook}', safe='/')}"
+    )
 
 
 def binder_badge(notebook: str = START_NOTEBOOK, github_repo: str = GITHUB_REPO) -> str:
     """Return the README's Binder badge (markdown)."""
-    return (
-        "[![Launch on Binder](https://mybinder.org/badge_logo.svg)]"
-        f"({binder_link(notebook, github_repo)})"
-    )
+    return f"[![Launch on Binder](https://mybinder.org/badge_logo.svg)]({binder_link(notebook, github_repo)})"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,8 +25,7 @@ from pathlib import Path
 
 #: What a student's kernel and JupyterLab need (requirements.in, first block),
 #: plus notebook (repo2docker's base image has one that must match jupyterlab).
-RUNTIME = ("jupyterlab", "notebook", "ipykernel", "ipywidgets", "pandas", "matplotlib",
-           "vadersentiment", "nbgitpuller")
+RUNTIME = ("jupyterlab", "notebook", "ipykernel", "ipywidgets", "pandas", "matplotlib", "vadersentiment", "nbgitpuller")
 
 LOCK = "requirements.txt"
 STUDENT = "requirements-student.txt"
@@ -115,8 +114,12 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m mpcourse.lock",
         description=f"Write {STUDENT} and {ENVIRONMENT}'s pip list from {LOCK}'s runtime closure.",
     )
-    parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[2],
-                        help="repository root (default: this checkout)")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=Path(__file__).resolve().parents[2],
+        help="repository root (default: this checkout)",
+    )
     parser.add_argument("--check", action="store_true", help="only report stale files (exit 1 if any)")
     args = parser.parse_args(argv)
     try:
@@ -124,8 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as exc:
         print(f"lock: {exc}", file=sys.stderr)
         return 2
-    stale = [path for path, text in files.items()
-             if not path.exists() or path.read_text(encoding="utf-8") != text]
+    stale = [path for path, text in files.items() if not path.exists() or path.read_text(encoding="utf-8") != text]
     if args.check:
         for path in stale:
             print(f"lock: {path.name} is stale; run `make lock` (or python -m mpcourse.lock)", file=sys.stderr)

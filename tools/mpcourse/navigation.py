@@ -31,8 +31,8 @@ from pathlib import Path
 
 import nbformat
 
-from mpcourse.link import binder_badge, binder_link, is_placeholder, placeholder_warning, repository
 from middlepowers.paths import repo_root
+from mpcourse.link import binder_badge, binder_link, is_placeholder, placeholder_warning, repository
 
 BEGIN, END = "<!-- course-map -->", "<!-- /course-map -->"
 REPO_BEGIN, REPO_END = "<!-- repository -->", "<!-- /repository -->"
@@ -81,8 +81,10 @@ def load_course(root: Path | None = None) -> list[Lesson]:
     lessons = [Lesson(**entry) for entry in entries]
     for lesson in lessons:
         if lesson.time and sum(lesson.time.values()) != lesson.minutes:
-            raise ValueError(f"data/course.toml, {lesson.file}: minutes = {lesson.minutes}, "
-                             f"but its time parts add up to {sum(lesson.time.values())}")
+            raise ValueError(
+                f"data/course.toml, {lesson.file}: minutes = {lesson.minutes}, "
+                f"but its time parts add up to {sum(lesson.time.values())}"
+            )
     return [lesson for lesson in lessons if (root / "notebooks" / lesson.file).exists()]
 
 
@@ -110,8 +112,10 @@ def course_map(lessons: list[Lesson], prefix: str = "", github: str | None = Non
         rows.append(row)
     total = sum(lesson.minutes for lesson in lessons)
     rows.append("")
-    rows.append(f"Total: about {total} minutes, or {total / 60:.1f} hours, including the checks and the worksheets. "
-                "Each lesson's time adds reading, checks and its worksheet (data/course.toml).")
+    rows.append(
+        f"Total: about {total} minutes, or {total / 60:.1f} hours, including the checks and the worksheets. "
+        "Each lesson's time adds reading, checks and its worksheet (data/course.toml)."
+    )
     return "\n".join(rows)
 
 
@@ -141,8 +145,10 @@ def footer(lessons: list[Lesson], index: int, folder: str, glossary: str | None 
 
 def repository_links(text: str, github: str) -> str:
     """``text`` with every GitHub and Binder repository link pointing at ``github`` (owner/name)."""
+
     def swap(match: re.Match) -> str:
         return match.group(0) if match.group(2) in EXAMPLE_REPOS else match.group(1) + github
+
     return _REPO_LINK.sub(swap, text)
 
 
@@ -154,13 +160,22 @@ def _between(text: str, begin: str, end: str, body: str) -> str:
 
 def _repository_block(name: str, github: str) -> str:
     """What goes between the repository markers of README.md or the guide."""
-    warning = (f"> **Not published yet:** the links below point at the placeholder repository "
-               f"`{github}`. Set `[repository] github` in `data/course.toml` and run "
-               f"`make navigation` (`make publish-check` lists what else to set).\n") if is_placeholder(github) else ""
+    warning = (
+        (
+            f"> **Not published yet:** the links below point at the placeholder repository "
+            f"`{github}`. Set `[repository] github` in `data/course.toml` and run "
+            f"`make navigation` (`make publish-check` lists what else to set).\n"
+        )
+        if is_placeholder(github)
+        else ""
+    )
     if name == "README.md":
         return binder_badge(github_repo=github) + "\n" + (f"\n{warning}" if warning else "")
-    return warning or f"The commands below use the collection's repository, `https://github.com/{github}` " \
-                      "(set in `data/course.toml`).\n"
+    return (
+        warning
+        or f"The commands below use the collection's repository, `https://github.com/{github}` "
+        "(set in `data/course.toml`).\n"
+    )
 
 
 def _tagged(nb, tag: str):
@@ -217,8 +232,9 @@ def write(root: Path | None = None) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     """Rewrite the navigation; print what changed (and warn while the repository is the placeholder)."""
-    parser = argparse.ArgumentParser(description="Regenerate the course map and every notebook's navigation "
-                                     "from data/course.toml.")
+    parser = argparse.ArgumentParser(
+        description="Regenerate the course map and every notebook's navigation from data/course.toml."
+    )
     parser.parse_args(argv)
     for path in write():
         print(f"updated {path}")

@@ -26,8 +26,8 @@ import re
 import sys
 from pathlib import Path
 
-from mpcourse.link import is_placeholder, repository
 from middlepowers.paths import repo_root
+from mpcourse.link import is_placeholder, repository
 
 #: The author entry CITATION.cff ships with; a fork names its people.
 GENERIC_AUTHOR = "The Middle Powers at Davos contributors"
@@ -41,12 +41,15 @@ def unset(root: Path | None = None) -> list[str]:
     todo = []
     github = repository(root)["github"]
     if is_placeholder(github):
-        todo.append(f"data/course.toml: [repository] github is the placeholder {github!r}; "
-                    "set it to your GitHub owner/name")
+        todo.append(
+            f"data/course.toml: [repository] github is the placeholder {github!r}; set it to your GitHub owner/name"
+        )
     citation = root / "CITATION.cff"
     if citation.exists() and re.search(rf"-\s+name:\s*\"?{re.escape(GENERIC_AUTHOR)}\"?", citation.read_text()):
-        todo.append(f"CITATION.cff: authors is the generic {GENERIC_AUTHOR!r}; "
-                    "list the people (family-names, given-names, orcid)")
+        todo.append(
+            f"CITATION.cff: authors is the generic {GENERIC_AUTHOR!r}; "
+            "list the people (family-names, given-names, orcid)"
+        )
     stale = navigation.stale(root)
     if stale:
         names = ", ".join(sorted(p.relative_to(root).as_posix() for p in stale))
@@ -55,8 +58,9 @@ def unset(root: Path | None = None) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m mpcourse.publish_check",
-                                     description="List what a fork must still set before publishing.")
+    parser = argparse.ArgumentParser(
+        prog="python -m mpcourse.publish_check", description="List what a fork must still set before publishing."
+    )
     parser.add_argument("--root", type=Path, default=None, help="repository root (default: this checkout)")
     args = parser.parse_args(argv)
     todo = unset(args.root)

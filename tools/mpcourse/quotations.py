@@ -58,7 +58,9 @@ _QUOTED = [
     re.compile("\u201c(?P<q>[^\u201d\n]{2,}?)\u201d"),
     # Single quotes: the opening one follows a space, a bracket or the start and
     # precedes a non-space; the closing one is not inside a word (Carney's).
-    re.compile(r"(?:(?<=^)|(?<=[\s(\[{:\u2014-]))['\u2018](?P<q>\S(?:[^'\u2019\n]|['\u2019](?=[A-Za-z]))*?)['\u2019](?![A-Za-z])"),
+    re.compile(
+        r"(?:(?<=^)|(?<=[\s(\[{:\u2014-]))['\u2018](?P<q>\S(?:[^'\u2019\n]|['\u2019](?=[A-Za-z]))*?)['\u2019](?![A-Za-z])"
+    ),
 ]
 # Where a sentence of the prose ends (outside quotation marks): the citation
 # that counts is in the same sentence as the quotation.
@@ -73,6 +75,8 @@ _CLOSE_AFTER = re.compile(r"^[,.;:]?\s*(?:[\w']+\s+(?=\())?[(\[]?(?:[\w']+,\s*)?
 def _close_before(gap: str) -> bool:
     """S21 reads: "text" / S10 speaks of "text": at most six words, no sentence break."""
     return not _PROSE_BREAK.search(gap) and len(gap.split()) <= 6 and not re.search(r"[;()]", gap)
+
+
 _OMISSION = re.compile(r"\s*(?:\[\s*(?:\.\.\.|\u2026)\s*\]|\.\.\.|\u2026|\[[^\]]*\])\s*")
 _TRAILING = ",.;:"
 
@@ -132,10 +136,12 @@ def find_quotations(text: str, where: str = "", versions: bool = True) -> list[Q
     masked = "".join(masked)
     found = []
     for s, e, quoted in spans:
-        before = [m for m in _REFERENCE.finditer(masked, max(0, s - _BEFORE), s)
-                  if _close_before(masked[m.end():s])]
-        after = [m for m in _REFERENCE.finditer(masked, e, min(len(text), e + _AFTER))
-                 if _CLOSE_AFTER.match(masked[e:m.start()])]
+        before = [m for m in _REFERENCE.finditer(masked, max(0, s - _BEFORE), s) if _close_before(masked[m.end() : s])]
+        after = [
+            m
+            for m in _REFERENCE.finditer(masked, e, min(len(text), e + _AFTER))
+            if _CLOSE_AFTER.match(masked[e : m.start()])
+        ]
         near = before[-1:] + _group(masked, after[:1])
         ids = tuple(i for m in near if m.group("s") for i in _expand(m.group("s")))
         if versions:
@@ -148,7 +154,7 @@ def find_quotations(text: str, where: str = "", versions: bool = True) -> list[Q
 def _normal(text: str) -> str:
     text = text.replace("**", "").replace("\\'", "'")
     text = re.sub("[\u2018\u2019\u02bc]", "'", text)
-    text = re.sub("[\u201c\u201d\"]", "'", text)  # a quotation inside a quotation
+    text = re.sub('[\u201c\u201d"]', "'", text)  # a quotation inside a quotation
     return " ".join(text.split())
 
 
@@ -255,8 +261,11 @@ def check_folder(root: Path) -> tuple[list[Quotation], list[tuple[Quotation, str
     """Every cited quotation under ``root``'s course folders, and the mismatches."""
     sentences, headings = load_article(root)
     # A table a cell prints (compare_quotes' "dropped ..." column) is not prose about a rendering.
-    quotations = [q for where, text in corpus_texts(root)
-                  for q in find_quotations(text, where, versions=not where.endswith("output"))]
+    quotations = [
+        q
+        for where, text in corpus_texts(root)
+        for q in find_quotations(text, where, versions=not where.endswith("output"))
+    ]
     problems = [(q, why) for q in quotations if (why := mismatch(q, sentences, headings))]
     return quotations, problems
 

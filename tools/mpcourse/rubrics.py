@@ -26,10 +26,15 @@ def block(quiz_path: Path) -> str:
     reflections = [q for q in spec.questions.values() if q.type == "reflection"]
     if not reflections:
         return ""
-    parts = [START, "## Rubrics for the reflections", "",
-             f"Generated from `data/quizzes/{quiz_path.name}` by `python -m mpcourse.rubrics`: edit the quiz "
-             "file's `rubric`, not this section. The answer key shows the same table (`quiz.rubric(id)`), and "
-             "the nbgrader manual-grade cell of a worksheet reflection carries the same total points.", ""]
+    parts = [
+        START,
+        "## Rubrics for the reflections",
+        "",
+        f"Generated from `data/quizzes/{quiz_path.name}` by `python -m mpcourse.rubrics`: edit the quiz "
+        "file's `rubric`, not this section. The answer key shows the same table (`quiz.rubric(id)`), and "
+        "the nbgrader manual-grade cell of a worksheet reflection carries the same total points.",
+        "",
+    ]
     for q in reflections:
         parts += [f"*{'Worksheet' if q.part == 'worksheet' else 'Lesson'}:* {q.prompt}", "", rubric_markdown(q), ""]
     return "\n".join(parts + [END])
@@ -44,7 +49,9 @@ def expected(root: Path) -> dict[Path, str]:
         if not note.is_file() or not new:
             continue
         text = note.read_text(encoding="utf-8")
-        out[note] = BLOCK.sub(lambda _m: new, text) if START in text else text.rstrip("\n") + "\n\n" + new + "\n"
+        out[note] = (
+            BLOCK.sub(lambda _m, new=new: new, text) if START in text else text.rstrip("\n") + "\n\n" + new + "\n"
+        )
     return out
 
 

@@ -35,15 +35,23 @@ from pathlib import Path
 import nbformat
 
 from middlepowers.checks import load_quiz
-from mpcourse.navigation import course_map, load_course
 from middlepowers.paths import repo_root
-
 from mpcourse import sitechecks
+from mpcourse.link import GITHUB_REPO, REPO_URL, binder_link
+from mpcourse.navigation import course_map, load_course
 from mpcourse.sitechecks import STATIC_TYPES, check_html, launch_html, live_only_html, summary_html
 
-from mpcourse.link import GITHUB_REPO, REPO_URL, binder_link
-
-__all__ = ["SiteError", "GLOSSARY", "glossary_doc", "pages_url", "stage", "build", "static_notebook", "name_index_headers", "main"]
+__all__ = [
+    "SiteError",
+    "GLOSSARY",
+    "glossary_doc",
+    "pages_url",
+    "stage",
+    "build",
+    "static_notebook",
+    "name_index_headers",
+    "main",
+]
 
 HERE = Path(__file__).resolve().parent
 WIDGET = "application/vnd.jupyter.widget-view+json"
@@ -78,10 +86,12 @@ def coalition_view(start, launch_url: str) -> str:
     names = ", ".join(box.description for box in builder.boxes.values() if box.value)
     chart, table = (out["data"]["text/html"] for out in builder.output.outputs)
     builder.close()
-    return (f'<div class="mp-static-view mp-coalition-static"><p><b>Coalition builder, at its starting state</b> '
-            f"({html.escape(names)}). In the live lesson you tick countries and the chart and table redraw.</p>"
-            f"{chart}<p>{builder.message.value}</p>{table}"
-            f'<p class="mp-caption">A static view: the builder needs Python. {launch_html(launch_url, "Try other coalitions live")}</p></div>')
+    return (
+        f'<div class="mp-static-view mp-coalition-static"><p><b>Coalition builder, at its starting state</b> '
+        f"({html.escape(names)}). In the live lesson you tick countries and the chart and table redraw.</p>"
+        f"{chart}<p>{builder.message.value}</p>{table}"
+        f'<p class="mp-caption">A static view: the builder needs Python. {launch_html(launch_url, "Try other coalitions live")}</p></div>'
+    )
 
 
 def scenario_view(launch_url: str) -> str:
@@ -94,15 +104,19 @@ def scenario_view(launch_url: str) -> str:
         explorer.decline.value = pct  # redraws the chart through the widget's own code
         label = f"{pct:.1f}"
         options.append(f'<option value="{label}"{" selected" if pct == SCENARIO_STATES[0] else ""}>{label}</option>')
-        states.append(f'<div class="mp-state" data-state="{label}"{"" if pct == SCENARIO_STATES[0] else " hidden"}>'
-                      f"{explorer.chart.value}{explorer.text.value}</div>")
+        states.append(
+            f'<div class="mp-state" data-state="{label}"{"" if pct == SCENARIO_STATES[0] else " hidden"}>'
+            f"{explorer.chart.value}{explorer.text.value}</div>"
+        )
     explorer.close()
     ident = "mp-scenario-decline"
-    return (f'<div class="mp-static-view mp-states mp-scenario-static"><p><b>Scenario explorer</b>, start '
-            f"{html.escape(explorer.start.value)}. Five states are precomputed here; the live lesson has a slider "
-            f'(0 to 10% in steps of 0.5) and a second start year.</p><label for="{ident}">US exports shrink by '
-            f'(% a year): </label><select id="{ident}">{"".join(options)}</select>{"".join(states)}'
-            f'<p class="mp-caption">Stylised model, not a forecast. {launch_html(launch_url, "Explore every setting live")}</p></div>')
+    return (
+        f'<div class="mp-static-view mp-states mp-scenario-static"><p><b>Scenario explorer</b>, start '
+        f"{html.escape(explorer.start.value)}. Five states are precomputed here; the live lesson has a slider "
+        f'(0 to 10% in steps of 0.5) and a second start year.</p><label for="{ident}">US exports shrink by '
+        f'(% a year): </label><select id="{ident}">{"".join(options)}</select>{"".join(states)}'
+        f'<p class="mp-caption">Stylised model, not a forecast. {launch_html(launch_url, "Explore every setting live")}</p></div>'
+    )
 
 
 THEAD_RE = re.compile(r"<thead>(.*?)</thead>", re.S)
@@ -121,6 +135,7 @@ def name_index_headers(text: str) -> str:
     an unnamed index gets "row" for screen readers only. Tables of any other
     shape are left alone.
     """
+
     def fix(match):
         head = match.group(1)
         rows = ROW_RE.findall(head)
@@ -136,10 +151,11 @@ def name_index_headers(text: str) -> str:
             labels = ['<span class="mp-sr-only">row</span>']
         else:
             return match.group(0)
-        labels += cells[0][len(labels):]
+        labels += cells[0][len(labels) :]
         first = re.search(r"<tr[^>]*>", head).group(0)
         row = first + "".join(f"\n      <th>{label}</th>" for label in labels) + "\n    </tr>"
         return f"<thead>\n    {row}\n  </thead>"
+
     return THEAD_RE.sub(fix, text)
 
 
@@ -170,7 +186,9 @@ def static_notebook(nb, quiz, lesson: str, launch_url: str):
         if "CoalitionBuilder(" in src:
             from middlepowers import coalition as co
 
-            parts.append(name_index_headers(coalition_view(co.ARTICLE_COALITION, launch_url)))  # the lesson starts from the article's five
+            parts.append(
+                name_index_headers(coalition_view(co.ARTICLE_COALITION, launch_url))
+            )  # the lesson starts from the article's five
         if "ScenarioExplorer(" in src:
             parts.append(scenario_view(launch_url))
         outputs = [o for o in cell.get("outputs", []) if WIDGET not in o.get("data", {})]
@@ -188,6 +206,7 @@ def static_notebook(nb, quiz, lesson: str, launch_url: str):
 # --------------------------------------------------------------------------- links
 def _rewrite_links(text: str, source: str, pages: set[str], root: Path) -> str:
     """Links to repository files that are not pages go to the file on GitHub (plain links, nothing loads)."""
+
     def fix(match):
         target = match.group(2)
         if re.match(r"^[a-z]+:|^#", target):
@@ -202,6 +221,7 @@ def _rewrite_links(text: str, source: str, pages: set[str], root: Path) -> str:
             return match.group(0)
         kind = "tree" if resolved.is_dir() else "blob"
         return f"{match.group(1)}{REPO_URL}/{kind}/main/{rel}{'#' + frag if frag else ''}{match.group(3)}"
+
     return LINK_RE.sub(fix, text)
 
 
@@ -216,18 +236,30 @@ def _readme_intro(root: Path) -> str:
 def data_page(root: Path) -> tuple[str, list[str]]:
     """The data page: every table of data/datapackage.json with its schema and a download link."""
     package = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))
-    lines = ["# The data", "", html.escape(package.get("description", "")), "",
-             "Every table is a CSV file with a header row (UTF-8). Its schema is a Frictionless Table Schema in "
-             f"[`data/datapackage.json`]({REPO_URL}/blob/main/data/datapackage.json).", ""]
+    lines = [
+        "# The data",
+        "",
+        html.escape(package.get("description", "")),
+        "",
+        "Every table is a CSV file with a header row (UTF-8). Its schema is a Frictionless Table Schema in "
+        f"[`data/datapackage.json`]({REPO_URL}/blob/main/data/datapackage.json).",
+        "",
+    ]
     files = []
     for res in package["resources"]:
         path = "data/" + res["path"]
         files.append(path)
         rows = sum(1 for _ in open(root / path, encoding="utf-8")) - 1
-        lines += [f"## {res.get('title', res['name'])}", "",
-                  f"{res.get('description', '')}", "",
-                  f"[Download {res['path']}]({path}) ({rows} row{'s' if rows != 1 else ''}, CSV)", "",
-                  "| column | type | description |", "|---|---|---|"]
+        lines += [
+            f"## {res.get('title', res['name'])}",
+            "",
+            f"{res.get('description', '')}",
+            "",
+            f"[Download {res['path']}]({path}) ({rows} row{'s' if rows != 1 else ''}, CSV)",
+            "",
+            "| column | type | description |",
+            "|---|---|---|",
+        ]
         for fld in res["schema"]["fields"]:
             desc = str(fld.get("description", "")).replace("|", "\\|").replace("\n", " ")
             lines.append(f"| `{fld['name']}` | {fld.get('type', 'any')} | {desc} |")
@@ -248,8 +280,13 @@ def bibliography_page(root: Path) -> str:
     with open(root / "data" / "references.toml", "rb") as handle:
         refs = tomllib.load(handle)["reference"]
     texts = _lesson_markdown(root)
-    lines = ["# Bibliography", "", "Works the lessons cite, with the lessons that cite them. Figures from outside "
-             "the article are credited row by row in the data files (see [the data page](data.md)).", ""]
+    lines = [
+        "# Bibliography",
+        "",
+        "Works the lessons cite, with the lessons that cite them. Figures from outside "
+        "the article are credited row by row in the data files (see [the data page](data.md)).",
+        "",
+    ]
     for ref in sorted(refs, key=lambda r: r["reference"]):
         cited = [stem for stem, text in texts.items() if re.search(ref["cited_as"], text)]
         where = ", ".join(f"[{stem}](notebooks/{stem}.ipynb)" for stem in cited)
@@ -276,8 +313,13 @@ def glossary_page(root: Path) -> str:
     three words (``- **Sensitivity**: how quickly ...``) and shows the
     lesson's own first sentence after it, linked to the lesson.
     """
-    lines = ["# Glossary", "", "Terms the lessons define, each in its lesson's own first sentence, with a link to the lesson "
-             "(collected from the lessons; a fuller glossary is to come).", ""]
+    lines = [
+        "# Glossary",
+        "",
+        "Terms the lessons define, each in its lesson's own first sentence, with a link to the lesson "
+        "(collected from the lessons; a fuller glossary is to come).",
+        "",
+    ]
     terms = {}
     for stem, text in _lesson_markdown(root).items():
         for term, sep, rest in GLOSSARY_RE.findall(text):
@@ -299,11 +341,14 @@ def licences_page(root: Path) -> str:
         lines += [_rewrite_links(section.group(1).strip(), "README.md", set(), root), ""]
     for path in found:
         lines += [f"## {path.name}", "", "```text", path.read_text(encoding="utf-8").strip(), "```", ""]
-    lines += ["The article's provenance: "
-              f"[`data/article/README.md`]({REPO_URL}/blob/main/data/article/README.md). Sources of outside figures: "
-              f"[`data/external/README.md`]({REPO_URL}/blob/main/data/external/README.md).", "",
-              "This website bundles MathJax 3 (Apache-2.0) and is built with Sphinx (BSD), myst-nb (BSD) and the "
-              "Sphinx Book Theme (BSD)."]
+    lines += [
+        "The article's provenance: "
+        f"[`data/article/README.md`]({REPO_URL}/blob/main/data/article/README.md). Sources of outside figures: "
+        f"[`data/external/README.md`]({REPO_URL}/blob/main/data/external/README.md).",
+        "",
+        "This website bundles MathJax 3 (Apache-2.0) and is built with Sphinx (BSD), myst-nb (BSD) and the "
+        "Sphinx Book Theme (BSD).",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -312,25 +357,37 @@ def start_page(root: Path, instructor: bool) -> str:
     toc = {
         "Lessons": [f"notebooks/{lesson.file[:-6]}" for lesson in lessons],
         "Worksheets": [f"exercises/{p.stem}" for p in sorted((root / "exercises").glob("*.ipynb"))],
-        "For instructors": ["instructors/guide"] + [f"instructors/{p.stem}" for p in sorted((root / "instructors").glob("*.md"))
-                                                    if p.stem != "guide"],
+        "For instructors": ["instructors/guide"]
+        + [f"instructors/{p.stem}" for p in sorted((root / "instructors").glob("*.md")) if p.stem != "guide"],
         "Reference": ["data", glossary_doc(root), "bibliography", "licences"],
     }
     if instructor:
-        toc["Answer keys (instructors only)"] = [f"solutions/{p.stem}" for p in sorted((root / "solutions").glob("*.ipynb"))]
-    lines = ["# Middle Powers at Davos", "", _readme_intro(root).strip(), "",
-             "Every lesson can be read here, and every check with choices or a number can be answered on the page, "
-             "with the same feedback as in JupyterLab. Your answers stay in this browser. To run the code, open a "
-             "lesson live with its launch button.", "",
-             f"Start with [Start here](notebooks/index.ipynb), or open the course live: "
-             f"[launch on Binder]({binder_link()}).", "",
-             "## Course map", "", course_map(lessons, "notebooks/").replace("| Binder |", "| Live |"), ""]
+        toc["Answer keys (instructors only)"] = [
+            f"solutions/{p.stem}" for p in sorted((root / "solutions").glob("*.ipynb"))
+        ]
+    lines = [
+        "# Middle Powers at Davos",
+        "",
+        _readme_intro(root).strip(),
+        "",
+        "Every lesson can be read here, and every check with choices or a number can be answered on the page, "
+        "with the same feedback as in JupyterLab. Your answers stay in this browser. To run the code, open a "
+        "lesson live with its launch button.",
+        "",
+        f"Start with [Start here](notebooks/index.ipynb), or open the course live: "
+        f"[launch on Binder]({binder_link()}).",
+        "",
+        "## Course map",
+        "",
+        course_map(lessons, "notebooks/").replace("| Binder |", "| Live |"),
+        "",
+    ]
     for caption, docs in toc.items():
         lines += ["```{toctree}", ":maxdepth: 1", f":caption: {caption}", "", *docs, "```", ""]
     return "\n".join(lines)
 
 
-CONF = '''# Generated by mpcourse.site: do not edit.
+CONF = """# Generated by mpcourse.site: do not edit.
 project = "Middle Powers at Davos"
 language = "en"
 author = "The Middle Powers at Davos authors"
@@ -361,7 +418,7 @@ html_theme_options = {{
     "launch_buttons": {{"binderhub_url": "https://mybinder.org", "notebook_interface": "jupyterlab"}},
     "navigation_with_keys": False,
 }}
-'''
+"""
 
 
 # --------------------------------------------------------------------------- staging and building
@@ -380,7 +437,9 @@ def stage(src: Path, root: Path | None = None, instructor: bool = False) -> list
         source = root / rel
         (src / rel).parent.mkdir(parents=True, exist_ok=True)
         if rel.endswith(".md"):
-            (src / rel).write_text(_rewrite_links(source.read_text(encoding="utf-8"), rel, pages, root), encoding="utf-8")
+            (src / rel).write_text(
+                _rewrite_links(source.read_text(encoding="utf-8"), rel, pages, root), encoding="utf-8"
+            )
             continue
         nb = nbformat.read(source, as_version=4)
         code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
@@ -396,8 +455,12 @@ def stage(src: Path, root: Path | None = None, instructor: bool = False) -> list
     for rel in files:
         (src / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(root / rel, src / rel)
-    generated = {"index.md": start_page(root, instructor), "data.md": text,
-                 "bibliography.md": bibliography_page(root), "licences.md": licences_page(root)}
+    generated = {
+        "index.md": start_page(root, instructor),
+        "data.md": text,
+        "bibliography.md": bibliography_page(root),
+        "licences.md": licences_page(root),
+    }
     if glossary_doc(root) == "glossary":
         generated["glossary.md"] = glossary_page(root)
     for name, body in generated.items():
@@ -411,7 +474,10 @@ def stage(src: Path, root: Path | None = None, instructor: bool = False) -> list
         raise SiteError(f"MathJax not found in {mathjax}: run `npm ci` (package.json lists mathjax)")
     (src / "_static" / "mathjax").mkdir()
     shutil.copy2(mathjax / "tex-chtml.js", src / "_static" / "mathjax" / "tex-chtml.js")
-    shutil.copytree(mathjax / "output" / "chtml" / "fonts" / "woff-v2", src / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2")
+    shutil.copytree(
+        mathjax / "output" / "chtml" / "fonts" / "woff-v2",
+        src / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2",
+    )
     return sorted(pages | set(generated))
 
 
@@ -444,8 +510,10 @@ def main(argv: list[str] | None = None) -> int:
     except (SiteError, OSError, ValueError) as error:
         print(f"make site: {error}", file=sys.stderr)
         return 1
-    print(f"Built {len(pages)} pages into {out} in {time.perf_counter() - started:.1f} s"
-          f"{' (with answer keys)' if args.instructor else ''}; open {out / 'index.html'}")
+    print(
+        f"Built {len(pages)} pages into {out} in {time.perf_counter() - started:.1f} s"
+        f"{' (with answer keys)' if args.instructor else ''}; open {out / 'index.html'}"
+    )
     return 0
 
 

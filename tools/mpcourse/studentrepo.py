@@ -32,8 +32,17 @@ from pathlib import Path
 from middlepowers.paths import repo_root
 
 #: top-level paths left out of the student copy
-EXCLUDE = ("solutions", "instructors", "tests", "tools", "conftest.py", "bench-results.json",
-           "package.json", "package-lock.json", ".github")
+EXCLUDE = (
+    "solutions",
+    "instructors",
+    "tests",
+    "tools",
+    "conftest.py",
+    "bench-results.json",
+    "package.json",
+    "package-lock.json",
+    ".github",
+)
 MARKERS = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS")
 NOTE = """> **Student copy.** This copy of the course has no answer keys, hidden tests or instructor notes;
 > links to `solutions/` and `instructors/` below point to the instructor's repository.
@@ -48,8 +57,11 @@ def tracked_files(root: Path) -> list[str]:
         return sorted(p for p in out.decode("utf-8").split("\0") if p)
     except (OSError, subprocess.CalledProcessError):
         skip = {".git", ".venv", "node_modules", "__pycache__"}
-        return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
-                      if p.is_file() and not skip & set(p.relative_to(root).parts))
+        return sorted(
+            p.relative_to(root).as_posix()
+            for p in root.rglob("*")
+            if p.is_file() and not skip & set(p.relative_to(root).parts)
+        )
 
 
 def kept(rel: str) -> bool:
@@ -98,9 +110,11 @@ def main(argv: list[str] | None = None) -> int:
     except (FileExistsError, ValueError, RuntimeError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(f"wrote {len(files)} files to {args.dest} (no solutions/, instructors/, tests/, tools/). Next: "
-          f"cd {args.dest} && git init && git add . && git commit -m 'Student copy', then push it where "
-          f"students pull from{os.linesep}")
+    print(
+        f"wrote {len(files)} files to {args.dest} (no solutions/, instructors/, tests/, tools/). Next: "
+        f"cd {args.dest} && git init && git add . && git commit -m 'Student copy', then push it where "
+        f"students pull from{os.linesep}"
+    )
     return 0
 
 

@@ -81,8 +81,7 @@ def _checks(nb, types: dict[str, str]) -> tuple[float, int]:
 
 def _written_answers(nb) -> int:
     return sum(
-        1 for cell in nb.cells
-        if cell.cell_type == "markdown" and cell.metadata.get("nbgrader", {}).get("solution")
+        1 for cell in nb.cells if cell.cell_type == "markdown" and cell.metadata.get("nbgrader", {}).get("solution")
     )
 
 
@@ -100,8 +99,12 @@ def estimate(stem: str, root: Path | None = None) -> Estimate:
         sheet = nbformat.read(sheet_path, as_version=4)
         key = nbformat.read(root / "solutions" / f"{stem}.ipynb", as_version=4)
         sheet_checks, sheet_cells = _checks(sheet, types)
-        worksheet_minutes = (_words(sheet) / WORDS_PER_MINUTE + MINUTES_PER_CELL * sheet_cells + sheet_checks
-                             + MINUTES_PER_WRITTEN_ANSWER * _written_answers(key))
+        worksheet_minutes = (
+            _words(sheet) / WORDS_PER_MINUTE
+            + MINUTES_PER_CELL * sheet_cells
+            + sheet_checks
+            + MINUTES_PER_WRITTEN_ANSWER * _written_answers(key)
+        )
     return Estimate(round(reading, 1), round(check_minutes, 1), round(worksheet_minutes, 1))
 
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
-import sys
 from pathlib import Path
 
 import nbformat

@@ -32,9 +32,9 @@ from pathlib import Path
 import nbformat
 
 from middlepowers.article import parse
-from mpharness.execute import run
 from middlepowers.paths import article_path, notebooks, repo_root
 from mpharness.common import merge_results
+from mpharness.execute import run
 
 FLOOR_SOURCE = "import pandas as pd\nimport matplotlib.pyplot as plt\nimport ipywidgets as widgets"
 RESULTS = "bench-results.json"
@@ -85,11 +85,15 @@ def bench_notebooks(paths: list[Path], rounds: int = 2) -> list[dict]:
                 seconds.append(result.seconds)
                 peaks.append(result.peak_kernel_mib)
             s, f = statistics.median(seconds), statistics.median(floors)
-            rows.append({
-                "notebook": f"{path.parent.name}/{path.name}", "seconds": round(s, 2),
-                "floor_seconds": round(f, 2), "ratio": round(s / f, 2),
-                "peak_kernel_mib": round(max(peaks), 1),
-            })
+            rows.append(
+                {
+                    "notebook": f"{path.parent.name}/{path.name}",
+                    "seconds": round(s, 2),
+                    "floor_seconds": round(f, 2),
+                    "ratio": round(s / f, 2),
+                    "peak_kernel_mib": round(max(peaks), 1),
+                }
+            )
     return rows
 
 
@@ -126,27 +130,35 @@ def bench_progress_save(megabytes: int = 110, rounds: int = 5) -> dict:
         big.parent.mkdir()
         attempt = {"notebook": "nb", "question": "", "answer": "a" * 5000, "attempt": 1, "correct": False}
         n = megabytes * 2**20 // 5100
-        big.write_text(json.dumps({"version": 1, "attempts": [
-            {**attempt, "question": f"q{i % 30}"} for i in range(n)]}, indent=1), encoding="utf-8")
+        big.write_text(
+            json.dumps({"version": 1, "attempts": [{**attempt, "question": f"q{i % 30}"} for i in range(n)]}, indent=1),
+            encoding="utf-8",
+        )
         size = big.stat().st_size
         large = saves(ProgressStore(big))
     return {
-        "file_mib": round(size / 2**20, 1), "fresh_save_s": round(statistics.median(fresh), 4),
-        "first_save_s": round(large[0], 3), "later_saves_median_s": round(statistics.median(large[1:]), 4),
+        "file_mib": round(size / 2**20, 1),
+        "fresh_save_s": round(statistics.median(fresh), 4),
+        "first_save_s": round(large[0], 3),
+        "later_saves_median_s": round(statistics.median(large[1:]), 4),
         "later_over_fresh": round(statistics.median(large[1:]) / statistics.median(fresh), 1),
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark, print a table, write bench-results.json."""
-    argparse.ArgumentParser(description="Time every notebook against a floor notebook, and the parser.").parse_args(argv)
+    argparse.ArgumentParser(description="Time every notebook against a floor notebook, and the parser.").parse_args(
+        argv
+    )
     root = repo_root()
     paths = notebooks("notebooks", "solutions", root=root)
     rows = bench_notebooks(paths)
     print(f"{'notebook':45} {'seconds':>8} {'floor':>7} {'ratio':>6} {'peak MiB':>9}")
     for r in rows:
-        print(f"{r['notebook']:45} {r['seconds']:8.2f} {r['floor_seconds']:7.2f} {r['ratio']:6.2f} "
-              f"{r['peak_kernel_mib']:9.1f}")
+        print(
+            f"{r['notebook']:45} {r['seconds']:8.2f} {r['floor_seconds']:7.2f} {r['ratio']:6.2f} "
+            f"{r['peak_kernel_mib']:9.1f}"
+        )
     timings = bench_parse()
     print("parse seconds:", ", ".join(f"{k}={v}" for k, v in timings.items()))
     saving = bench_progress_save()

@@ -53,8 +53,9 @@ def tree_bytes(folder: Path) -> int:
 
 def installed_count(venv: Path) -> int:
     """Number of distributions ``pip list`` shows in ``venv``."""
-    out = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "list", "--format=json"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "list", "--format=json"], capture_output=True, text=True, check=True
+    )
     return len(json.loads(out.stdout))
 
 
@@ -68,14 +69,17 @@ def measure(target: str, source: Path, python: str = sys.executable) -> dict:
         # make a venv of a venv, whose pip sees the parent's packages).
         base = getattr(sys, "_base_executable", python)
         start = time.perf_counter()
-        done = subprocess.run(["make", target, f"PYTHON={base}"], cwd=clone,
-                              capture_output=True, text=True)
+        done = subprocess.run(["make", target, f"PYTHON={base}"], cwd=clone, capture_output=True, text=True)
         seconds = time.perf_counter() - start
         if done.returncode != 0:
             raise RuntimeError(f"make {target} failed in a fresh clone:\n{done.stderr[-3000:]}")
         venv = clone / ".venv"
-        return {"target": target, "seconds": round(seconds, 1),
-                "megabytes": round(tree_bytes(venv) / 2**20), "packages": installed_count(venv)}
+        return {
+            "target": target,
+            "seconds": round(seconds, 1),
+            "megabytes": round(tree_bytes(venv) / 2**20),
+            "packages": installed_count(venv),
+        }
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -83,13 +87,14 @@ def measure(target: str, source: Path, python: str = sys.executable) -> dict:
 def run_benchmark(source: Path | None = None) -> dict:
     """Measure both installs, each on its own fresh clone, in one run; return the figures."""
     source = source or repo_root()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=source,
-                            capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=source, capture_output=True, text=True
+    ).stdout.strip()
     figures = {name: measure(target, source) for name, target in TARGETS.items()}
     student, full = figures["student"], figures["full"]
     return {
         "what": "make lab's install (the student set) against the full install (make test), each on a "
-                "fresh git clone of HEAD, pip cache as found; seconds, .venv size, pip list count",
+        "fresh git clone of HEAD, pip cache as found; seconds, .venv size, pip list count",
         "commit": commit,
         **figures,
         "ratio_seconds": round(student["seconds"] / full["seconds"], 2),
@@ -104,16 +109,19 @@ def format_table(figures: dict) -> str:
     for name in TARGETS:
         r = figures[name]
         lines.append(f"{name:<10}{r['target']:<28}{r['seconds']:>9.1f}{r['megabytes']:>7}{r['packages']:>10}")
-    lines.append(f"student / full: {figures['ratio_seconds']:.2f} of the time, {figures['ratio_megabytes']:.2f} "
-                 f"of the size (fresh clones of {figures['commit']}; load average "
-                 f"{figures['load_average_1min_at_end']} at the end)")
+    lines.append(
+        f"student / full: {figures['ratio_seconds']:.2f} of the time, {figures['ratio_megabytes']:.2f} "
+        f"of the size (fresh clones of {figures['commit']}; load average "
+        f"{figures['load_average_1min_at_end']} at the end)"
+    )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mpharness.bench_install", description=__doc__.split("\n")[0])
-    parser.add_argument("--output", type=Path, default=None,
-                        help="results file (default: bench-results.json at the repo root)")
+    parser.add_argument(
+        "--output", type=Path, default=None, help="results file (default: bench-results.json at the repo root)"
+    )
     args = parser.parse_args(argv)
     try:
         figures = run_benchmark()

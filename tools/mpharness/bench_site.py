@@ -29,11 +29,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from middlepowers.paths import repo_root
-
 from mpharness.common import merge_results
 from mpharness.lab import CHROMIUM_ARGS, find_chromium
 
-FLOOR_CONF = 'project = "floor"\nextensions = ["myst_nb"]\nnb_execution_mode = "off"\nhtml_theme = "sphinx_book_theme"\n'
+FLOOR_CONF = (
+    'project = "floor"\nextensions = ["myst_nb"]\nnb_execution_mode = "off"\nhtml_theme = "sphinx_book_theme"\n'
+)
 
 
 def _quiet_build(args: list[str]) -> None:
@@ -64,9 +65,14 @@ def bench_build(root: Path, rounds: int) -> dict:
                 warnings.simplefilter("ignore")
                 pages = build(Path(tmp) / "site", root)
             site.append(time.perf_counter() - started)
-    return {"site_s": round(statistics.median(site), 2), "floor_s": round(statistics.median(floor), 2),
-            "ratio": round(statistics.median(site) / statistics.median(floor), 2), "rounds": rounds,
-            "pages": len(pages), "all_site_s": [round(s, 2) for s in site]}
+    return {
+        "site_s": round(statistics.median(site), 2),
+        "floor_s": round(statistics.median(floor), 2),
+        "ratio": round(statistics.median(site) / statistics.median(floor), 2),
+        "rounds": rounds,
+        "pages": len(pages),
+        "all_site_s": [round(s, 2) for s in site],
+    }
 
 
 def bench_pages(site: Path, loads: int) -> dict:
@@ -76,14 +82,17 @@ def bench_pages(site: Path, loads: int) -> dict:
     pages = sorted(p for p in site.rglob("*.html") if "_static" not in p.parts)
     out = {}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(headless=True, executable_path=find_chromium(),
-                                     args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND"])
+        browser = pw.chromium.launch(
+            headless=True,
+            executable_path=find_chromium(),
+            args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND"],
+        )
         for path in pages:
             dom, ready, loaded = [], [], {}
             for _ in range(loads):
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
                 page = context.new_page()
-                page.on("request", lambda r: loaded.setdefault(r.url, None))
+                page.on("request", lambda r, loaded=loaded: loaded.setdefault(r.url, None))
                 page.goto(path.as_uri(), wait_until="load")
                 page.wait_for_selector("html[data-mp-ready='1']")
                 timing = page.evaluate("""() => ({dom: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
@@ -113,8 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = repo_root()
     build = bench_build(root, args.rounds)
-    print(f"build: site {build['site_s']} s ({build['pages']} pages), floor {build['floor_s']} s, "
-          f"ratio {build['ratio']} (medians of {args.rounds})")
+    print(
+        f"build: site {build['site_s']} s ({build['pages']} pages), floor {build['floor_s']} s, "
+        f"ratio {build['ratio']} (medians of {args.rounds})"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         from mpcourse.site import build as build_site
 
@@ -125,13 +136,23 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'page':45} {'html KB':>8} {'loaded KB':>9} {'checks':>6} {'DCL ms':>7} {'ready ms':>8}")
     for name, row in pages.items():
         ready = row["first_check_interactive_ms"]
-        print(f"{name:45} {row['html_kb']:8.1f} {row['loaded_kb']:9.1f} {row['checks']:6d} "
-              f"{row['dom_content_loaded_ms']:7.1f} {'-' if ready is None else f'{ready:8.1f}':>8}")
+        print(
+            f"{name:45} {row['html_kb']:8.1f} {row['loaded_kb']:9.1f} {row['checks']:6d} "
+            f"{row['dom_content_loaded_ms']:7.1f} {'-' if ready is None else f'{ready:8.1f}':>8}"
+        )
     load = os.getloadavg()[0]
-    merge_results(root / "bench-results.json", "site", {
-        "build": build, "pages": pages, "loads_per_page": args.loads, "cpus": os.cpu_count(),
-        "load_average_1min_at_end": round(load, 2), "how": "Chromium headless, file:// URLs, network blocked",
-    })
+    merge_results(
+        root / "bench-results.json",
+        "site",
+        {
+            "build": build,
+            "pages": pages,
+            "loads_per_page": args.loads,
+            "cpus": os.cpu_count(),
+            "load_average_1min_at_end": round(load, 2),
+            "how": "Chromium headless, file:// URLs, network blocked",
+        },
+    )
     return 0
 
 

@@ -186,7 +186,7 @@ class ClassSampler:
             self.sample()
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> "ClassSampler":
+    def __enter__(self) -> ClassSampler:
         self._thread.start()
         return self
 
@@ -206,9 +206,20 @@ def run_all(client, sources: list[str], timeout: float) -> dict:
     expected in lessons run here, so any error counts).
     """
     t0 = time.monotonic()
-    ids = [client._send("execute_request", {
-        "code": code, "silent": False, "store_history": True, "user_expressions": {},
-        "allow_stdin": False, "stop_on_error": True}) for code in sources]
+    ids = [
+        client._send(
+            "execute_request",
+            {
+                "code": code,
+                "silent": False,
+                "store_history": True,
+                "user_expressions": {},
+                "allow_stdin": False,
+                "stop_on_error": True,
+            },
+        )
+        for code in sources
+    ]
     # a cell is done when its reply (shell) and its idle status (iopub) have both come
     pending, wanted = set(ids) | {("idle", i) for i in ids}, set(ids)
     last_widget, widgets, error = None, 0, ""
@@ -232,15 +243,22 @@ def run_all(client, sources: list[str], timeout: float) -> dict:
                 error = msg["content"].get("ename", msg["content"]["status"])
         elif kind == "status" and msg["content"]["execution_state"] == "idle":
             pending.discard(("idle", parent))
-    return {"last_widget_s": last_widget, "done_s": time.monotonic() - t0,
-            "widgets": widgets, "error": error}
+    return {"last_widget_s": last_widget, "done_s": time.monotonic() - t0, "widgets": widgets, "error": error}
 
 
 def execute_output(client, code: str, timeout: float = 300) -> tuple[str, str]:
     """Run ``code``; return (stdout text, error or "")."""
-    msg_id = client._send("execute_request", {
-        "code": code, "silent": False, "store_history": False, "user_expressions": {},
-        "allow_stdin": False, "stop_on_error": True})
+    msg_id = client._send(
+        "execute_request",
+        {
+            "code": code,
+            "silent": False,
+            "store_history": False,
+            "user_expressions": {},
+            "allow_stdin": False,
+            "stop_on_error": True,
+        },
+    )
     out, error, replied, idle = [], "", False, False
     deadline = time.monotonic() + timeout
     while not (replied and idle):
@@ -270,8 +288,9 @@ def attempts_on_disk(hub: LocalHub, name: str, notebook: str) -> int:
     return sum(1 for a in data.get("attempts", []) if a.get("notebook") == notebook)
 
 
-def one_student(hub: LocalHub, name: str, link: str, repo_url: str, lesson: str,
-                sampler: ClassSampler, timeout: float) -> dict:
+def one_student(
+    hub: LocalHub, name: str, link: str, repo_url: str, lesson: str, sampler: ClassSampler, timeout: float
+) -> dict:
     """A student's morning (see the module docstring); returns their figures."""
     row: dict = {"student": name, "ok": False}
     t_start = time.monotonic()
@@ -281,8 +300,7 @@ def one_student(hub: LocalHub, name: str, link: str, repo_url: str, lesson: str,
     hub.pull(person, repo_url)
     path = f"{hub.collection_dir}/{lesson}"
     cells = hub.contents(name, path)["content"]["cells"]
-    sources = ["".join(c["source"]) for c in cells
-               if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    sources = ["".join(c["source"]) for c in cells if c["cell_type"] == "code" and "".join(c["source"]).strip()]
     sampler.set_active(name, True)
     client = hub.open_kernel(name, path)
     try:
@@ -318,12 +336,23 @@ def stats(values: list[float]) -> dict:
     if not values:
         return {}
     rank = max(0, -(-95 * len(values) // 100) - 1)
-    return {"median": round(statistics.median(values), 2), "p95": round(values[rank], 2),
-            "max": round(values[-1], 2), "n": len(values)}
+    return {
+        "median": round(statistics.median(values), 2),
+        "p95": round(values[rank], 2),
+        "max": round(values[-1], 2),
+        "n": len(values),
+    }
 
 
-def measure_class(root: Path, students: int, arrive_within: float = 60.0, lesson: str = HEAVIEST,
-                  timeout: float = 600.0, sample: float = 0.5, label: str = "") -> dict:
+def measure_class(
+    root: Path,
+    students: int,
+    arrive_within: float = 60.0,
+    lesson: str = HEAVIEST,
+    timeout: float = 600.0,
+    sample: float = 0.5,
+    label: str = "",
+) -> dict:
     """Start a hub from ``root``, let ``students`` students arrive and work; return the run's figures."""
     import psutil
 
@@ -355,13 +384,15 @@ def measure_class(root: Path, students: int, arrive_within: float = 60.0, lesson
                 try:
                     rows[name] = one_student(hub, name, link, repo_url, lesson, sampler, timeout)
                 except Exception as err:  # noqa: BLE001 - a failure is a figure, not a crash
-                    rows[name] = {"student": name, "ok": False,
-                                  "error": f"{type(err).__name__}: {err}"[:500],
-                                  "where": traceback.format_exc(limit=3)[-800:]}
+                    rows[name] = {
+                        "student": name,
+                        "ok": False,
+                        "error": f"{type(err).__name__}: {err}"[:500],
+                        "where": traceback.format_exc(limit=3)[-800:],
+                    }
 
             with sampler:
-                threads = [threading.Thread(target=arrive, args=(i, n), daemon=True)
-                           for i, n in enumerate(names)]
+                threads = [threading.Thread(target=arrive, args=(i, n), daemon=True) for i, n in enumerate(names)]
                 for thread in threads:
                     thread.start()
                 deadline = time.monotonic() + arrive_within + 2 * timeout + 60
@@ -389,8 +420,13 @@ def measure_class(root: Path, students: int, arrive_within: float = 60.0, lesson
         "lesson": lesson,
         "arrive_within_s": arrive_within,
         "failures": len(rows) - len(done),
-        "errors": sorted({f'{r["error"]} [{r.get("where", "").strip().splitlines()[-3:-1]}]'
-                          for r in rows.values() if r.get("error")})[:5],
+        "errors": sorted(
+            {
+                f"{r['error']} [{r.get('where', '').strip().splitlines()[-3:-1]}]"
+                for r in rows.values()
+                if r.get("error")
+            }
+        )[:5],
         "lost_attempts": lost,
         "attempts_saved": sum(r.get("attempts_saved", 0) for r in done),
         "login_to_ready_s": stats([r["login_to_ready_s"] for r in done]),
@@ -400,8 +436,11 @@ def measure_class(root: Path, students: int, arrive_within: float = 60.0, lesson
         "class_seconds": round(class_seconds, 1),
         "pss_mib_per_student": round(statistics.median(per_student_pss), 1) if per_student_pss else None,
         "pss_mib_per_student_stats": stats(per_student_pss),
-        "server_pss_mib_per_student": round(statistics.median(
-            [sampler.peak_server.get(r["student"], 0) / MiB for r in done]), 1) if done else None,
+        "server_pss_mib_per_student": round(
+            statistics.median([sampler.peak_server.get(r["student"], 0) / MiB for r in done]), 1
+        )
+        if done
+        else None,
         "class_peak_pss_mib": round(sampler.peak_total / MiB, 1),
         "hub_and_proxy_pss_mib": round(sampler.peak_hub / MiB, 1),
         "machine_used_mib_before": round(machine_before / MiB),
@@ -413,7 +452,7 @@ def measure_class(root: Path, students: int, arrive_within: float = 60.0, lesson
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "leftover_processes": left,
         "memory_note": "PSS of each student's jupyterhub-singleuser plus its kernel, peak while the "
-                       "lesson ran (median over students); machine figures include other programs",
+        "lesson ran (median over students); machine figures include other programs",
     }
 
 
@@ -433,27 +472,32 @@ def merge_class_run(path: Path, run: dict) -> None:
 
 def summary_line(run: dict) -> str:
     """One line of the class table."""
+
     def fmt(s: dict) -> str:
         return f"{s.get('median', '-')}/{s.get('p95', '-')}/{s.get('max', '-')}" if s else "-"
 
-    return (f"{run['label'] or '-':8s} N={run['students']:3d}  failures {run['failures']}  "
-            f"lost {run['lost_attempts']}  login->ready {fmt(run['login_to_ready_s'])} s  "
-            f"RunAll->last widget {fmt(run['run_all_to_last_widget_s'])} s  "
-            f"PSS/student {run['pss_mib_per_student']} MiB (server {run['server_pss_mib_per_student']})  class PSS {run['class_peak_pss_mib']} MiB  "
-            f"machine {run['machine_used_mib_before']}->{run['machine_used_mib_peak']} MiB  "
-            f"CPU/student {fmt(run['cpu_s_per_student'])} s  load {run['load_average_after'][0]}")
+    return (
+        f"{run['label'] or '-':8s} N={run['students']:3d}  failures {run['failures']}  "
+        f"lost {run['lost_attempts']}  login->ready {fmt(run['login_to_ready_s'])} s  "
+        f"RunAll->last widget {fmt(run['run_all_to_last_widget_s'])} s  "
+        f"PSS/student {run['pss_mib_per_student']} MiB (server {run['server_pss_mib_per_student']})  class PSS {run['class_peak_pss_mib']} MiB  "
+        f"machine {run['machine_used_mib_before']}->{run['machine_used_mib_peak']} MiB  "
+        f"CPU/student {fmt(run['cpu_s_per_student'])} s  load {run['load_average_after'][0]}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m mpharness.classload",
-                                     description=__doc__.split("\n\n")[0])
-    parser.add_argument("--students", type=int, nargs="+", default=[10],
-                        help="class sizes to run, one after the other (default 10)")
-    parser.add_argument("--arrive-within", type=float, default=60.0,
-                        help="seconds over which the students arrive (default 60)")
+    parser = argparse.ArgumentParser(prog="python -m mpharness.classload", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--students", type=int, nargs="+", default=[10], help="class sizes to run, one after the other (default 10)"
+    )
+    parser.add_argument(
+        "--arrive-within", type=float, default=60.0, help="seconds over which the students arrive (default 60)"
+    )
     parser.add_argument("--lesson", default=HEAVIEST, help=f"notebook every student runs (default {HEAVIEST})")
-    parser.add_argument("--root", default=None,
-                        help="checkout whose hub config and working tree are used (default: this one)")
+    parser.add_argument(
+        "--root", default=None, help="checkout whose hub config and working tree are used (default: this one)"
+    )
     parser.add_argument("--label", default="", help="name of this variant in the results (e.g. old, new)")
     parser.add_argument("--timeout", type=float, default=600.0, help="bound on every wait, in seconds")
     parser.add_argument("--output", default=None, help="results file (default: bench-results.json here)")
@@ -482,7 +526,7 @@ def main(argv: list[str] | None = None) -> int:
         merge_class_run(output, run)
         if run["failures"] or run["lost_attempts"] or run["leftover_processes"]:
             status = 1
-    print(f"written to {output} under \"class\"")
+    print(f'written to {output} under "class"')
     return status
 
 

@@ -85,7 +85,7 @@ class RssSampler:
             self.sample()
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> "RssSampler":
+    def __enter__(self) -> RssSampler:
         self.sample()
         self._thread.start()
         return self

@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-import psutil
 from nbclient import NotebookClient
 
 from mpharness.common import RssSampler
@@ -62,7 +60,10 @@ def run(path: str | Path, cwd: str | Path | None = None, timeout: int = 300) -> 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        allow_errors=True,
         resources={"metadata": {"path": str(cwd or path.parent)}},
     )
     start = time.perf_counter()

@@ -35,7 +35,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -43,7 +42,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from middlepowers.progress import FILE_NAME
-from mpharness.common import RssSampler, free_port
+from mpharness.common import RssSampler, free_port, merge_results
 
 __all__ = [
     "HubError",
@@ -97,9 +96,22 @@ def parse_sse(lines) -> list[dict]:
 def _git(repo: Path, *args: str) -> str:
     env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "LANG": "C"}
     done = subprocess.run(
-        ["git", "-c", "user.name=Instructor", "-c", "user.email=instructor@example.invalid",
-         "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args],
-        cwd=repo, env=env, capture_output=True, text=True,
+        [
+            "git",
+            "-c",
+            "user.name=Instructor",
+            "-c",
+            "user.email=instructor@example.invalid",
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+            *args,
+        ],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     if done.returncode != 0:
         raise HubError(f"git {' '.join(args)} failed in {repo}: {done.stderr.strip()}")
@@ -114,10 +126,16 @@ def copy_working_tree(tree: Path, dest: Path) -> Path:
     executable). ``tree``'s repository is only read, never changed.
     """
     tree = Path(tree).resolve()
-    listing = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=tree, capture_output=True, check=True,
-    ).stdout.decode("utf-8").split("\0")
+    listing = (
+        subprocess.run(
+            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+            cwd=tree,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode("utf-8")
+        .split("\0")
+    )
     dest = Path(dest)
     dest.mkdir(parents=True)
     copied = 0
@@ -234,12 +252,11 @@ class LocalHub:
         return self.home(name) / self.collection_dir
 
     # lifecycle -------------------------------------------------------------------------
-    def start(self, timeout: float = 60) -> "LocalHub":
+    def start(self, timeout: float = 60) -> LocalHub:
         """Start the hub and wait until its API answers."""
         if not self.chp.exists():
             raise HubError(
-                f"{self.chp} is missing: run `npm ci` in {self.root} "
-                "(package.json pins configurable-http-proxy)"
+                f"{self.chp} is missing: run `npm ci` in {self.root} (package.json pins configurable-http-proxy)"
             )
         for exe in ("jupyterhub", "jupyterhub-singleuser"):
             if not (self.venv_bin / exe).exists():
@@ -262,8 +279,12 @@ class LocalHub:
         t0 = time.monotonic()
         self.proc = subprocess.Popen(
             [str(self.venv_bin / "jupyterhub"), "-f", str(self.config)],
-            cwd=self.workdir, env=env, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True, preexec_fn=_die_with_parent,
+            cwd=self.workdir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
         log.close()
         self.started.append(self._process(self.proc.pid))
@@ -357,8 +378,13 @@ class LocalHub:
         for proc in self.started:
             if proc is not None and _alive(proc):
                 found[proc.pid] = proc
-        marks = (str(self.workdir), f"127.0.0.1:{self.proxy_api_port}",
-                 f":{self.hub_port}/", f"--port {self.port}", f"--api-port {self.proxy_api_port}")
+        marks = (
+            str(self.workdir),
+            f"127.0.0.1:{self.proxy_api_port}",
+            f":{self.hub_port}/",
+            f"--port {self.port}",
+            f"--api-port {self.proxy_api_port}",
+        )
         for proc in psutil.process_iter(["pid", "cmdline", "cwd"]):
             try:
                 text = " ".join(proc.info["cmdline"] or []) + " " + (proc.info["cwd"] or "")
@@ -366,8 +392,9 @@ class LocalHub:
                     found[proc.pid] = proc
                     continue
                 env = proc.environ()
-                if str(self.hub_port) in env.get("JUPYTERHUB_API_URL", "") or \
-                        env.get("MP_HUB_DIR") == str(self.workdir):
+                if str(self.hub_port) in env.get("JUPYTERHUB_API_URL", "") or env.get("MP_HUB_DIR") == str(
+                    self.workdir
+                ):
                     found[proc.pid] = proc
             except psutil.Error:
                 pass
@@ -379,7 +406,7 @@ class LocalHub:
                 pass
         return out
 
-    def __enter__(self) -> "LocalHub":
+    def __enter__(self) -> LocalHub:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -419,8 +446,7 @@ class LocalHub:
             raise HubError(f"{name}: the link did not ask to log in, it went to {page.url}")
         xsrf = session.cookies.get("_xsrf", path="/hub/")
         t0 = time.monotonic()
-        form = session.post(page.url, data={"username": name, "password": "any", "_xsrf": xsrf},
-                            timeout=60)
+        form = session.post(page.url, data={"username": name, "password": "any", "_xsrf": xsrf}, timeout=60)
         self._check(form, f"{name}: log in")
         self.wait_ready(name, timeout)
         student = Student(name, session, time.monotonic() - t0)
@@ -457,8 +483,10 @@ class LocalHub:
 
         for kid in psutil.Process(self.proc.pid).children(recursive=True):
             try:
-                if any("jupyterhub-singleuser" in part for part in kid.cmdline()) and \
-                        kid.environ().get("JUPYTERHUB_USER") == name:
+                if (
+                    any("jupyterhub-singleuser" in part for part in kid.cmdline())
+                    and kid.environ().get("JUPYTERHUB_USER") == name
+                ):
                     return kid.pid
             except psutil.Error:
                 pass
@@ -469,7 +497,8 @@ class LocalHub:
         response = student.session.get(
             f"{self.url}/user/{student.name}/git-pull/api",
             params={"repo": repo, "branch": branch, "targetpath": self.collection_dir},
-            stream=True, timeout=120,
+            stream=True,
+            timeout=120,
         )
         self._check(response, f"{student.name}: git-pull")
         events = parse_sse(response.iter_lines())
@@ -489,18 +518,19 @@ class LocalHub:
         r = self.api("PUT", f"/user/{name}/api/contents/{path}", json=body)
         return self._check(r, f"{name}: save {path}").json()
 
-    def open_kernel(self, name: str, notebook: str) -> "KernelClient":
+    def open_kernel(self, name: str, notebook: str) -> KernelClient:
         """Start a kernel for ``notebook`` (a session, as JupyterLab does; cwd = its folder)."""
-        body = {"path": notebook, "type": "notebook", "name": Path(notebook).name,
-                "kernel": {"name": "python3"}}
-        r = self._check(self.api("POST", f"/user/{name}/api/sessions", json=body),
-                        f"{name}: start a session for {notebook}")
+        body = {"path": notebook, "type": "notebook", "name": Path(notebook).name, "kernel": {"name": "python3"}}
+        r = self._check(
+            self.api("POST", f"/user/{name}/api/sessions", json=body), f"{name}: start a session for {notebook}"
+        )
         session = r.json()
         self.remember()
         return KernelClient(self, name, session["id"], session["kernel"]["id"])
 
-    def run_notebook(self, name: str, notebook: str, code_prefix: str | None = None,
-                     code_suffix: str | None = None) -> list[CellResult]:
+    def run_notebook(
+        self, name: str, notebook: str, code_prefix: str | None = None, code_suffix: str | None = None
+    ) -> list[CellResult]:
         """Execute every code cell of ``notebook`` (relative to the server root) in a new kernel.
 
         ``code_prefix`` / ``code_suffix`` run before / after the cells in the
@@ -547,10 +577,11 @@ class KernelClient:
         self.hub, self.name = hub, name
         self.session_id, self.kernel_id = session_id, kernel_id
         self.client_session = uuid.uuid4().hex
-        url = (f"ws://127.0.0.1:{hub.port}/user/{name}/api/kernels/{kernel_id}/channels"
-               f"?session_id={self.client_session}")
+        url = f"ws://127.0.0.1:{hub.port}/user/{name}/api/kernels/{kernel_id}/channels?session_id={self.client_session}"
         self.ws = websocket.create_connection(
-            url, header=[f"Authorization: token {hub.token}"], timeout=120,
+            url,
+            header=[f"Authorization: token {hub.token}"],
+            timeout=120,
         )
         reply = self.request("kernel_info_request", {})
         if reply["content"].get("status") != "ok":
@@ -558,13 +589,25 @@ class KernelClient:
 
     def _send(self, msg_type: str, content: dict) -> str:
         msg_id = uuid.uuid4().hex
-        self.ws.send(json.dumps({
-            "header": {"msg_id": msg_id, "msg_type": msg_type, "username": self.name,
-                       "session": self.client_session, "version": "5.3",
-                       "date": "2026-01-01T00:00:00Z"},
-            "parent_header": {}, "metadata": {}, "content": content,
-            "channel": "shell", "buffers": [],
-        }))
+        self.ws.send(
+            json.dumps(
+                {
+                    "header": {
+                        "msg_id": msg_id,
+                        "msg_type": msg_type,
+                        "username": self.name,
+                        "session": self.client_session,
+                        "version": "5.3",
+                        "date": "2026-01-01T00:00:00Z",
+                    },
+                    "parent_header": {},
+                    "metadata": {},
+                    "content": content,
+                    "channel": "shell",
+                    "buffers": [],
+                }
+            )
+        )
         return msg_id
 
     def request(self, msg_type: str, content: dict) -> dict:
@@ -576,10 +619,17 @@ class KernelClient:
 
     def execute(self, code: str, index: int = 0) -> CellResult:
         """Run ``code``; return when the kernel is idle again after it."""
-        msg_id = self._send("execute_request", {
-            "code": code, "silent": False, "store_history": True,
-            "user_expressions": {}, "allow_stdin": False, "stop_on_error": True,
-        })
+        msg_id = self._send(
+            "execute_request",
+            {
+                "code": code,
+                "silent": False,
+                "store_history": True,
+                "user_expressions": {},
+                "allow_stdin": False,
+                "stop_on_error": True,
+            },
+        )
         status, error, idle = None, "", False
         while status is None or not idle:
             msg = json.loads(self.ws.recv())
@@ -656,7 +706,7 @@ def measure(root: Path, notebooks: list[str] | None = None, student: str = "ada"
         "cpus": os.cpu_count(),
         "load_average_1min": round(os.getloadavg()[0], 2),
         "note": "RSS of the student's jupyterhub-singleuser plus its kernel, sampled every 50 ms; "
-                "shared libraries count in each process, so this is an upper bound per student",
+        "shared libraries count in each process, so this is an upper bound per student",
     }
 
 
@@ -676,13 +726,19 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for nb, row in figures["lessons"].items():
         flag = "" if row["ok"] else f"  FAILED: {row.get('error', '')}"
-        print(f"{nb:45s} peak server+kernel {row['peak_rss_mib']:7.1f} MiB  "
-              f"(kernel {row['peak_kernel_rss_mib']:6.1f})  {row['run_seconds']:5.1f} s{flag}")
-    print(f"hub startup {figures['hub_startup_seconds']} s; spawn-to-ready "
-          f"{figures['spawn_to_ready_seconds']} s; first pull {figures['first_pull_seconds']} s; "
-          f"idle server {figures['idle_server_rss_mib']} MiB")
-    print(f"heaviest lesson: {figures['heaviest_lesson']} at {figures['peak_rss_mib']} MiB per student "
-          f"({figures['cpus']} CPUs, load average {figures['load_average_1min']})")
+        print(
+            f"{nb:45s} peak server+kernel {row['peak_rss_mib']:7.1f} MiB  "
+            f"(kernel {row['peak_kernel_rss_mib']:6.1f})  {row['run_seconds']:5.1f} s{flag}"
+        )
+    print(
+        f"hub startup {figures['hub_startup_seconds']} s; spawn-to-ready "
+        f"{figures['spawn_to_ready_seconds']} s; first pull {figures['first_pull_seconds']} s; "
+        f"idle server {figures['idle_server_rss_mib']} MiB"
+    )
+    print(
+        f"heaviest lesson: {figures['heaviest_lesson']} at {figures['peak_rss_mib']} MiB per student "
+        f"({figures['cpus']} CPUs, load average {figures['load_average_1min']})"
+    )
     if figures["leftover_processes"]:
         print("LEFTOVER PROCESSES:", *figures["leftover_processes"], sep="\n  ")
     output = Path(args.output) if args.output else root / "bench-results.json"
@@ -691,7 +747,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as err:
         print(f"bench_hub: {err}", file=sys.stderr)
         return 1
-    print(f"written to {output} under \"hub\"")
+    print(f'written to {output} under "hub"')
     ok = all(row["ok"] for row in figures["lessons"].values()) and not figures["leftover_processes"]
     return 0 if ok else 1
 

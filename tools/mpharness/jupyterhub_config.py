@@ -56,9 +56,7 @@ c.Spawner.http_timeout = 60
 # not use switched off, idle kernels culled), as in the image; see
 # deploy/singleuser/README.md.
 c.Spawner.environment = {
-    "PYTHONPATH": lambda spawner: os.path.join(
-        spawner.home_dir, os.environ["MP_COLLECTION_DIR"], "src"
-    ),
+    "PYTHONPATH": lambda spawner: os.path.join(spawner.home_dir, os.environ["MP_COLLECTION_DIR"], "src"),
     "JUPYTER_CONFIG_PATH": str(_ROOT / "deploy" / "singleuser"),
 }
 

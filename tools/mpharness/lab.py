@@ -41,9 +41,10 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import requests
 
@@ -75,9 +76,20 @@ CHROMIUM_CANDIDATES = (
 
 #: Folders never copied into the server's scratch copy of the repository.
 _COPY_IGNORE = shutil.ignore_patterns(
-    ".venv", ".venv-*", ".git", "test-artifacts", "node_modules", "__pycache__",
-    ".ipynb_checkpoints", "*.egg-info", ".pytest_cache", ".hypothesis", "build",
-    ".helpers", ".middlepowers-progress*", "bench-results.json",
+    ".venv",
+    ".venv-*",
+    ".git",
+    "test-artifacts",
+    "node_modules",
+    "__pycache__",
+    ".ipynb_checkpoints",
+    "*.egg-info",
+    ".pytest_cache",
+    ".hypothesis",
+    "build",
+    ".helpers",
+    ".middlepowers-progress*",
+    "bench-results.json",
 )
 
 #: JupyterLab user settings for a quiet, deterministic session: no news or update
@@ -203,13 +215,14 @@ class LabServer:
     process: subprocess.Popen | None = None
 
     # -- lifecycle ---------------------------------------------------------
-    def start(self) -> "LabServer":
+    def start(self) -> LabServer:
         self.scratch = Path(tempfile.mkdtemp(prefix="mp-lab-"))
         self.root = copy_repository(Path(self.source), self.scratch / "repo")
         self.progress_file = self.scratch / "progress" / "progress.json"
         self.progress_file.parent.mkdir()
-        dirs = {name: self.scratch / name for name in
-                ("config", "data", "runtime", "settings", "workspaces", "ipython")}
+        dirs = {
+            name: self.scratch / name for name in ("config", "data", "runtime", "settings", "workspaces", "ipython")
+        }
         for d in dirs.values():
             d.mkdir()
         for rel, value in LAB_SETTINGS.items():
@@ -220,9 +233,11 @@ class LabServer:
         lab_off, server_off = extensions_students_lack(student_packages(self.source))
         (dirs["config"] / "labconfig").mkdir()
         (dirs["config"] / "labconfig" / "page_config.json").write_text(
-            json.dumps({"disabledExtensions": {name: True for name in lab_off}}, indent=2))
+            json.dumps({"disabledExtensions": {name: True for name in lab_off}}, indent=2)
+        )
         (dirs["config"] / "jupyter_server_config.json").write_text(
-            json.dumps({"ServerApp": {"jpserver_extensions": {name: False for name in server_off}}}, indent=2))
+            json.dumps({"ServerApp": {"jpserver_extensions": {name: False for name in server_off}}}, indent=2)
+        )
         self.port = free_port()
         self.token = secrets.token_hex(16)
         venv_bin = Path(sys.executable).parent
@@ -242,8 +257,12 @@ class LabServer:
             env.pop(noisy, None)
         jupyter = venv_bin / "jupyter"
         cmd = [
-            str(jupyter) if jupyter.exists() else "jupyter", "lab",
-            "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={self.port}",
+            str(jupyter) if jupyter.exists() else "jupyter",
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            "--ip=127.0.0.1",
+            f"--port={self.port}",
             f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root}",
             "--ServerApp.port_retries=0",
@@ -252,8 +271,13 @@ class LabServer:
         self.log_path = self.scratch / "jupyter-lab.log"
         log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
-            cmd, cwd=self.root, env=env, stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
+            cmd,
+            cwd=self.root,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
         log.close()
         self._wait_until_up()
@@ -304,7 +328,7 @@ class LabServer:
         if self.scratch and not os.environ.get("MIDDLEPOWERS_KEEP_LAB"):
             shutil.rmtree(self.scratch, ignore_errors=True)
 
-    def __enter__(self) -> "LabServer":
+    def __enter__(self) -> LabServer:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:
@@ -392,7 +416,9 @@ def launch_browser(playwright: Any) -> Any:
     executable = find_chromium()
     try:
         return playwright.chromium.launch(
-            headless=True, executable_path=executable, args=CHROMIUM_ARGS,
+            headless=True,
+            executable_path=executable,
+            args=CHROMIUM_ARGS,
         )
     except Exception as exc:  # playwright raises its own Error subclasses
         where = executable or "Playwright's bundled chromium"
@@ -515,8 +541,9 @@ def wait_echoed(page: Any, frames: list[str], needle: str, start: int = 0, timeo
     pattern = re.compile(r'"method"\s*:\s*"echo_update"')
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if any(f.startswith("<<RECEIVED>>") and pattern.search(f) and needle in compact.sub("", f)
-               for f in frames[start:]):
+        if any(
+            f.startswith("<<RECEIVED>>") and pattern.search(f) and needle in compact.sub("", f) for f in frames[start:]
+        ):
             return
         page.wait_for_timeout(25)  # lets Playwright deliver frame events; bounded by the deadline
     raise LabError(f"the kernel never echoed {needle!r} within {timeout} s")
@@ -581,10 +608,7 @@ def wait_run_complete(page: Any, nb: dict, timeout: float = 120.0) -> None:
 def count_quiz_asks(nb: dict) -> int:
     """How many quiz widgets Run All should render: ``.ask(`` calls in code cells."""
     pattern = re.compile(r"\.ask\(")
-    return sum(
-        len(pattern.findall("".join(c["source"])))
-        for c in nb["cells"] if c["cell_type"] == "code"
-    )
+    return sum(len(pattern.findall("".join(c["source"]))) for c in nb["cells"] if c["cell_type"] == "code")
 
 
 def cell_errors(page: Any) -> list[dict]:
@@ -653,8 +677,7 @@ def screenshot_notebook(page: Any, path: Path) -> Path:
             for tmp, wanted, actual in pieces:
                 img = Image.open(tmp)
                 skip = wanted - actual  # the last slice may scroll less than asked
-                canvas.paste(img.crop((0, -skip if skip < 0 else skip, img.width, img.height)),
-                             (0, wanted))
+                canvas.paste(img.crop((0, -skip if skip < 0 else skip, img.width, img.height)), (0, wanted))
                 img.close()
                 tmp.unlink()
             canvas.save(path)
@@ -680,18 +703,26 @@ OPENINGS = {
     "url": "a notebook link loading JupyterLab afresh (the first lesson; Binder, nbgitpuller)",
 }
 
-_TIMINGS = ("notebook_shown_s", "kernel_ready_s", "first_widget_s", "last_widget_s", "run_all_done_s",
-            "run_all_to_last_widget_s")
+_TIMINGS = (
+    "notebook_shown_s",
+    "kernel_ready_s",
+    "first_widget_s",
+    "last_widget_s",
+    "run_all_done_s",
+    "run_all_to_last_widget_s",
+)
 
 
 def _file_browser_item(page: Any, server: LabServer, notebook: str) -> Any:
     """Load JupyterLab (fresh workspace) showing the notebook's folder; return the notebook's entry."""
     folder, _, name = notebook.rpartition("/")
     workspace = f"t{uuid.uuid4().hex[:12]}"
-    page.goto(server.url(f"lab/workspaces/{workspace}/tree/{folder}?token={server.token}"),
-              wait_until="domcontentloaded")
-    item = page.locator(".jp-DirListing-item", has=page.locator(
-        ".jp-DirListing-itemText", has_text=re.compile(rf"^{re.escape(name)}$")))
+    page.goto(
+        server.url(f"lab/workspaces/{workspace}/tree/{folder}?token={server.token}"), wait_until="domcontentloaded"
+    )
+    item = page.locator(
+        ".jp-DirListing-item", has=page.locator(".jp-DirListing-itemText", has_text=re.compile(rf"^{re.escape(name)}$"))
+    )
     item.wait_for(state="visible", timeout=60_000)
     page.wait_for_selector("#jupyterlab-splash", state="detached", timeout=60_000)
     return item
@@ -727,7 +758,8 @@ def time_notebook(page: Any, server: LabServer, notebook: str, opening: str = "u
         first = time.perf_counter()
         page.wait_for_function(
             "(n) => document.querySelectorAll(" + json.dumps(QUESTION_SEL) + ").length >= n",
-            arg=expected, timeout=120_000,
+            arg=expected,
+            timeout=120_000,
         )
         last = time.perf_counter()
     wait_run_complete(page, nb)
@@ -802,10 +834,12 @@ def run_benchmark(notebooks: Iterable[str] | None = None, repeat: int = 1) -> di
             browser.close()
     return {
         "what": "seconds from opening a notebook in JupyterLab (headless Chromium; JupyterLab's files "
-                "cached by an earlier load) to its first / last quiz widget rendered after Run All, "
-                "for each way of opening it; median of `repeat` rounds",
-        "openings": {o: {"how": how, "notebooks": {nb: summarise(got) for nb, got in runs[o].items()}}
-                     for o, how in OPENINGS.items()},
+        "cached by an earlier load) to its first / last quiz widget rendered after Run All, "
+        "for each way of opening it; median of `repeat` rounds",
+        "openings": {
+            o: {"how": how, "notebooks": {nb: summarise(got) for nb, got in runs[o].items()}}
+            for o, how in OPENINGS.items()
+        },
         "target_s": TARGET_SECONDS,
         "repeat": repeat,
         "chromium": find_chromium() or "playwright bundled",
@@ -817,8 +851,17 @@ def run_benchmark(notebooks: Iterable[str] | None = None, repeat: int = 1) -> di
 
 def format_table(figures: dict) -> str:
     """A plain-text table of the figures: one block per way of opening a notebook."""
-    header = ("notebook", "widgets", "shown", "kernel idle", "first widget", "last widget", "run all done",
-              "run all->last", "< 5 s")
+    header = (
+        "notebook",
+        "widgets",
+        "shown",
+        "kernel idle",
+        "first widget",
+        "last widget",
+        "run all done",
+        "run all->last",
+        "< 5 s",
+    )
 
     def s(v: Any) -> str:
         return "-" if v is None else f"{v:.2f}"
@@ -828,17 +871,31 @@ def format_table(figures: dict) -> str:
         rows = [header]
         for nb, r in block["notebooks"].items():
             ok = {True: "yes", False: "NO", None: "-"}[r["under_target"]]
-            rows.append((nb, str(r["widgets"]), s(r["notebook_shown_s"]), s(r["kernel_ready_s"]),
-                         s(r["first_widget_s"]), s(r["last_widget_s"]), s(r["run_all_done_s"]),
-                         s(r.get("run_all_to_last_widget_s")), ok))
+            rows.append(
+                (
+                    nb,
+                    str(r["widgets"]),
+                    s(r["notebook_shown_s"]),
+                    s(r["kernel_ready_s"]),
+                    s(r["first_widget_s"]),
+                    s(r["last_widget_s"]),
+                    s(r["run_all_done_s"]),
+                    s(r.get("run_all_to_last_widget_s")),
+                    ok,
+                )
+            )
         widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-        table = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
-                           for i, (cell, w) in enumerate(zip(row, widths))) for row in rows]
+        table = [
+            "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+            for row in rows
+        ]
         table.insert(1, "  ".join("-" * w for w in widths))
         lines += [f"Opened by {opening.replace('_', ' ')}: {block['how']}", *table, ""]
-    lines.append(f"(seconds from opening the notebook; target: last widget under {figures['target_s']:.0f} s. "
-                 f"First JupyterLab load: {figures['first_jupyterlab_load_s']:.2f} s. {figures['cpus']} CPUs, "
-                 f"load average {figures['load_average_1min_at_end']} at the end)")
+    lines.append(
+        f"(seconds from opening the notebook; target: last widget under {figures['target_s']:.0f} s. "
+        f"First JupyterLab load: {figures['first_jupyterlab_load_s']:.2f} s. {figures['cpus']} CPUs, "
+        f"load average {figures['load_average_1min_at_end']} at the end)"
+    )
     return "\n".join(lines)
 
 
@@ -849,8 +906,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("notebooks", nargs="*", help="notebooks relative to the repo root (default: all)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per notebook; the median is kept")
-    parser.add_argument("--output", type=Path, default=None,
-                        help="results file (default: bench-results.json at the repo root)")
+    parser.add_argument(
+        "--output", type=Path, default=None, help="results file (default: bench-results.json at the repo root)"
+    )
     args = parser.parse_args(argv)
     try:
         figures = run_benchmark(args.notebooks or None, repeat=max(1, args.repeat))
