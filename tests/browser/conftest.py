@@ -38,28 +38,25 @@ def _in_ci() -> bool:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(request):
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError as exc:  # pragma: no cover - playwright is in requirements.txt
         reason = f"playwright is not installed ({exc})"
         if _in_ci():
             pytest.fail(f"browser tests cannot run under CI=true: {reason}", pytrace=False)
         _SKIPPED.append(reason)
         pytest.skip(f"{SKIP_PREFIX} {reason}")
-    pw = sync_playwright().start()
+    pw = request.getfixturevalue("playwright_session")
     try:
-        try:
-            chromium = launch_browser(pw)
-        except BrowserUnavailable as exc:
-            if _in_ci():
-                pytest.fail(f"browser tests cannot run under CI=true: {exc}", pytrace=False)
-            _SKIPPED.append(str(exc))
-            pytest.skip(f"{SKIP_PREFIX} {exc}")
-        yield chromium
-        chromium.close()
-    finally:
-        pw.stop()
+        chromium = launch_browser(pw)
+    except BrowserUnavailable as exc:
+        if _in_ci():
+            pytest.fail(f"browser tests cannot run under CI=true: {exc}", pytrace=False)
+        _SKIPPED.append(str(exc))
+        pytest.skip(f"{SKIP_PREFIX} {exc}")
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture(scope="session")

@@ -69,25 +69,22 @@ def site(testrun_uid) -> Path:
 
 
 @pytest.fixture(scope="session")
-def site_browser():
+def site_browser(request):
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError as exc:  # pragma: no cover - playwright is in requirements.txt
         pytest.skip(f"no playwright: {exc}")
-    pw = sync_playwright().start()
+    pw = request.getfixturevalue("playwright_session")
     try:
-        try:
-            chromium = pw.chromium.launch(
-                headless=True, executable_path=find_chromium(), args=[*CHROMIUM_ARGS, *OFFLINE_ARGS]
-            )
-        except Exception as exc:  # noqa: BLE001 - playwright raises its own errors
-            if os.environ.get("CI", "").lower() == "true":
-                pytest.fail(f"no browser under CI=true: {exc}", pytrace=False)
-            pytest.skip(f"no browser for the site tests: {exc} -- run `bash tools/setup-browser.sh`")
-        yield chromium
-        chromium.close()
-    finally:
-        pw.stop()
+        chromium = pw.chromium.launch(
+            headless=True, executable_path=find_chromium(), args=[*CHROMIUM_ARGS, *OFFLINE_ARGS]
+        )
+    except Exception as exc:  # noqa: BLE001 - playwright raises its own errors
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"no browser under CI=true: {exc}", pytrace=False)
+        pytest.skip(f"no browser for the site tests: {exc} -- run `bash tools/setup-browser.sh`")
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture
