@@ -302,7 +302,8 @@ class SummaryView(widgets.VBox):
 
     def _row_html(self, line: str) -> str:
         """One summary row as a list item: its mark (hidden from screen readers, the words say it),
-        the question as the student saw it (number and prompt, not its id) and its status."""
+        the question as the student saw it (number and prompt, not its id) and its status.
+        The id stays out of the text; ``data-qid`` carries it for tools and tests."""
         match = self._ROW.match(line)
         if not match or match.group(2) not in self.quiz.spec.questions:
             return f"<li>{html.escape(line.strip())}</li>"
@@ -312,7 +313,7 @@ class SummaryView(widgets.VBox):
         prompt = self.quiz.spec.questions[qid].prompt
         short = prompt if len(prompt) <= 70 else prompt[:67].rsplit(" ", 1)[0] + "…"
         return (
-            f'<li><span class="mp-mark" aria-hidden="true">{html.escape(mark)}</span>'
+            f'<li data-qid="{html.escape(qid, quote=True)}"><span class="mp-mark" aria-hidden="true">{html.escape(mark)}</span>'
             f'Check {number} <span title="{html.escape(prompt, quote=True)}">({html.escape(short)})</span>: '
             f"{html.escape(status)}</li>"
         )

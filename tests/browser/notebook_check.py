@@ -97,6 +97,12 @@ def check_notebook(page: Any, lab: LabServer, notebook: str, screenshot: Path | 
     return report
 
 
+#: JavaScript: {question id: text of its summary row} over every progress summary on the page.
+SUMMARY_ROWS_JS = """() => Object.fromEntries(
+    [...document.querySelectorAll('.jp-OutputArea-output .mp-summary li[data-qid]')]
+        .map(li => [li.dataset.qid, li.textContent]))"""
+
+
 def _answer_everything(page: Any, lab: LabServer, nb: dict, asked: list[str], report: dict) -> None:
     slugs = qd.quiz_slugs(nb)
     assert slugs, "the notebook asks questions but opens no Quiz(...)"
@@ -116,8 +122,9 @@ def _answer_everything(page: Any, lab: LabServer, nb: dict, asked: list[str], re
     assert summary.count() >= 1, "quiz.summary() was called but no .mp-summary widget rendered"
     # textContent, not innerText: an off-screen cell (content-visibility: auto) has no innerText.
     before = "\n".join(summary.nth(i).text_content() for i in range(summary.count()))
+    rows = page.evaluate(SUMMARY_ROWS_JS)
     for qid in set(asked):
-        assert f"{qid}: not answered yet" in before, f"summary before answering lacks {qid!r}:\n{before}"
+        assert "not answered yet" in rows.get(qid, ""), f"summary before answering lacks {qid!r}:\n{before}"
 
     keyboard_qid = next((qid for t in qd.KEYBOARD_PREFERENCE for qid in asked if questions[qid]["type"] == t), None)
     report["keyboard"] = keyboard_qid
@@ -160,23 +167,21 @@ def _answer_everything(page: Any, lab: LabServer, nb: dict, asked: list[str], re
     (kept / ".middlepowers-progress.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
 
     # The summary updates (Refresh button) to show each question answered.
-    expected_lines = []
+    # each row: the mark, then "Check N (prompt): status"; data-qid says which question it is
+    expected_lines = {}
     for qid in set(asked):
         if questions[qid]["type"] == "reflection":
-            expected_lines.append(f"✎ {qid}: reflection saved")
+            expected_lines[qid] = ["✎", "reflection saved"]
         elif asked.count(qid) == 1:
-            expected_lines.append(f"✔ {qid}: correct (2 attempts)")
+            expected_lines[qid] = ["✔", "correct (2 attempts)"]
         else:
-            expected_lines.append(f"✔ {qid}: correct (")
+            expected_lines[qid] = ["✔", "correct ("]
     for i in range(summary.count()):
         summary.nth(i).locator("button").click()
     try:
         page.wait_for_function(
-            """(lines) => {
-                const t = [...document.querySelectorAll('.jp-OutputArea-output .mp-summary')]
-                    .map(e => e.textContent).join('\\n');
-                return lines.every(l => t.includes(l));
-            }""",
+            "(expected) => { const rows = (" + SUMMARY_ROWS_JS + ")();"
+            " return Object.entries(expected).every(([q, parts]) => parts.every(p => (rows[q] || '').includes(p))); }",
             arg=expected_lines,
             timeout=15_000,
         )
