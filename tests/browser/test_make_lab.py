@@ -189,6 +189,8 @@ def run_all_at_once(page, make_lab: MakeLab, notebook: str) -> None:
             f"(n) => document.querySelectorAll({json.dumps(QUESTION_SEL)}).length >= n", arg=expected, timeout=60_000
         )
     except Exception as exc:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"make-lab-failed-{Path(notebook).stem}.png"), full_page=True)
         raise AssertionError(
             f"{notebook}: Run All pressed as the page showed did not finish with every widget "
             f"({type(exc).__name__}); dialogs: {dialogs(page)}"
