@@ -191,9 +191,16 @@ def run_all_at_once(page, make_lab: MakeLab, notebook: str) -> None:
     except Exception as exc:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"make-lab-failed-{Path(notebook).stem}.png"), full_page=True)
+        prompts = page.eval_on_selector_all(
+            ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt",
+            "els => els.map(e => e.textContent)",
+        )
+        status = page.eval_on_selector_all(
+            ".jp-Notebook-ExecutionIndicator", "els => els.map(e => e.getAttribute('data-status'))"
+        )
         raise AssertionError(
             f"{notebook}: Run All pressed as the page showed did not finish with every widget "
-            f"({type(exc).__name__}); dialogs: {dialogs(page)}"
+            f"({type(exc).__name__}: {str(exc)[:200]}); prompts {prompts}, indicators {status}; dialogs: {dialogs(page)}"
         ) from None
     assert not dialogs(page), f"{notebook}: a dialog came up after Run All: {dialogs(page)}"
 
