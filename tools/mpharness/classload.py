@@ -49,7 +49,7 @@ import traceback
 from pathlib import Path
 
 from mpharness.common import merge_results
-from mpharness.hub import PROGRESS_FILE, HubError, LocalHub, make_source_repo
+from mpharness.hub import PROGRESS_FILE, HubError, LocalHub, execute_content, make_source_repo
 
 MiB = 1024 * 1024
 #: The lesson with the highest memory per student (the hub benchmark's figures).
@@ -206,20 +206,7 @@ def run_all(client, sources: list[str], timeout: float) -> dict:
     expected in lessons run here, so any error counts).
     """
     t0 = time.monotonic()
-    ids = [
-        client._send(
-            "execute_request",
-            {
-                "code": code,
-                "silent": False,
-                "store_history": True,
-                "user_expressions": {},
-                "allow_stdin": False,
-                "stop_on_error": True,
-            },
-        )
-        for code in sources
-    ]
+    ids = [client._send("execute_request", execute_content(code)) for code in sources]
     # a cell is done when its reply (shell) and its idle status (iopub) have both come
     pending, wanted = set(ids) | {("idle", i) for i in ids}, set(ids)
     last_widget, widgets, error = None, 0, ""

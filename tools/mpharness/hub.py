@@ -568,6 +568,18 @@ def _alive(proc) -> bool:
         return False
 
 
+def execute_content(code: str) -> dict:
+    """The content of an ``execute_request`` for ``code``, as JupyterLab sends a cell."""
+    return {
+        "code": code,
+        "silent": False,
+        "store_history": True,
+        "user_expressions": {},
+        "allow_stdin": False,
+        "stop_on_error": True,
+    }
+
+
 class KernelClient:
     """Talk to one kernel through the server's websocket (Jupyter JSON protocol)."""
 
@@ -621,14 +633,7 @@ class KernelClient:
         """Run ``code``; return when the kernel is idle again after it."""
         msg_id = self._send(
             "execute_request",
-            {
-                "code": code,
-                "silent": False,
-                "store_history": True,
-                "user_expressions": {},
-                "allow_stdin": False,
-                "stop_on_error": True,
-            },
+            execute_content(code),
         )
         status, error, idle = None, "", False
         while status is None or not idle:
