@@ -22,6 +22,7 @@ calls made is printed at the end of the module (``-s`` shows it).
 from __future__ import annotations
 
 import math
+import os
 import signal
 import tempfile
 import traceback
@@ -54,6 +55,25 @@ SETTINGS = settings(
 def report_calls():
     yield
     print(f"\nhelper property tests: {CALLS['n']} helper calls")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def odd_paths_stay_in_a_scratch_folder():
+    """An odd ``folder`` such as ``"x"`` is a relative path: writers must not fill the checkout with it.
+
+    The tests run in a scratch working directory, and the checkout's top level must
+    be unchanged afterwards (folders named by Hypothesis were once committed).
+    """
+    root = Path(SRC).parents[1]
+    before = set(os.listdir(root))
+    scratch = Path(tempfile.mkdtemp(prefix="mp-helpers-cwd-"))
+    old = Path.cwd()
+    os.chdir(scratch)
+    try:
+        yield
+    finally:
+        os.chdir(old)
+    assert set(os.listdir(root)) == before, f"written into the checkout: {sorted(set(os.listdir(root)) - before)}"
 
 
 # --- odd values -----------------------------------------------------------------
