@@ -21,7 +21,7 @@ PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile \
 	--nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
 
 .PHONY: help lab test lint format diff-tools browser notebooks exercises tables navigation figures lock bench bench-class link \
-	publish-check test-latest clean site class-report student-repo
+	publish-check test-latest clean site class-report student-repo lab-extension
 
 help:
 	@echo "make lab        create the student environment (from the lock file) and open JupyterLab"
@@ -33,6 +33,7 @@ help:
 	@echo "make lock       re-pin requirements.txt from requirements.in"
 	@echo "make navigation regenerate the course map and notebook navigation"
 	@echo "make figures    refresh the chart cache (src/middlepowers/data/figures/)"
+	@echo "make lab-extension  rebuild the prebuilt JupyterLab extension (jupyter-config/lab-extension/)"
 	@echo "make bench      time every notebook against a floor notebook; time make lab's install"
 	@echo "make bench-class STUDENTS=40  a class of N students on a local JupyterHub (load test)"
 	@echo "make link HUB=https://hub.example.edu [REPO=... BRANCH=... NOTEBOOK=...]  an nbgitpuller link"
@@ -44,8 +45,10 @@ help:
 
 # What a student needs: requirements-student.txt (the lock's runtime closure, the
 # same pins as Binder's environment.yml), the package, the project's Jupyter config.
+LAB_EXTENSION := jupyter-config/lab-extension
 $(STUDENT_STAMP): requirements-student.txt pyproject.toml jupyter-config/install.py \
-		jupyter-config/jupyter_server_config.json jupyter-config/overrides.d/middlepowers.json
+		jupyter-config/jupyter_server_config.json jupyter-config/overrides.d/middlepowers.json \
+		$(LAB_EXTENSION)/dist/middlepowers-lab/package.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-student.txt
@@ -76,10 +79,19 @@ diff-tools:
 lab: $(STUDENT_STAMP)
 	$(BIN)/jupyter lab --LabApp.default_url=/lab/tree/$(START)
 
-# configurable-http-proxy (npm) for the JupyterHub test
-$(NODE_STAMP): package.json package-lock.json
+# configurable-http-proxy (npm) for the JupyterHub test; the lab extension's
+# builder, for the test that its prebuilt dist/ is what index.js builds
+$(NODE_STAMP): package.json package-lock.json $(LAB_EXTENSION)/package.json $(LAB_EXTENSION)/package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --no-audit --no-fund --loglevel=error --prefix $(LAB_EXTENSION)
 	touch $(NODE_STAMP)
+
+# The prebuilt JupyterLab extension (jupyter-config/lab-extension/): rebuild dist/
+# after changing index.js; jupyter-config/install.py installs it.
+lab-extension: $(STAMP) $(NODE_STAMP)
+	rm -rf $(LAB_EXTENSION)/dist
+	$(BIN)/jupyter-builder build $(LAB_EXTENSION)
+	$(BIN)/python jupyter-config/install.py
 
 # Debian's chromium for the browser tests (does nothing when one is installed)
 browser:

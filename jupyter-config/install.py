@@ -19,6 +19,15 @@ the same JupyterLab. It copies (see README.md next to this file):
   ``python3``, the one every notebook names. And Markdown files (the
   glossary, the guide) open rendered, not as source.
 
+* ``lab-extension/dist/middlepowers-lab/`` to
+  ``<prefix>/share/jupyter/labextensions/middlepowers-lab/``: a prebuilt
+  JupyterLab extension (source ``lab-extension/index.js``, rebuilt by ``make
+  lab-extension``). A cell run while its notebook's kernel is still starting
+  waits for it: JupyterLab otherwise skips the cell silently, so Run All
+  pressed as a lesson appears gave no outputs (jupyterlab/jupyterlab#8490).
+  And each set of radio buttons is a named radio group (role, its "Answer:"
+  label, arrow keys), which ipywidgets 8.1 does not give.
+
 ``<prefix>`` is ``sys.prefix`` (the venv, or Binder's ``${NB_PYTHON_PREFIX}``).
 A user's own ``~/.jupyter`` config and ``overrides.json`` still win.
 Standard library only; idempotent.
@@ -36,6 +45,7 @@ HERE = Path(__file__).resolve().parent
 #: source (relative to this folder) -> destination (relative to the prefix)
 SERVER = ("jupyter_server_config.json", "etc/jupyter/jupyter_server_config.json")
 LAB = ("overrides.d/middlepowers.json", "share/jupyter/lab/settings/overrides.d/middlepowers.json")
+EXTENSION = ("lab-extension/dist/middlepowers-lab", "share/jupyter/labextensions/middlepowers-lab")
 
 
 def merge(base: dict, ours: dict) -> dict:
@@ -47,7 +57,7 @@ def merge(base: dict, ours: dict) -> dict:
 
 
 def install(prefix: str | Path = sys.prefix) -> list[Path]:
-    """Install both files under ``prefix``; return the written paths."""
+    """Install the two files and the lab extension under ``prefix``; return the written paths."""
     server = Path(prefix) / SERVER[1]
     server.parent.mkdir(parents=True, exist_ok=True)
     existing = json.loads(server.read_text(encoding="utf-8")) if server.exists() else {}
@@ -56,7 +66,11 @@ def install(prefix: str | Path = sys.prefix) -> list[Path]:
     lab = Path(prefix) / LAB[1]
     lab.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(HERE / LAB[0], lab)
-    return [server, lab]
+    extension = Path(prefix) / EXTENSION[1]
+    if extension.exists():  # a rebuilt extension has new file names: no stale chunks left behind
+        shutil.rmtree(extension)
+    shutil.copytree(HERE / EXTENSION[0], extension)
+    return [server, lab, extension]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,6 +34,20 @@ def test_install_writes_server_config_and_lab_overrides(tmp_path):
     assert overrides["@jupyterlab/notebook-extension:tracker"]["autoStartDefaultKernel"] is True
 
 
+def test_install_puts_the_lab_extension_where_jupyterlab_finds_it(tmp_path):
+    installed = tmp_path / "share/jupyter/labextensions/middlepowers-lab"
+    installed.mkdir(parents=True)
+    (installed / "static").mkdir()
+    (installed / "static" / "remoteEntry.old.js").write_text("stale")
+    _install(tmp_path)
+    built = ROOT / "jupyter-config/lab-extension/dist/middlepowers-lab"
+    assert sorted(p.relative_to(installed) for p in installed.rglob("*")) == sorted(
+        p.relative_to(built) for p in built.rglob("*")
+    ), "an older build's files are left behind, or files are missing"
+    package = json.loads((installed / "package.json").read_text())
+    assert (installed / package["jupyterlab"]["_build"]["load"]).is_file()
+
+
 def test_the_server_reads_it(tmp_path):
     # What `jupyter lab` will run with, read the way jupyter_server reads it.
     _install(tmp_path)

@@ -553,7 +553,8 @@ def wait_echoed(page: Any, frames: list[str], needle: str, start: int = 0, timeo
 # Driving a notebook
 # --------------------------------------------------------------------------- #
 
-NOTEBOOK_SEL = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
+VISIBLE_PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+NOTEBOOK_SEL = f"{VISIBLE_PANEL} .jp-Notebook"
 IDLE_SEL = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
 RUN_ALL_SEL = ".lm-Menu-item[data-command='runmenu:run-all']"
 QUESTION_SEL = ".jp-OutputArea-output .mp-question"
@@ -582,25 +583,27 @@ def expected_executions(nb: dict) -> int:
     return sum(1 for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip())
 
 
-def wait_run_complete(page: Any, nb: dict, timeout: float = 120.0) -> None:
+def wait_run_complete(page: Any, nb: dict, timeout: float = 120.0, panel: str = VISIBLE_PANEL) -> None:
     """Wait until every non-empty code cell shows an execution count and the kernel is idle.
 
     After the click, the indicator can still read idle before the first request
     reaches the kernel, so completion is read from the prompts: ``[n]:`` in every
-    non-empty code cell and no ``[*]:`` anywhere.
+    non-empty code cell and no ``[*]:`` anywhere. ``panel`` is a CSS selector of
+    the notebook's panel (default: the one showing); the indicator read is the
+    one in that panel's toolbar.
     """
     want = expected_executions(nb)
     page.wait_for_function(
-        """(want) => {
-            const prompts = [...document.querySelectorAll(
-                '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')];
+        """([want, panel]) => {
+            const root = document.querySelector(panel);
+            if (!root) return false;
+            const prompts = [...root.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
             const done = prompts.filter(p => /\\[\\d+\\]/.test(p.textContent)).length;
             const busy = prompts.some(p => p.textContent.includes('*'));
-            const idle = document.querySelector(
-                ".jp-Notebook-ExecutionIndicator[data-status='idle']") !== null;
+            const idle = root.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']") !== null;
             return done >= want && !busy && idle;
         }""",
-        arg=want,
+        arg=[want, panel],
         timeout=timeout * 1000,
     )
 
