@@ -17,8 +17,10 @@ from pathlib import Path
 
 import pytest
 from browser_helpers import ARTIFACTS
+from playwright.sync_api import expect
 
 from middlepowers.paths import repo_root
+from middlepowers.quizfile import load_quiz
 from mpharness.lab import (
     QUESTION_SEL,
     count_quiz_asks,
@@ -84,3 +86,57 @@ def test_no_axe_violation_in_our_output(lab, page, notebook):
         if v["ours"]
     ]
     assert not ours, f"{notebook}: axe violations in our own output (details in {out}):\n" + "\n".join(detail)
+
+
+def test_every_radio_question_is_a_named_group_the_arrow_keys_answer(lab, page):
+    """Each radio question is a radio group named by its "Answer:" label, and the keyboard answers it.
+
+    ipywidgets 8.1 gives the options no group, no shared name and no label; axe
+    does not flag that, so this checks it directly (the project's lab
+    extension, ``radio-groups``). A keyboard user tabs to the group, picks with
+    the arrow keys (JupyterLab's own arrow keys, which move between cells, must
+    not take them), and the widget gets the answer: its feedback names the
+    option chosen with the keyboard.
+    """
+    notebook = "notebooks/01-two-stage-program.ipynb"
+    nb = load_notebook(lab.root, notebook)
+    open_notebook(page, lab, notebook)
+    run_all(page)
+    wait_run_complete(page, nb)
+    page.wait_for_function(
+        f"(n) => document.querySelectorAll({json.dumps(QUESTION_SEL)}).length >= n", arg=count_quiz_asks(nb)
+    )
+    views = page.locator(f"{QUESTION_SEL} .widget-radio")
+    groups = page.get_by_role("radiogroup", name="Answer:")
+    assert views.count() >= 1
+    assert groups.count() == views.count(), f"{groups.count()} named radio groups for {views.count()} radio questions"
+    for index in range(groups.count()):
+        names = groups.nth(index).get_by_role("radio").evaluate_all("els => els.map(e => e.name)")
+        assert len(set(names)) == 1 and names[0], f"group {index}: the options share no name: {names}"
+    question = page.locator(QUESTION_SEL).filter(has=page.locator(".widget-radio")).first
+    group = question.get_by_role("radiogroup", name="Answer:")
+    options = group.get_by_role("radio")
+    status = question.get_by_role("status")
+
+    def check() -> str:
+        """Press Check; once the feedback has changed (graded), return its verdict line."""
+        before = status.inner_text()
+        question.get_by_role("button", name="Check").click()
+        expect(status).not_to_have_text(before)  # the feedback is redrawn: a locator, not an element
+        return status.inner_text().splitlines()[0]
+
+    # From a wrong option (chosen by mouse) to the right one next to it, by keyboard only.
+    qid = next(c for c in question.get_attribute("class").split() if c.startswith("mp-q-")).removeprefix("mp-q-")
+    spec = load_quiz(lab.root / "data" / "quizzes" / f"{Path(notebook).stem}.toml").questions[qid]
+    keys = [str(o["key"]) for o in spec.get("options")]
+    right = keys.index(str(spec.get("answer")))
+    wrong, key = (right - 1, "ArrowDown") if right > 0 else (right + 1, "ArrowUp")
+    group.scroll_into_view_if_needed()
+    options.nth(wrong).click()
+    assert check().startswith("✘"), "a wrong option was graded right"
+    options.nth(wrong).focus()
+    page.keyboard.press(key)
+    checked = options.evaluate_all("els => els.map(e => e.checked)")
+    assert checked[right] and not checked[wrong], f"{key} did not choose the next option: {checked}"
+    assert options.nth(right).evaluate("e => e === document.activeElement"), "focus left the options"
+    assert check().startswith("✔"), "the widget did not grade the option chosen with the keyboard"
