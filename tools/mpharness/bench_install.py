@@ -236,7 +236,7 @@ def median_of(runs: list[dict], key: str) -> float:
     return round(statistics.median(r[key] for r in runs), 2)
 
 
-def run_benchmark(source: Path | None = None, repeats: int = 3, lesson: str = LESSON) -> dict:
+def run_benchmark(source: Path | None = None, repeats: int = 5, lesson: str = LESSON) -> dict:
     """Every install on its own fresh clone, then the first starts, in one run; return the figures."""
     source = source or repo_root()
     commit = subprocess.run(
@@ -327,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--output", type=Path, default=None, help="results file (default: bench-results.json at the repo root)"
     )
-    parser.add_argument("--repeats", type=int, default=3, help="first starts per student install (default: 3)")
+    parser.add_argument("--repeats", type=int, default=5, help="first starts per student install (default: 5)")
     parser.add_argument("--lesson", default=LESSON, help=f"notebook run after the start (default: {LESSON})")
     args = parser.parse_args(argv)
     if args.repeats < 1:
