@@ -45,22 +45,31 @@ help:
 
 # What a student needs: requirements-student.txt (the lock's runtime closure, the
 # same pins as Binder's environment.yml), the package, the project's Jupyter config.
+# pip writes no bytecode for it (STUDENT_COMPILE): Python compiles a module the
+# first time it is imported, into .venv (the student's own folder), so the
+# ~130 MB of .pyc that pip would write for modules no lesson imports (pip
+# itself, test suites, vendored code) never exist. `make lab STUDENT_COMPILE=`
+# compiles everything at install, as pip does by default.
+STUDENT_COMPILE ?= --no-compile
 LAB_EXTENSION := jupyter-config/lab-extension
 $(STUDENT_STAMP): requirements-student.txt pyproject.toml jupyter-config/install.py \
 		jupyter-config/jupyter_server_config.json jupyter-config/overrides.d/middlepowers.json \
 		$(LAB_EXTENSION)/dist/middlepowers-lab/package.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-student.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet $(STUDENT_COMPILE) --upgrade pip
+	$(BIN)/python -m pip install --quiet $(STUDENT_COMPILE) -r requirements-student.txt
+	$(BIN)/python -m pip install --quiet $(STUDENT_COMPILE) --no-deps -e .
 	$(BIN)/python jupyter-config/install.py
 	touch $(STUDENT_STAMP)
 
 # Everything else in the lock (test, hub, browser and maintainer tools) and the
-# maintainers' package in tools/ (course tools and the test harness).
+# maintainers' package in tools/ (course tools and the test harness). The full
+# install is compiled as a whole, the student set too (compileall skips files
+# whose .pyc is current; it fails if a file does not compile: none does today).
 $(STAMP): $(STUDENT_STAMP) requirements.txt tools/pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e tools
+	$(BIN)/python -m compileall -qq -j 0 $$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
 	$(MAKE) --no-print-directory diff-tools
 	touch $(STAMP)
 

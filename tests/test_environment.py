@@ -5,13 +5,16 @@ environment.yml pins Python 3.11 and, in its pip section, the lock's runtime
 closure: the student-facing packages and everything the lock says they pull
 in; requirements-student.txt holds the same pins. Both are written by
 ``python -m mpcourse.lock`` (run by ``make lock``). These tests fail naming
-the package and both versions when they drift from the lock.
+the package and both versions when they drift from the lock. The last two
+read the Makefile's install recipes (``make -n``): the student set is
+installed without bytecode, the full install compiled.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -167,3 +170,28 @@ def test_student_set_has_no_test_tools():
         "frictionless",
     }
     assert not names & tools, f"test tools in the student install: {sorted(names & tools)}"
+
+
+def _make_dry_run(target: str, *args: str) -> list[str]:
+    """The commands ``make`` would run for ``target`` from scratch (``make -n -B``), one per line."""
+    done = subprocess.run(
+        ["make", "--no-print-directory", "-n", "-B", target, *args], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
+def test_student_install_writes_no_bytecode():
+    # make lab: pip writes no .pyc (Python compiles what a student imports, on first import);
+    # the benchmark (mpharness.bench_install) measures the size saved and the slower first start.
+    pips = [line for line in _make_dry_run(".venv/.installed-student") if "pip install" in line]
+    assert len(pips) == 3 and all("--no-compile" in line for line in pips), pips
+    compiled = [line for line in _make_dry_run(".venv/.installed-student", "STUDENT_COMPILE=") if "pip install" in line]
+    assert not any("--no-compile" in line for line in compiled), compiled
+
+
+def test_full_install_compiles_the_whole_venv():
+    # make test's install stays compiled: the student set too, after the rest of the lock.
+    lines = _make_dry_run(".venv/.installed")
+    last_pip = max(i for i, line in enumerate(lines) if "pip install" in line)
+    assert any("-m compileall" in line and "purelib" in line for line in lines[last_pip + 1 :]), lines

@@ -583,13 +583,16 @@ def execute_content(code: str) -> dict:
 class KernelClient:
     """Talk to one kernel through the server's websocket (Jupyter JSON protocol)."""
 
-    def __init__(self, hub: LocalHub, name: str, session_id: str, kernel_id: str):
+    def __init__(self, hub: LocalHub, name: str, session_id: str, kernel_id: str, prefix: str | None = None):
+        """``prefix``: the server's base URL path, ``/user/<name>/`` on the hub; ``/`` for a plain
+        ``jupyter lab`` (then ``hub`` needs only ``port``, ``token`` and ``api(method, path)``)."""
         import websocket
 
         self.hub, self.name = hub, name
+        self.prefix = f"/user/{name}/" if prefix is None else prefix
         self.session_id, self.kernel_id = session_id, kernel_id
         self.client_session = uuid.uuid4().hex
-        url = f"ws://127.0.0.1:{hub.port}/user/{name}/api/kernels/{kernel_id}/channels?session_id={self.client_session}"
+        url = f"ws://127.0.0.1:{hub.port}{self.prefix}api/kernels/{kernel_id}/channels?session_id={self.client_session}"
         self.ws = websocket.create_connection(
             url,
             header=[f"Authorization: token {hub.token}"],
@@ -653,7 +656,7 @@ class KernelClient:
         try:
             self.ws.close()
         finally:
-            self.hub.api("DELETE", f"/user/{self.name}/api/sessions/{self.session_id}")
+            self.hub.api("DELETE", f"{self.prefix}api/sessions/{self.session_id}")
 
 
 # --- the benchmark ---------------------------------------------------------------------------
