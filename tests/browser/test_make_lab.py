@@ -346,10 +346,11 @@ def test_run_all_while_the_kernel_is_still_starting_runs_every_cell(make_lab, st
     notebook = "notebooks/01-two-stage-program.ipynb"
     sent = ExecuteRequests(page)
     held = []
+    holding = [True]
     sessions = re.compile(r".*/api/sessions(\?.*)?$")
 
     def hold(route) -> None:
-        if route.request.method == "POST":
+        if holding[0] and route.request.method == "POST":
             held.append(route)  # released below, once Run All has been pressed
         else:
             route.continue_()
@@ -368,7 +369,7 @@ def test_run_all_while_the_kernel_is_still_starting_runs_every_cell(make_lab, st
         "(panel) => !/\\[\\d+\\]/.test(document.querySelector(`${panel} .jp-CodeCell .jp-InputArea-prompt`).textContent)",
         arg=panel,
     )
-    page.unroute(sessions)
+    holding[0] = False
     for route in held:
         route.continue_()
     expect_every_cell_ran(page, make_lab, notebook, panel, sent)
