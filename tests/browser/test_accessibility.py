@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 from browser_helpers import ARTIFACTS
-from playwright.sync_api import expect
 
 from middlepowers.paths import repo_root
 from middlepowers.quizfile import load_quiz
@@ -116,17 +115,20 @@ def test_every_radio_question_is_a_named_group_the_arrow_keys_answer(lab, page):
     question = page.locator(QUESTION_SEL).filter(has=page.locator(".widget-radio")).first
     group = question.get_by_role("radiogroup", name="Answer:")
     options = group.get_by_role("radio")
-    status = question.get_by_role("status")
+    qid = next(c for c in question.get_attribute("class").split() if c.startswith("mp-q-")).removeprefix("mp-q-")
+    # the feedback is redrawn (a new element) on every grading: found again by selector each time
+    status = f"{QUESTION_SEL}.mp-q-{qid} [role=status]"
 
     def check() -> str:
         """Press Check; once the feedback has changed (graded), return its verdict line."""
-        before = status.inner_text()
+        before = page.inner_text(status)
         question.get_by_role("button", name="Check").click()
-        expect(status).not_to_have_text(before)  # the feedback is redrawn: a locator, not an element
-        return status.inner_text().splitlines()[0]
+        page.wait_for_function(
+            "([sel, before]) => document.querySelector(sel).innerText !== before", arg=[status, before]
+        )
+        return page.inner_text(status).splitlines()[0]
 
     # From a wrong option (chosen by mouse) to the right one next to it, by keyboard only.
-    qid = next(c for c in question.get_attribute("class").split() if c.startswith("mp-q-")).removeprefix("mp-q-")
     spec = load_quiz(lab.root / "data" / "quizzes" / f"{Path(notebook).stem}.toml").questions[qid]
     keys = [str(o["key"]) for o in spec.get("options")]
     right = keys.index(str(spec.get("answer")))
