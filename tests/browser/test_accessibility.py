@@ -22,11 +22,11 @@ from middlepowers.paths import repo_root
 from middlepowers.quizfile import load_quiz
 from mpharness.lab import (
     QUESTION_SEL,
-    count_quiz_asks,
     load_notebook,
     open_notebook,
     run_all,
     wait_run_complete,
+    wait_widgets,
 )
 
 pytestmark = pytest.mark.browser
@@ -61,15 +61,18 @@ def summarise(violations: list[dict], side: str) -> dict[str, int]:
     return {v["id"]: len(v[side]) for v in violations if v[side]}
 
 
-@pytest.mark.parametrize("notebook", LESSONS)
-def test_no_axe_violation_in_our_output(lab, page, notebook):
+def run_lesson(lab, page, notebook: str) -> None:
+    """Open ``notebook``, Run All, and wait for every cell and every quiz widget."""
     nb = load_notebook(lab.root, notebook)
     open_notebook(page, lab, notebook)
     run_all(page)
     wait_run_complete(page, nb)
-    page.wait_for_function(
-        f"(n) => document.querySelectorAll({json.dumps(QUESTION_SEL)}).length >= n", arg=count_quiz_asks(nb)
-    )
+    wait_widgets(page, nb)
+
+
+@pytest.mark.parametrize("notebook", LESSONS)
+def test_no_axe_violation_in_our_output(lab, page, notebook):
+    run_lesson(lab, page, notebook)
     violations = axe_violations(page)
     ours, theirs = summarise(violations, "ours"), summarise(violations, "jupyterlab")
     out = ARTIFACTS / "axe" / f"{Path(notebook).stem}.json"
@@ -98,13 +101,7 @@ def test_every_radio_question_is_a_named_group_the_arrow_keys_answer(lab, page):
     option chosen with the keyboard.
     """
     notebook = "notebooks/01-two-stage-program.ipynb"
-    nb = load_notebook(lab.root, notebook)
-    open_notebook(page, lab, notebook)
-    run_all(page)
-    wait_run_complete(page, nb)
-    page.wait_for_function(
-        f"(n) => document.querySelectorAll({json.dumps(QUESTION_SEL)}).length >= n", arg=count_quiz_asks(nb)
-    )
+    run_lesson(lab, page, notebook)
     views = page.locator(f"{QUESTION_SEL} .widget-radio")
     groups = page.get_by_role("radiogroup", name="Answer:")
     assert views.count() >= 1

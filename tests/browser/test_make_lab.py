@@ -59,11 +59,10 @@ from middlepowers.paths import repo_root
 from mpharness.common import free_port
 from mpharness.lab import (
     NOTEBOOK_SEL,
-    QUESTION_SEL,
     RUN_ALL_SEL,
-    count_quiz_asks,
     expected_executions,
     wait_run_complete,
+    wait_widgets,
 )
 
 pytestmark = pytest.mark.browser
@@ -248,11 +247,7 @@ def expect_every_cell_ran(page, make_lab: MakeLab, notebook: str, panel: str, se
     nb = json.loads((make_lab.clone / notebook).read_text(encoding="utf-8"))
     try:
         wait_run_complete(page, nb, timeout=240, panel=panel)
-        page.wait_for_function(
-            "([panel, sel, n]) => document.querySelectorAll(`${panel} ${sel}`).length >= n",
-            arg=[panel, QUESTION_SEL, count_quiz_asks(nb)],
-            timeout=60_000,
-        )
+        wait_widgets(page, nb, panel=panel)
     except PlaywrightTimeout as exc:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"make-lab-failed-{Path(notebook).stem}.png"), full_page=True)

@@ -608,6 +608,15 @@ def wait_run_complete(page: Any, nb: dict, timeout: float = 120.0, panel: str = 
     )
 
 
+def wait_widgets(page: Any, nb: dict, timeout: float = 60.0, panel: str = VISIBLE_PANEL) -> None:
+    """Wait until ``panel`` shows every quiz widget of ``nb`` (one per ``.ask(`` call)."""
+    page.wait_for_function(
+        "([panel, sel, n]) => document.querySelectorAll(`${panel} ${sel}`).length >= n",
+        arg=[panel, QUESTION_SEL, count_quiz_asks(nb)],
+        timeout=timeout * 1000,
+    )
+
+
 def count_quiz_asks(nb: dict) -> int:
     """How many quiz widgets Run All should render: ``.ask(`` calls in code cells."""
     pattern = re.compile(r"\.ask\(")
