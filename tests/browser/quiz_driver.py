@@ -197,14 +197,23 @@ def enter_with_keyboard(page: Any, box: Any, q: dict, answer: Any) -> None:
     start = len(page.sent_frames)
     before = control_values(box, q)
     if t == "single":
-        # ipywidgets' radio inputs share no ``name``, and JupyterLab's command-mode
-        # shortcuts take ArrowUp/ArrowDown (they select another cell): a keyboard
-        # user reaches each option with Tab and chooses it with Space.
+        # The options are one radio group (the project's lab extension gives
+        # ipywidgets' inputs one name and keeps JupyterLab's command-mode arrows off
+        # them): Tab enters the group at its first option, the arrow keys choose.
         keys = _keys(q, "options")
         radios = box.locator(".widget-radio-box input[type=radio]")
+        target = keys.index(str(answer))
         radios.first.focus()
-        _tab_to(page, radios.nth(keys.index(str(answer))))
-        page.keyboard.press("Space")
+        page.keyboard.press("Space" if target == 0 else "ArrowDown")
+        for _ in range(target - 1):
+            page.keyboard.press("ArrowDown")
+        chosen = radios.nth(target)
+        assert chosen.is_checked() and _active_is(page, chosen.element_handle()), (
+            f"{q['id']}: the arrow keys did not reach option {target + 1}: keyboard users cannot choose it"
+        )
+        if target > 1 or before != control_values(box, q):
+            # each option passed or chosen sends an update; the kernel holds the answer once the last is echoed
+            wait_echoed(page, page.sent_frames, f'"index":{target}}}', start)
     elif t == "multiple":
         keys = _keys(q, "options")
         boxes = box.locator(".widget-checkbox input[type=checkbox]")
@@ -251,11 +260,9 @@ def enter_with_keyboard(page: Any, box: Any, q: dict, answer: Any) -> None:
         wait_echoed(page, page.sent_frames, '"value":' + json.dumps(str(answer), ensure_ascii=False), start)
     else:
         raise ValueError(t)
-    if t in ("single", "multiple", "classify"):
+    if t in ("multiple", "classify"):
         after = control_values(box, q)
-        if t == "single":
-            changed = int(before != after)
-        elif t == "multiple":
+        if t == "multiple":
             changed = len(set(before) ^ set(after))
         else:
             changed = sum(1 for k in after if before.get(k) != after.get(k))
