@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 from mpharness import lab as bb
+from mpharness.common import merge_results, publish_results
 
 
 def test_merge_keeps_other_benchmarks(tmp_path):
     out = tmp_path / "bench-results.json"
     out.write_text(json.dumps({"notebooks": {"x": 1}, "browser": {"old": True}}))
-    bb.merge_results(out, "browser", {"notebooks": {}, "target_s": 5.0})
+    merge_results(out, "browser", {"notebooks": {}, "target_s": 5.0})
     data = json.loads(out.read_text())
     assert data["notebooks"] == {"x": 1}
     assert data["browser"] == {"notebooks": {}, "target_s": 5.0}
@@ -18,8 +19,15 @@ def test_merge_keeps_other_benchmarks(tmp_path):
 
 def test_merge_creates_the_file(tmp_path):
     out = tmp_path / "bench-results.json"
-    bb.merge_results(out, "browser", {"a": 1})
+    merge_results(out, "browser", {"a": 1})
     assert json.loads(out.read_text()) == {"browser": {"a": 1}}
+
+
+def test_publish_writes_under_its_key_and_prints_the_table(tmp_path, capsys):
+    out = tmp_path / "bench-results.json"
+    assert publish_results(out, "browser", {"a": 1}, "TABLE") == out
+    assert json.loads(out.read_text()) == {"browser": {"a": 1}}
+    assert capsys.readouterr().out == f"TABLE\nwritten to {out} (key 'browser')\n"
 
 
 def test_notebook_paths_globs_the_three_folders(tmp_path):

@@ -51,7 +51,7 @@ from pathlib import Path
 import requests
 
 from middlepowers.paths import repo_root
-from mpharness.common import free_port, merge_results
+from mpharness.common import free_port, publish_results
 from mpharness.hub import KernelClient
 
 #: name -> (make target, extra make arguments): what `make lab` installs now, the same
@@ -341,10 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     except (RuntimeError, OSError, requests.RequestException, subprocess.CalledProcessError) as exc:
         print(f"bench_install: {exc}", file=sys.stderr)
         return 1
-    out = args.output or (repo_root() / "bench-results.json")
-    merge_results(out, "install", figures)
-    print(format_table(figures))
-    print(f"written to {out} (key 'install')")
+    publish_results(args.output, "install", figures, format_table(figures))
     return 0
 
 

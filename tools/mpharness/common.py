@@ -8,6 +8,8 @@ import socket
 import threading
 from pathlib import Path
 
+from middlepowers.paths import repo_root
+
 
 def free_port() -> int:
     """Return a TCP port on 127.0.0.1 that is free right now."""
@@ -37,6 +39,15 @@ def merge_results(path: Path, key: str, figures) -> dict:
     tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, path)
     return data
+
+
+def publish_results(output: Path | None, key: str, figures, table: str) -> Path:
+    """Merge ``figures`` under ``key`` into ``output`` (default: bench-results.json at the repository root), print ``table``."""
+    out = Path(output) if output else repo_root() / "bench-results.json"
+    merge_results(out, key, figures)
+    print(table)
+    print(f"written to {out} (key {key!r})")
+    return out
 
 
 class RssSampler:

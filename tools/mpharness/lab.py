@@ -49,7 +49,7 @@ from typing import Any
 import requests
 
 from middlepowers.paths import notebooks, repo_root
-from mpharness.common import free_port, merge_results
+from mpharness.common import free_port, publish_results
 
 #: Folders whose notebooks are tested and benchmarked, in course order.
 NOTEBOOK_DIRS = ("notebooks", "solutions", "exercises")
@@ -927,10 +927,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrowserUnavailable as exc:
         print(f"bench_browser: {exc}", file=sys.stderr)
         return 2
-    out = args.output or (repo_root() / "bench-results.json")
-    merge_results(out, "browser", figures)
-    print(format_table(figures))
-    print(f"written to {out} (key 'browser')")
+    publish_results(args.output, "browser", figures, format_table(figures))
     # Measured, not asserted: a missed target is reported, and `make bench` goes on.
     for opening, block in figures["openings"].items():
         slow = [nb for nb, r in block["notebooks"].items() if r["under_target"] is False]
