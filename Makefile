@@ -52,13 +52,19 @@ help:
 # compiles everything at install, as pip does by default.
 STUDENT_COMPILE ?= --no-compile
 LAB_EXTENSION := jupyter-config/lab-extension
-$(STUDENT_STAMP): requirements-student.txt pyproject.toml jupyter-config/install.py \
-		jupyter-config/jupyter_server_config.json jupyter-config/overrides.d/middlepowers.json \
-		$(LAB_EXTENSION)/dist/middlepowers-lab/package.json
+STUDENT_PACKAGES := $(VENV)/.installed-student-packages
+$(STUDENT_PACKAGES): requirements-student.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet $(STUDENT_COMPILE) --upgrade pip
 	$(BIN)/python -m pip install --quiet $(STUDENT_COMPILE) -r requirements-student.txt
 	$(BIN)/python -m pip install --quiet $(STUDENT_COMPILE) --no-deps -e .
+	touch $(STUDENT_PACKAGES)
+
+# The project's Jupyter configuration on its own stamp: a changed setting or a
+# rebuilt lab extension is copied in again without reinstalling any package.
+$(STUDENT_STAMP): $(STUDENT_PACKAGES) jupyter-config/install.py \
+		jupyter-config/jupyter_server_config.json jupyter-config/overrides.d/middlepowers.json \
+		$(LAB_EXTENSION)/dist/middlepowers-lab/package.json
 	$(BIN)/python jupyter-config/install.py
 	touch $(STUDENT_STAMP)
 
@@ -96,11 +102,16 @@ $(NODE_STAMP): package.json package-lock.json $(LAB_EXTENSION)/package.json $(LA
 	touch $(NODE_STAMP)
 
 # The prebuilt JupyterLab extension (jupyter-config/lab-extension/): rebuild dist/
-# after changing index.js; jupyter-config/install.py installs it.
-lab-extension: $(STAMP) $(NODE_STAMP)
-	rm -rf $(LAB_EXTENSION)/dist
-	$(BIN)/jupyter-builder build $(LAB_EXTENSION)
-	$(BIN)/python jupyter-config/install.py
+# after changing index.js; jupyter-config/install.py installs it. Built in
+# build/lab-extension, so a failed build leaves the committed dist/ as it was.
+LAB_BUILD := build/lab-extension
+lab-extension: $(STUDENT_PACKAGES) $(NODE_STAMP)
+	rm -rf $(LAB_BUILD) && mkdir -p $(LAB_BUILD)
+	cp $(LAB_EXTENSION)/index.js $(LAB_EXTENSION)/package.json $(LAB_EXTENSION)/package-lock.json $(LAB_BUILD)/
+	ln -s $(CURDIR)/$(LAB_EXTENSION)/node_modules $(LAB_BUILD)/node_modules
+	$(BIN)/jupyter-builder build $(LAB_BUILD)
+	rm -rf $(LAB_EXTENSION)/dist && mv $(LAB_BUILD)/dist $(LAB_EXTENSION)/dist
+	$(MAKE) --no-print-directory $(STUDENT_STAMP)
 
 # Debian's chromium for the browser tests (does nothing when one is installed)
 browser:
@@ -196,4 +207,4 @@ student-repo: $(STAMP)
 	$(BIN)/python -m mpcourse.studentrepo "$$MP_DEST"
 
 clean:
-	rm -rf $(VENV) .venv-latest node_modules test-artifacts
+	rm -rf $(VENV) .venv-latest node_modules $(LAB_EXTENSION)/node_modules test-artifacts

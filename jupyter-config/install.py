@@ -67,7 +67,9 @@ def install(prefix: str | Path = sys.prefix) -> list[Path]:
     lab.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(HERE / LAB[0], lab)
     extension = Path(prefix) / EXTENSION[1]
-    if extension.exists():  # a rebuilt extension has new file names: no stale chunks left behind
+    if extension.is_symlink():  # left by `jupyter labextension develop`
+        extension.unlink()
+    elif extension.exists():  # a rebuilt extension has new file names: no stale chunks left behind
         shutil.rmtree(extension)
     shutil.copytree(HERE / EXTENSION[0], extension)
     return [server, lab, extension]

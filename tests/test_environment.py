@@ -174,8 +174,10 @@ def test_student_set_has_no_test_tools():
 
 def _make_dry_run(target: str, *args: str) -> list[str]:
     """The commands ``make`` would run for ``target`` from scratch (``make -n -B``), one per line."""
+    # not the variables of a `make test` this runs under (make test STUDENT_COMPILE= would leak in)
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     done = subprocess.run(
-        ["make", "--no-print-directory", "-n", "-B", target, *args], cwd=ROOT, capture_output=True, text=True
+        ["make", "--no-print-directory", "-n", "-B", target, *args], cwd=ROOT, capture_output=True, text=True, env=env
     )
     assert done.returncode == 0, done.stderr
     return done.stdout.splitlines()

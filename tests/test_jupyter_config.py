@@ -48,6 +48,19 @@ def test_install_puts_the_lab_extension_where_jupyterlab_finds_it(tmp_path):
     assert (installed / package["jupyterlab"]["_build"]["load"]).is_file()
 
 
+def test_install_replaces_a_development_link_to_the_extension(tmp_path):
+    """`jupyter labextension develop` leaves a link there; the install replaces it, not the folder it points to."""
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    (target / "keep.txt").write_text("a developer's file")
+    installed = tmp_path / "share/jupyter/labextensions/middlepowers-lab"
+    installed.parent.mkdir(parents=True)
+    installed.symlink_to(target)
+    _install(tmp_path)
+    assert not installed.is_symlink() and (installed / "package.json").is_file()
+    assert (target / "keep.txt").read_text() == "a developer's file"
+
+
 def test_the_server_reads_it(tmp_path):
     # What `jupyter lab` will run with, read the way jupyter_server reads it.
     _install(tmp_path)

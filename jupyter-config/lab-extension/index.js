@@ -19,7 +19,8 @@
  * arrow keys do not move between the options. This plugin makes each one a
  * named group: role "radiogroup", labelled by its description, and one `name`
  * shared by its inputs (one tab stop; arrow keys choose, which the widget
- * receives as a click, and which JupyterLab's notebook keys no longer take).
+ * receives as a click, and which JupyterLab's notebook keys no longer take;
+ * every other key still reaches JupyterLab).
  */
 import { CodeCell } from '@jupyterlab/cells';
 
@@ -72,6 +73,9 @@ export function waitForStartingKernels(codeCell = CodeCell) {
     if (kernelComing(sessionContext)) {
       cell.setPrompt('*'); // queued, as JupyterLab shows a cell waiting its turn
       await kernelArrival(sessionContext);
+      if (!sessionContext.session?.kernel) {
+        cell.setPrompt(''); // no kernel came: JupyterLab clears the cell, which may not redraw its prompt
+      }
     }
     return execute.call(this, cell, sessionContext, metadata);
   };
@@ -80,6 +84,7 @@ export function waitForStartingKernels(codeCell = CodeCell) {
 }
 
 let groups = 0;
+const ARROWS = new Set(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight']);
 
 /** Make one ipywidgets RadioButtons view (`.widget-radio`) a named radio group; idempotent. */
 export function nameRadioGroup(view) {
@@ -98,15 +103,27 @@ export function nameRadioGroup(view) {
   }
   box.querySelectorAll('input[type="radio"]').forEach(input => {
     input.name = box.dataset.mpGroup;
-    // JupyterLab's command-mode keys (the arrows move between cells) match the
-    // focused element itself: on the option, the arrow keys stay the browser's.
-    input.setAttribute('data-lm-suppress-shortcuts', 'true');
   });
+  if (!box.dataset.mpArrows) {
+    // JupyterLab reads shortcuts from keydown events that reach the document;
+    // its command-mode arrows move between cells. The arrow keys stop at the
+    // group (the browser still moves between the options); every other key,
+    // such as Ctrl+S or Shift+Enter, goes on to JupyterLab.
+    box.dataset.mpArrows = 'true';
+    box.addEventListener('keydown', event => {
+      if (ARROWS.has(event.key)) {
+        event.stopPropagation();
+      }
+    });
+  }
 }
 
 /** Name every radio group in `root` now and whenever widgets are drawn or redrawn. */
 export function watchRadioGroups(root = document.body) {
   const scan = node => {
+    if (node.nodeType === Node.TEXT_NODE && node.parentElement) {
+      node = node.parentElement; // a description drawn or changed after the group
+    }
     if (node.nodeType !== Node.ELEMENT_NODE) {
       return;
     }

@@ -98,7 +98,7 @@ def test_every_radio_question_is_a_named_group_the_arrow_keys_answer(lab, page):
     extension, ``radio-groups``). A keyboard user tabs to the group, picks with
     the arrow keys (JupyterLab's own arrow keys, which move between cells, must
     not take them), and the widget gets the answer: its feedback names the
-    option chosen with the keyboard.
+    option chosen with the keyboard. Every other key still reaches JupyterLab.
     """
     notebook = "notebooks/01-two-stage-program.ipynb"
     run_lesson(lab, page, notebook)
@@ -139,3 +139,9 @@ def test_every_radio_question_is_a_named_group_the_arrow_keys_answer(lab, page):
     assert checked[right] and not checked[wrong], f"{key} did not choose the next option: {checked}"
     assert options.nth(right).evaluate("e => e === document.activeElement"), "focus left the options"
     assert check().startswith("✔"), "the widget did not grade the option chosen with the keyboard"
+    # Only the arrow keys stop at the group: JupyterLab's other keys still work there (Ctrl+S saves).
+    dirty = page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current.jp-mod-dirty")
+    dirty.wait_for()  # Run All and the answers changed the notebook
+    options.nth(right).focus()
+    page.keyboard.press("Control+s")
+    dirty.wait_for(state="detached")

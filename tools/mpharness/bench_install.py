@@ -131,12 +131,16 @@ def install(source: Path, clone: Path, name: str) -> dict:
 
 
 def student_env(home: Path | None = None) -> dict[str, str]:
-    """This process's environment without the harness's venv, its bytecode switches and Jupyter paths."""
+    """This process's environment without the harness's venv, its bytecode switches, Jupyter paths and make's flags."""
     env = dict(os.environ)
     here = str(Path(sys.executable).parent)
     env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != here)
     for name in list(env):
-        if name.startswith(("JUPYTER", "PYTHON", "VIRTUAL_ENV", "MPL", "IPYTHON", "MIDDLEPOWERS")):
+        if name.startswith(("JUPYTER", "PYTHON", "VIRTUAL_ENV", "MPL", "IPYTHON", "MIDDLEPOWERS")) or name in (
+            "MAKEFLAGS",  # a `make bench STUDENT_COMPILE=` must not reach the student install it measures
+            "MFLAGS",
+            "MAKELEVEL",
+        ):
             del env[name]
     if home is not None:
         env.update(HOME=str(home), MIDDLEPOWERS_PROGRESS=str(home / "progress.json"))
