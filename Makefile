@@ -17,31 +17,18 @@ NBEXEC := $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 EXEC_ENV := MIDDLEPOWERS_PROGRESS=$$(mktemp -d)/progress.json MPLBACKEND=module://matplotlib_inline.backend_inline
 
 NODE_STAMP := node_modules/.installed
-PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile \
-	--nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
+# The suite's paths and flags (strict nbval on every notebook folder) are in pyproject.toml,
+# so a bare `pytest` runs the same suite; here only the two workers are added.
+PYTEST := $(BIN)/python -m pytest -n 2
+# The fast tier: what needs no notebook executed, no browser, hub, nbgrader or site build.
+FAST := -m "not slow and not browser and not hub" tests
 
-.PHONY: help lab test lint format diff-tools browser notebooks exercises tables navigation figures lock bench bench-class link \
+.PHONY: help lab test test-fast lint format diff-tools browser notebooks exercises tables navigation figures lock bench bench-class link \
 	publish-check test-latest clean site class-report student-repo lab-extension
 
+## make help       this list (read from the Makefile's own ## comments)
 help:
-	@echo "make lab        create the student environment (from the lock file) and open JupyterLab"
-	@echo "make test       set up and run the whole test suite (lint first)"
-	@echo "make format     apply ruff's fixes and formatter (make lint checks them)"
-	@echo "make notebooks  re-execute every notebook in place (deterministic outputs)"
-	@echo "make exercises  regenerate exercises/ from solutions/"
-	@echo "make tables     rewrite data/tables/ from the article"
-	@echo "make lock       re-pin requirements.txt from requirements.in"
-	@echo "make navigation regenerate the course map and notebook navigation"
-	@echo "make figures    refresh the chart cache (src/middlepowers/data/figures/)"
-	@echo "make lab-extension  rebuild the prebuilt JupyterLab extension (jupyter-config/lab-extension/)"
-	@echo "make bench      time every notebook against a floor notebook; time make lab's install"
-	@echo "make bench-class STUDENTS=40  a class of N students on a local JupyterHub (load test)"
-	@echo "make link HUB=https://hub.example.edu [REPO=... BRANCH=... NOTEBOOK=...]  an nbgitpuller link"
-	@echo "make publish-check  list what a fork must still set (repository name, authors); exit 1 until done"
-	@echo "make test-latest  the notebook suite on the newest releases"
-	@echo "make site       the course website in build/site (offline; INSTRUCTOR=1 adds the answer keys)"
-	@echo "make class-report PROGRESS=dir [OUT=class-report] [PSEUDONYMISE=1]  the class's checks, from progress files"
-	@echo "make student-repo DEST=dir  a copy for graded use: no answer keys, hidden tests or instructor notes"
+	@sed -n 's/^## //p' $(firstword $(MAKEFILE_LIST))
 
 # What a student needs: requirements-student.txt (the lock's runtime closure, the
 # same pins as Binder's environment.yml), the package, the project's Jupyter config.
@@ -82,6 +69,7 @@ $(STAMP): $(STUDENT_STAMP) requirements.txt tools/pyproject.toml
 # Readable notebook diffs and merges in this clone: `git diff` and `git log -p`
 # show notebooks cell by cell (nbdime), and merges resolve cell by cell.
 # Absolute paths, so git works from a shell without the venv activated.
+## make diff-tools readable notebook diffs and merges in this clone (nbdime's git drivers)
 diff-tools:
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
 		git config diff.jupyternotebook.command "$(CURDIR)/$(BIN)/git-nbdiffdriver diff" && \
@@ -91,6 +79,7 @@ diff-tools:
 # The server's root is the repository (every course folder in the file browser,
 # every relative link works); the printed URL opens the start notebook.
 # JUPYTER_PORT, JUPYTER_TOKEN and BROWSER are read from the environment.
+## make lab        create the student environment (from the lock file) and open JupyterLab
 lab: $(STUDENT_STAMP)
 	$(BIN)/jupyter lab --LabApp.default_url=/lab/tree/$(START)
 
@@ -105,6 +94,7 @@ $(NODE_STAMP): package.json package-lock.json $(LAB_EXTENSION)/package.json $(LA
 # after changing index.js; jupyter-config/install.py installs it. Built in
 # build/lab-extension, so a failed build leaves the committed dist/ as it was.
 LAB_BUILD := build/lab-extension
+## make lab-extension  rebuild the prebuilt JupyterLab extension (jupyter-config/lab-extension/)
 lab-extension: $(STUDENT_PACKAGES) $(NODE_STAMP)
 	rm -rf $(LAB_BUILD) && mkdir -p $(LAB_BUILD)
 	cp $(LAB_EXTENSION)/index.js $(LAB_EXTENSION)/package.json $(LAB_EXTENSION)/package-lock.json $(LAB_BUILD)/
@@ -113,26 +103,35 @@ lab-extension: $(STUDENT_PACKAGES) $(NODE_STAMP)
 	rm -rf $(LAB_EXTENSION)/dist && mv $(LAB_BUILD)/dist $(LAB_EXTENSION)/dist
 	$(MAKE) --no-print-directory $(STUDENT_STAMP)
 
-# Debian's chromium for the browser tests (does nothing when one is installed)
+## make browser    install Debian's chromium for the browser tests (nothing if it is there)
 browser:
 	bash tools/setup-browser.sh
 
+## make test       set up and run the whole test suite (lint first)
 test: $(STAMP) $(NODE_STAMP) browser lint
-	$(PYTEST) notebooks solutions exercises tests
+	$(PYTEST)
+
+## make test-fast  unit and property tests (no notebook, browser, hub, nbgrader or site): before each commit
+test-fast: $(STAMP) lint
+	$(PYTEST) $(FAST)
 
 # ruff (configured in pyproject.toml): lint, and the format check; `make format` applies the formatter
 LINTED := src tools tests conftest.py jupyter-config
+## make lint       ruff's lint and format check (make test runs it first)
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
 
+## make format     apply ruff's fixes and formatter (make lint checks them)
 format: $(STAMP)
 	$(BIN)/ruff check --fix $(LINTED)
 	$(BIN)/ruff format $(LINTED)
 
+## make tables     rewrite data/tables/ from the article
 tables: $(STAMP)
 	$(BIN)/python -m middlepowers.article $(ARTICLE) data/tables
 
+## make notebooks  re-execute every notebook in place (deterministic outputs)
 notebooks: $(STAMP)
 	$(EXEC_ENV) $(NBEXEC) notebooks/*.ipynb $(wildcard solutions/*.ipynb)
 	$(BIN)/python -m mpcourse.navigation
@@ -141,20 +140,25 @@ notebooks: $(STAMP)
 
 # Charts drawn by the lessons, cached as PNG (middlepowers.figures.chart):
 # run after changing a plotting module, figures.py, matplotlib or a charted table.
+## make figures    refresh the chart cache (src/middlepowers/data/figures/)
 figures: $(STAMP)
 	$(BIN)/python -m mpcourse.figurecache
 
+## make navigation regenerate the course map and notebook navigation
 navigation: $(STAMP)
 	$(BIN)/python -m mpcourse.navigation
 
+## make exercises  regenerate exercises/ from solutions/
 exercises: $(STAMP)
 	$(BIN)/python -m mpcourse.worksheets solutions exercises
 
+## make lock       re-pin requirements.txt from requirements.in
 lock:
 	$(PYTHON) -m pip install --quiet uv
 	$(PYTHON) -m uv pip compile --python-version 3.11 requirements.in -o requirements.txt
 	PYTHONPATH=tools $(PYTHON) -m mpcourse.lock
 
+## make bench      time every notebook against a floor notebook; time make lab's install
 bench: $(STAMP) $(NODE_STAMP) browser
 	$(BIN)/python -m mpharness.bench
 	$(BIN)/python -m mpharness.lab
@@ -166,10 +170,12 @@ bench: $(STAMP) $(NODE_STAMP) browser
 # A class arriving within a minute on a real local JupyterHub (loopback only):
 # make bench-class STUDENTS=40  (several sizes: STUDENTS="10 20 40")
 STUDENTS ?= 10
+## make bench-class STUDENTS=40  a class of N students on a local JupyterHub (load test)
 bench-class: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m mpharness.classload --students $(STUDENTS)
 
 # the course website from the committed notebooks (nothing executed, nothing downloaded)
+## make site       the course website in build/site (offline; INSTRUCTOR=1 adds the answer keys)
 site: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m mpcourse.site $(if $(INSTRUCTOR),--instructor)
 
@@ -177,6 +183,7 @@ site: $(STAMP) $(NODE_STAMP)
 # (the student install is enough: the link tool needs only the standard library)
 # The arguments reach Python as environment variables, unexpanded ($(value ...)), never through the shell,
 # so a $ or " in them cannot break the command.
+## make link HUB=https://hub.example.edu [REPO=... BRANCH=... NOTEBOOK=...]  an nbgitpuller link
 link: export LINK_HUB = $(value HUB)
 link: export LINK_REPO = $(value REPO)
 link: export LINK_BRANCH = $(value BRANCH)
@@ -185,15 +192,18 @@ link: $(STUDENT_STAMP)
 	PYTHONPATH=tools $(BIN)/python -m mpcourse.link
 
 # what a fork must still set before publishing (exit 1 while anything is listed)
+## make publish-check  list what a fork must still set (repository name, authors); exit 1 until done
 publish-check: $(STUDENT_STAMP)
 	PYTHONPATH=tools $(BIN)/python -m mpcourse.publish_check
 
 # the notebook suite on the newest releases of every dependency (.venv-latest)
+## make test-latest  the notebook suite on the newest releases
 test-latest:
 	bash tools/test-latest.sh
 
 # which checks the class missed: make class-report PROGRESS=dir (students' progress files)
 # Paths reach the shell quoted and unexpanded, as with `make link`.
+## make class-report PROGRESS=dir [OUT=class-report] [PSEUDONYMISE=1]  the class's checks, from progress files
 class-report: export MP_PROGRESS = $(value PROGRESS)
 class-report: export MP_OUT = $(or $(value OUT),class-report)
 class-report: $(STAMP)
@@ -201,10 +211,12 @@ class-report: $(STAMP)
 	$(BIN)/python -m mpcourse.classreport "$$MP_PROGRESS" --out "$$MP_OUT" $(if $(PSEUDONYMISE),--pseudonymise)
 
 # a copy of the course for graded use: make student-repo DEST=dir
+## make student-repo DEST=dir  a copy for graded use: no answer keys, hidden tests or instructor notes
 student-repo: export MP_DEST = $(value DEST)
 student-repo: $(STAMP)
 	@test -n "$$MP_DEST" || { echo "usage: make student-repo DEST=dir"; exit 2; }
 	$(BIN)/python -m mpcourse.studentrepo "$$MP_DEST"
 
+## make clean      remove the environments, node_modules and test artefacts
 clean:
 	rm -rf $(VENV) .venv-latest node_modules $(LAB_EXTENSION)/node_modules test-artifacts

@@ -144,6 +144,7 @@ def test_every_code_task_has_an_autograder_test_cell():
             assert cell.metadata["nbgrader"]["points"] > 0
 
 
+@pytest.mark.slow  # real nbgrader autograde of every worksheet (the shared `scores` fixture)
 def test_answer_key_gets_full_marks_on_every_autograded_cell(scores):
     for name, s in scores["key"].items():
         assert s["cells"], name
@@ -151,11 +152,13 @@ def test_answer_key_gets_full_marks_on_every_autograded_cell(scores):
             assert got == most > 0, f"{name} {cell}: {got} of {most}"
 
 
+@pytest.mark.slow  # real nbgrader autograde of every worksheet (the shared `scores` fixture)
 def test_untouched_worksheet_gets_zero(scores):
     for name, s in scores["untouched"].items():
         assert s["code"] == 0 and s["max_code"] > 0, name
 
 
+@pytest.mark.slow  # real nbgrader autograde of every worksheet (the shared `scores` fixture)
 def test_half_done_worksheet_gets_partial_marks(scores):
     for name, s in scores["half"].items():
         assert 0 < s["code"] < s["max_code"], f"{name}: {s['code']} of {s['max_code']}"

@@ -12,6 +12,9 @@ import pytest
 
 from middlepowers.paths import notebooks, repo_root
 
+# Slow (left out of make test-fast): runs nbgrader generate_assignment on every answer key.
+pytestmark = pytest.mark.slow
+
 ROOT = repo_root()
 KEYS = notebooks("solutions", root=ROOT)
 NBGRADER = Path(sys.executable).with_name("nbgrader")

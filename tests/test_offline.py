@@ -48,6 +48,7 @@ def test_network_really_blocked(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow  # executes every lesson in a fresh kernel
 def test_notebooks_run_offline_from_repo_root():
     result = offline(
         [sys.executable, "-m", "mpharness.execute", "--cwd", str(ROOT), *[str(p) for p in NOTEBOOKS]], ROOT
@@ -55,6 +56,7 @@ def test_notebooks_run_offline_from_repo_root():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow  # executes every lesson in a fresh kernel
 def test_notebooks_run_offline_from_a_hub_home(tmp_path):
     """A copy of the collection in a home folder, under another name, finds its own data."""
     home = tmp_path / "home" / "student" / "course-copy"

@@ -72,6 +72,7 @@ NOTEBOOKS = sorted(
 )
 
 
+@pytest.mark.slow  # executes every notebook of the copy
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_every_notebook_runs_from_the_copy(copy, notebook, tmp_path, monkeypatch):
     """Lessons and worksheets run top to bottom in the copy (a worksheet's unfinished tasks are tagged raises-exception)."""

@@ -134,6 +134,7 @@ def test_worksheet_text_does_not_give_a_code_checks_expected_results(key):
         )
 
 
+@pytest.mark.slow  # executes every blank worksheet
 @pytest.mark.parametrize("key", KEYS, ids=lambda p: p.name)
 def test_run_all_on_a_blank_worksheet_raises_only_not_implemented(key, tmp_path, monkeypatch):
     """Run All before any function is written: as each worksheet says, only NotImplementedError appears.

@@ -51,10 +51,9 @@ PY
 
 echo "== notebooks (strict nbval) and unit tests on the newest releases =="
 set +e
-"$BIN/python" -m pytest -n 2 --dist loadfile \
-    --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg \
-    -m "not browser and not hub" \
-    notebooks solutions tests "$@"
+# The paths (every notebook folder and tests/) and the nbval flags come from
+# pyproject.toml, as for `make test`.
+"$BIN/python" -m pytest -n 2 -m "not browser and not hub" "$@"
 status=$?
 set -e
 exit $status

@@ -16,6 +16,9 @@ from site_driver import ARTIFACTS, html_pages
 from middlepowers.checks import load_quiz
 from middlepowers.paths import repo_root
 
+# Slow (left out of make test-fast): builds the whole website from the executed notebooks.
+pytestmark = pytest.mark.slow
+
 ROOT = repo_root()
 LESSONS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
 

@@ -1,0 +1,62 @@
+"""The Makefile's own promises: `make help` lists every target, and the test tiers are what they say."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+import tomllib
+
+from middlepowers.paths import repo_root
+
+ROOT = repo_root()
+MAKEFILE = (ROOT / "Makefile").read_text()
+
+
+def phony_targets() -> set[str]:
+    text = re.search(r"^\.PHONY:(.*?)(?<!\\)\n", MAKEFILE, re.S | re.M).group(1)
+    return set(text.replace("\\\n", " ").split())
+
+
+def test_make_help_lists_every_target():
+    """`make help` is read from the `## make TARGET` comments, one above each target's rule."""
+    out = subprocess.run(["make", "--no-print-directory", "help"], cwd=ROOT, capture_output=True, text=True, check=True)
+    listed = {m.group(1) for m in re.finditer(r"^make (\S+)", out.stdout, re.M)}
+    assert listed == phony_targets()
+    for target in listed:
+        # the help line sits above the rule it describes (an `export` line for the targets that take arguments)
+        assert re.search(rf"^## make {re.escape(target)}\b.*\n{re.escape(target)}:", MAKEFILE, re.M), target
+
+
+def test_a_bare_pytest_runs_the_make_test_suite():
+    """The paths and nbval flags are in pyproject.toml, not only in the Makefile."""
+    options = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
+    assert options["testpaths"] == ["notebooks", "solutions", "exercises", "tests"]
+    for flag in ("--nbval", "--nbval-current-env", "--nbval-sanitize-with", "--strict-markers"):
+        assert flag in options["addopts"]
+    recipe = re.search(r"^test:.*\n\t(.*)", MAKEFILE, re.M).group(1)
+    assert recipe == "$(PYTEST)"
+    assert "--nbval" not in MAKEFILE
+
+
+def test_fast_tier_executes_no_notebook_and_starts_no_browser_or_hub():
+    """`make test-fast` collects no notebook (nbval), no browser test, no hub and none marked slow."""
+    fast = re.search(r"^FAST := (.*)$", MAKEFILE, re.M).group(1)
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", *shlex.split(fast)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    ids = [line for line in out.stdout.splitlines() if "::" in line]
+    assert len(ids) > 1000
+    assert not [
+        i
+        for i in ids
+        if i.split("::")[0].endswith(".ipynb")
+        or i.startswith(("tests/browser/test_course", "tests/hub/test_classroom"))
+    ]
+    for slow in ("tests/test_nbgrader.py", "tests/site/test_site_build.py", "test_answer_key_gets_full_marks"):
+        assert not [i for i in ids if slow in i], slow
