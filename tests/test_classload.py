@@ -29,7 +29,11 @@ def test_tree_pss_counts_a_child():
     process maps meanwhile lowers this one's share. So the test compares a child's own memory.)
     """
     child = subprocess.Popen(
-        [sys.executable, "-c", "import sys; b = bytes(range(256)) * (1 << 18); print('ready', flush=True); sys.stdin.read()"],
+        [
+            sys.executable,
+            "-c",
+            "import sys; b = bytes(range(256)) * (1 << 18); print('ready', flush=True); sys.stdin.read()",
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
