@@ -17,7 +17,6 @@ import io
 import math
 import os
 import pickle
-import re
 import select
 import signal
 import sys
@@ -32,6 +31,7 @@ from typing import Any
 
 import pandas as pd
 
+from middlepowers.numeric import parse_number  # the one numeric-input rule (DESIGN.md)
 from middlepowers.quizfile import (  # noqa: F401 (re-exported: the loading API lived here)
     CITE_RE,
     TYPE_NAMES,
@@ -182,29 +182,6 @@ def check_classify(q: Question, mapping: Any) -> Result:
     )
     head = f"{PARTLY}: {right} of {len(items)} items are in the right category." if right else f"{NOT_YET}:"
     return Result(False, f"{head} {todo[0].upper()}{todo[1:]}, {CHECK_AGAIN}.", details, hint=q.hint)
-
-
-def parse_number(text: Any) -> tuple[float | None, str]:
-    """Turn what a student typed into a finite float, or (None, friendly reason)."""
-    if isinstance(text, bool):
-        return None, "Please type a number."
-    if isinstance(text, (int, float)):
-        value = float(text) if not isinstance(text, int) or abs(text) < 1e308 else math.inf
-    else:
-        s = str(text if text is not None else "").strip().replace("\u2212", "-")
-        if not s:
-            return None, "The box is empty: type a number, then press Check."
-        if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", s):
-            s = s.replace(",", "")
-        try:
-            value = float(s)
-        except ValueError:
-            return None, f"{s[:40]!r} is not a number: type digits only, e.g. 27 (no words or units)."
-    if math.isnan(value):
-        return None, "'nan' is not a number we can check: type an ordinary number."
-    if math.isinf(value):
-        return None, "That number is too large (or infinite) to check: type an ordinary number."
-    return value, ""
 
 
 def check_numeric(q: Question, text: Any) -> Result:
