@@ -35,6 +35,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from middlepowers import _errors
 from middlepowers import article as ar
 from middlepowers import coalition as co
 from middlepowers import concentration as mc
@@ -304,6 +305,10 @@ def call(function, **kwargs):
         frames = traceback.extract_tb(error.__traceback__)
         where = frames[-1].filename if frames else ""
         assert str(error).strip(), f"{function.__name__}: {type(error).__name__} without a message"
+        assert isinstance(error, tuple(_errors.ON_PURPOSE)), (
+            f"{function.__name__}({_show(kwargs)}) raised {type(error).__name__}: {error} -- "
+            "not one of the collection's error classes (issue 26: the guard passes only those)"
+        )
         assert where.startswith(SRC), (
             f"{function.__name__}({_show(kwargs)}) raised {type(error).__name__}: {error} "
             f"from {where}:{frames[-1].lineno} -- not a clear error of the collection's own"

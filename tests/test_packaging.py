@@ -33,6 +33,7 @@ STUDENT_MODULES = {
     "coalition",
     "concentration",
     "figures",
+    "numeric",
     "paths",
     "progress",
     "quiz",

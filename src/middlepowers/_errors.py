@@ -6,23 +6,24 @@ A lesson's helpers validate what they can and raise their module's error
 rest of the class impossible: any other exception escaping a helper (an
 ``AttributeError`` from a ``None`` where a table belongs, a pandas
 ``KeyError``, an ``OverflowError``...) becomes the module's error, naming the
-helper and the arguments it was given. Errors the collection raised on
-purpose (a ``ValueError``/``TypeError`` from its own code) pass unchanged.
+helper and the arguments it was given.
+
+What is on purpose is explicit: an error passes unchanged only when it is an
+instance of one of the collection's error classes, the classes given to
+:func:`guard` (registered in :data:`ON_PURPOSE` as each module is guarded).
+A ``TypeError`` or ``ValueError`` raised anywhere else, even by a line of the
+collection's own code that did not expect the input (``'x' >= 3.84``), is not
+on purpose, and becomes the clear error like any other.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
-import traceback
 from pathlib import Path
 
-_PACKAGE = str(Path(__file__).parent)
-
-
-def _ours(error: BaseException) -> bool:
-    frames = traceback.extract_tb(error.__traceback__)
-    return bool(frames) and frames[-1].filename.startswith(_PACKAGE)
+#: The error classes the collection raises on purpose, each with a message saying what to fix.
+ON_PURPOSE: set[type[Exception]] = set()
 
 
 def _describe(value) -> str:
@@ -50,7 +51,9 @@ def guard(error_class: type[Exception], namespace: dict, make=None) -> None:
     """Wrap every public function of a module (call at its end with ``globals()``): only clear errors escape.
 
     A helper added later is guarded too. ``make(message)`` builds the error (default ``error_class(message)``).
+    ``error_class`` joins :data:`ON_PURPOSE`: raised by any guarded helper, it passes unchanged.
     """
+    ON_PURPOSE.add(error_class)
     for name in public_functions(namespace):
         namespace[name] = _guarded(namespace[name], error_class, make or error_class)
 
@@ -62,11 +65,9 @@ def _guarded(function, error_class, make):
     def wrapper(*args, **kwargs):
         try:
             return function(*args, **kwargs)
-        except (ValueError, TypeError) as error:
-            if isinstance(error, error_class) or _ours(error):
+        except Exception as error:  # noqa: BLE001 - turned into a clear error below, unless on purpose
+            if isinstance(error, (error_class, *ON_PURPOSE)):
                 raise
-            problem = error
-        except Exception as error:  # noqa: BLE001 - turned into a clear error below
             problem = error
         try:
             bound = signature.bind(*args, **kwargs)

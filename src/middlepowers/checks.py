@@ -14,10 +14,10 @@ check show a traceback.
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import os
 import pickle
-import re
 import select
 import signal
 import sys
@@ -25,13 +25,14 @@ import threading
 import time
 import warnings
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from middlepowers.numeric import parse_number  # the one numeric-input rule (DESIGN.md)
 from middlepowers.quizfile import (  # noqa: F401 (re-exported: the loading API lived here)
     CITE_RE,
     TYPE_NAMES,
@@ -184,29 +185,6 @@ def check_classify(q: Question, mapping: Any) -> Result:
     return Result(False, f"{head} {todo[0].upper()}{todo[1:]}, {CHECK_AGAIN}.", details, hint=q.hint)
 
 
-def parse_number(text: Any) -> tuple[float | None, str]:
-    """Turn what a student typed into a finite float, or (None, friendly reason)."""
-    if isinstance(text, bool):
-        return None, "Please type a number."
-    if isinstance(text, (int, float)):
-        value = float(text) if not isinstance(text, int) or abs(text) < 1e308 else math.inf
-    else:
-        s = str(text if text is not None else "").strip().replace("\u2212", "-")
-        if not s:
-            return None, "The box is empty: type a number, then press Check."
-        if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", s):
-            s = s.replace(",", "")
-        try:
-            value = float(s)
-        except ValueError:
-            return None, f"{s[:40]!r} is not a number: type digits only, e.g. 27 (no words or units)."
-    if math.isnan(value):
-        return None, "'nan' is not a number we can check: type an ordinary number."
-    if math.isinf(value):
-        return None, "That number is too large (or infinite) to check: type an ordinary number."
-    return value, ""
-
-
 def check_numeric(q: Question, text: Any) -> Result:
     """Check a typed number against ``answer`` +/- ``tolerance``."""
     value, reason = parse_number(text)
@@ -247,6 +225,50 @@ CHECKERS: dict[str, Callable[[Question, Any], Result]] = {
 }
 
 
+#: The most values a checker reads from one answer (ticks, or item/category pairs): more is not an answer.
+MAX_ANSWERS = 1000
+
+
+def example_answer(q: Question) -> str:
+    """A well-formed answer to ``q``, for messages: ``['a', 'c']``, ``{'S01': 'stage_1'}``."""
+    if q.type == "multiple":
+        return repr([str(o["key"]) for o in q.get("options")[:2]])
+    if q.type == "classify":
+        return repr({str(q.get("items")[0]["key"]): str(q.get("categories")[0]["key"])})
+    return repr(str(q.get("answer", "")))
+
+
+def readable(q: Question, answer: Any) -> Any:
+    """``answer`` as plain data the checker reads in bounded time, or a :class:`Result` saying why not.
+
+    A multiple-choice answer is an iterable of option keys and a classify answer a
+    mapping (or pairs); at most :data:`MAX_ANSWERS` values are read, so
+    ``range(10**12)`` or ``itertools.count()`` get a message, not a hang.
+    """
+    if q.type not in ("multiple", "classify") or answer is None or isinstance(answer, (str, bytes, Mapping)):
+        if q.type == "classify" and isinstance(answer, (str, bytes)) and answer:
+            return Result(
+                None, f"{WARN} A classify answer gives each item its category, e.g. {example_answer(q)}.", counts=False
+            )
+        return answer
+    what = "option keys" if q.type == "multiple" else "(item, category) pairs"
+    try:
+        values = list(itertools.islice(iter(answer), MAX_ANSWERS + 1))
+    except TypeError:
+        return Result(
+            None,
+            f"{WARN} {type(answer).__name__} is not an answer here: give {what}, e.g. {example_answer(q)}.",
+            counts=False,
+        )
+    if len(values) > MAX_ANSWERS:
+        return Result(
+            None,
+            f"{WARN} That answer has more than {MAX_ANSWERS} values: give {what}, e.g. {example_answer(q)}.",
+            counts=False,
+        )
+    return values
+
+
 def check(q: Question, answer: Any) -> Result:
     """Dispatch to the checker for the question's type (not ``code``)."""
     if q.type not in CHECKERS:
@@ -254,6 +276,9 @@ def check(q: Question, answer: Any) -> Result:
             None, f"{WARN} '{q.id}' is a code check: use quiz.check_code('{q.id}', your_function).", counts=False
         )
     try:
+        answer = readable(q, answer)
+        if isinstance(answer, Result):
+            return answer
         return CHECKERS[q.type](q, answer)
     except Exception as error:  # an odd answer must never show a traceback
         return Result(None, f"{WARN} That answer could not be checked ({error.__class__.__name__}).", counts=False)

@@ -89,6 +89,23 @@ def _is_missing(label) -> bool:
     return isinstance(label, str) and not label.strip()
 
 
+def _is_label(label) -> bool:
+    """Whether ``label`` can be a category: one hashable value (text, number), not a list or dict."""
+    try:
+        hash(label)
+    except TypeError:
+        return False
+    return True
+
+
+def _short(value) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - an object whose repr fails
+        text = "?"
+    return text[:40] + ("…" if len(text) > 40 else "")
+
+
 def _paired_codes(coder_a, coder_b, categories=None) -> tuple[list, list, list]:
     """Return (item names, labels of A, labels of B) after checking the input.
 
@@ -132,11 +149,28 @@ def _paired_codes(coder_a, coder_b, categories=None) -> tuple[list, list, list]:
     if not items:
         raise CoalitionError("there are no coded items to compare (both lists are empty)")
     for coder, labels in (("A", labels_a), ("B", labels_b)):
+        for item, label in zip(items, labels):
+            if not _is_label(label):
+                raise CoalitionError(
+                    f"coder {coder}'s label for {item} is a {type(label).__name__} ({_short(label)}): "
+                    "each label must be one category name, such as 'stage_1'"
+                )
+    for coder, labels in (("A", labels_a), ("B", labels_b)):
         gaps = [str(item) for item, label in zip(items, labels) if _is_missing(label)]
         if gaps:
             raise CoalitionError(f"coder {coder} left no label for: {', '.join(gaps)}")
     if categories is not None:
-        allowed = list(categories)
+        if isinstance(categories, (str, bytes)):
+            raise CoalitionError("categories must be a list of category names, not one string")
+        try:
+            allowed = list(categories)
+        except TypeError:
+            raise CoalitionError(
+                f"categories must be a list of category names, got {type(categories).__name__}"
+            ) from None
+        bad = [c for c in allowed if not _is_label(c)]
+        if bad:
+            raise CoalitionError(f"each category must be one name, such as 'stage_1'; got {_short(bad[0])}")
         for coder, labels in (("A", labels_a), ("B", labels_b)):
             bad = [f"{item} ({label!r})" for item, label in zip(items, labels) if label not in allowed]
             if bad:

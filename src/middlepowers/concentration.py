@@ -248,11 +248,11 @@ def classify(value: float, edition: str = "2010") -> str:
     """
     edition = str(edition)
     if edition not in GUIDELINES:
-        raise ValueError(f"edition must be '2010' or '2023'; got {edition!r}")
+        raise ShareError(f"edition must be '2010' or '2023'; got {edition!r}")
     if isinstance(value, bool) or not isinstance(value, Real) or math.isnan(float(value)):
-        raise ValueError(f"an HHI must be a number between 0 and 10,000; got {value!r}")
+        raise ShareError(f"an HHI must be a number between 0 and 10,000; got {value!r}")
     if not 0 <= value <= 10_000 + 1e-6:
-        raise ValueError(f"an HHI must be between 0 and 10,000; got {value:g}")
+        raise ShareError(f"an HHI must be between 0 and 10,000; got {value:g}")
     if edition == "2023":
         return "highly concentrated" if value > 1800 else "not highly concentrated"
     if value < 1500:

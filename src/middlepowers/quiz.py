@@ -38,7 +38,21 @@ from middlepowers.checks import Question, QuizFormatError, Result, load_quiz  # 
 from middlepowers.progress import ProgressStore
 from middlepowers.ui import make, shared
 
-__all__ = ["Quiz", "QuestionView", "SummaryView", "CodeCheckView", "QuizFormatError", "Result", "main"]
+__all__ = [
+    "Quiz",
+    "QuestionView",
+    "SummaryView",
+    "CodeCheckView",
+    "QuizFormatError",
+    "QuizInputError",
+    "Result",
+    "main",
+]
+
+
+class QuizInputError(ValueError):
+    """An answer given in code (``view.value = ...``) that is not of the question's kind; the message shows one."""
+
 
 CHOOSE = "— choose —"
 #: The last line of a check's plain-text form: shown in place of the widget
@@ -212,7 +226,19 @@ class QuestionView(widgets.VBox):
 
     @value.setter
     def value(self, answer: Any) -> None:
+        """Set the controls to ``answer`` (what :attr:`value` reads); an answer of the wrong shape
+        raises :class:`QuizInputError` saying what this question's answer looks like."""
         q = self.question
+        if answer is not None and q.type in ("multiple", "classify"):
+            plain = checks.readable(q, [answer] if q.type == "multiple" and isinstance(answer, str) else answer)
+            if isinstance(plain, checks.Result):
+                raise QuizInputError(f"view.value for {q.id!r}: {plain.message.removeprefix(checks.WARN).strip()}")
+            try:
+                answer = dict(plain) if q.type == "classify" else plain
+            except (TypeError, ValueError):
+                raise QuizInputError(
+                    f"view.value for {q.id!r}: give each item its category, e.g. {checks.example_answer(q)}"
+                ) from None
         if q.type == "multiple":
             chosen = {str(a) for a in (answer or [])}
             for k, box in self.controls.items():

@@ -35,7 +35,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from numbers import Integral
+from numbers import Integral, Real
 from pathlib import Path
 
 import pandas as pd
@@ -696,8 +696,19 @@ def log_likelihood(a: int, b: int, c: int, d: int) -> float:
 CRITICAL = [(15.13, "p < 0.0001"), (10.83, "p < 0.001"), (6.63, "p < 0.01"), (3.84, "p < 0.05")]
 
 
+def _shown(value) -> str:
+    """A value as a message names it: its type and a short repr."""
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - an object whose repr fails
+        text = "?"
+    return f"{type(value).__name__} {text[:40]}"
+
+
 def significance(g2: float) -> str:
     """Label a G2 value with the smallest conventional p threshold it passes."""
+    if isinstance(g2, bool) or not isinstance(g2, Real) or math.isnan(g2):
+        raise RhetoricInputError(f"g2 must be a number (a G2 value, e.g. from log_likelihood), got {_shown(g2)}")
     for critical, label in CRITICAL:
         if g2 >= critical:
             return label
@@ -717,6 +728,12 @@ def keyness(
     ``g2``, ``use`` (``over`` or ``under`` in the target) and ``p``.
     Sorted by G2, largest first, then word.
     """
+    if isinstance(min_count, bool) or not (
+        isinstance(min_count, Integral) or (isinstance(min_count, float) and min_count.is_integer())
+    ):
+        raise RhetoricInputError(f"min_count must be a whole number of occurrences (e.g. 2), got {_shown(min_count)}")
+    if min_count < 0:
+        raise RhetoricInputError(f"min_count must not be negative, got {min_count}")
     tokens = as_tokens(tokens, by)
     if target not in set(tokens[by]):
         raise RhetoricInputError(

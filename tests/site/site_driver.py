@@ -4,13 +4,18 @@
 clicks, choices and typing, presses Check and returns ``(verdict, text)`` as
 the reader sees them. ``cases(q)`` lists the answers the parity test feeds to
 both checkers: right, wrong, each anticipated mistake, each partly right,
-nothing chosen, and for numbers the odd things people type.
+nothing chosen, and for numbers the odd things people type and every case
+the one numeric-input rule draws (:func:`middlepowers.numeric.cases`: every
+script's digits, every trimmed or white-looking character before, after and
+inside the answer, the separators, the failures of issue 26) that a reader can
+type into the page's box.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from middlepowers import numeric
 from middlepowers.checks import Question
 from middlepowers.paths import repo_root
 
@@ -43,7 +48,10 @@ def answer(page, qid: str, q: Question, value) -> tuple[str, str]:
         for item in q.get("items"):
             b.locator(f"select[data-item='{item['key']}']").select_option(value=str(value.get(str(item["key"]), "")))
     else:
-        b.locator("input[type=text]").fill(str(value))
+        box_ = b.locator("input[type=text]")
+        box_.fill(str(value))
+        typed = box_.input_value()
+        assert typed == str(value), f"{qid}: the page's box holds {typed!r}, not {str(value)!r}"
     b.locator("button.mp-check-button").click()
     feedback = b.locator(".mp-feedback")
     return b.get_attribute("data-verdict"), feedback.inner_text()
@@ -70,6 +78,12 @@ def wrong(q: Question):
         cats = [str(c["key"]) for c in q.get("categories")]
         return {str(i["key"]): next(c for c in cats if c != str(i["answer"])) for i in q.get("items")}
     return repr(q.get("answer") * 10 + 10 * q.get("tolerance", 0) + 7)
+
+
+def typeable(text: str) -> bool:
+    """Whether a text box can hold ``text`` as it is: an <input> drops line breaks, and a lone
+    surrogate or NUL does not survive the way to the browser (the Node test in test_site_unit has them)."""
+    return not any(ch in "\n\r\x00" or 0xD800 <= ord(ch) < 0xE000 for ch in text)
 
 
 def cases(q: Question) -> list[tuple[str, object]]:
@@ -128,5 +142,8 @@ def cases(q: Question) -> list[tuple[str, object]]:
             ("nan", "nan"),
             ("too large", "1e999"),
             ("quote in text", "it's 5"),
+        ]
+        out += [
+            (f"rule: {label}", text) for label, lang, text in numeric.cases(value) if lang == "en" and typeable(text)
         ]
     return out

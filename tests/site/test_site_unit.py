@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+
 import nbformat
 import pandas as pd
 import pytest
@@ -92,3 +95,67 @@ def test_answer_keys_only_on_request(tmp_path):
 def test_readme_links_to_the_site_of_the_one_repository_setting():
     assert f"]({pages_url(GITHUB_REPO)})" in (ROOT / "README.md").read_text(encoding="utf-8")
     assert pages_url("Me/my-fork") == "https://me.github.io/my-fork/"
+
+
+# --- the numeric-input rule: the page's grader against the kernel's, without a browser --------------------
+
+
+def _numeric_questions():
+    for path in sorted((ROOT / "data" / "quizzes").glob("*.toml")):
+        for q in load_quiz(path, ROOT).questions.values():
+            if q.type == "numeric":
+                yield q
+
+
+def test_page_reads_numbers_by_the_one_rule():
+    """Every case numeric.cases draws (every script's digits, every trimmed or white-looking character
+    before, after and inside, both languages' separators, the fixed failures of issue 26), for several
+    answers: mpcheck.js's parseNumber gives the kernel's value and message."""
+    from jsrule import run_js
+
+    from middlepowers.numeric import cases, parse_number
+
+    drawn = [case for answer in (27, 0, 7, 1.5, 350, -4) for case in cases(answer)]
+    page = run_js([["parseNumber", [text, lang]] for _, lang, text in drawn])
+    differ = [
+        f"{label} [{lang}] {text!r}: kernel {parse_number(text, lang)}, page {tuple(got)}"
+        for (label, lang, text), got in zip(drawn, page)
+        if list(parse_number(text, lang)) != got
+    ]
+    assert not differ, f"{len(differ)} of {len(drawn)} differ:\n" + "\n".join(differ[:20])
+
+
+def test_page_checks_numbers_as_the_kernel_does():
+    """Every numeric question of every quiz file, with the rule's cases for its answer: same verdict, same text."""
+    from jsrule import run_js
+
+    from middlepowers.checks import check
+    from middlepowers.numeric import cases
+
+    calls, expected = [], []
+    for q in _numeric_questions():
+        data = json.loads(sitechecks.question_json(q))
+        for label, lang, text in cases(q.get("answer")):
+            if lang == "en":  # the kernel's checker is English until the French edition passes lang
+                calls.append(["check", [data, text]])
+                result = check(q, text)
+                expected.append((f"{q.id} [{label}] {text!r}", result.correct, result.counts, result.lines()))
+    page = run_js(calls)
+    differ = [
+        f"{what}: kernel {correct} {lines}, page {got['correct']} {got['lines']}"
+        for (what, correct, counts, lines), got in zip(expected, page)
+        if (correct, counts, lines) != (got["correct"], got["counts"], got["lines"])
+    ]
+    assert len(expected) >= 1000 and not differ, f"{len(differ)} of {len(expected)} differ:\n" + "\n".join(differ[:20])
+
+
+@pytest.mark.parametrize("text", ["<!--<script>", "</script><script>alert(1)</script>", "a & b <b>", "]]> -->"])
+def test_quiz_text_cannot_leave_or_change_its_script_element(text):
+    """A prompt with ``<!--<script>`` made the HTML parser run past the check's <script> (issue 26)."""
+    q = next(q for q in QUIZ.questions.values() if q.type == "single")
+    odd = dataclasses.replace(q, prompt=text, data={**q.data, "prompt": text})
+    html = sitechecks.check_html(odd, "notebooks/03")
+    script = html[html.index('<script type="application/json" class="mp-data">') :]
+    body = script[len('<script type="application/json" class="mp-data">') : script.index("</script>")]
+    assert not set(body) & set("<>&"), body
+    assert json.loads(body)["prompt"] == text

@@ -3,7 +3,8 @@
  * Each check on a page is the HTML that mpcourse.sitechecks generates from a
  * quiz file (data/quizzes/*.toml), with the question itself as JSON beside it.
  * The texts (verdicts, warnings) come from middlepowers.checks through
- * window.MP_TEXTS (mpcheck-texts.js, written at build time). The rules below
+ * window.MP_TEXTS (mpcheck-texts.js, written at build time), and the numeric-input rule
+ * (middlepowers.numeric) through window.MP_NUMERIC in the same file. The rules below
  * follow middlepowers.checks.check_single / check_multiple / check_classify /
  * parse_number / check_numeric line by line; tests/site/test_parity.py feeds
  * the same answers to both and fails when a verdict or a feedback text differs; checks.reveal
@@ -13,7 +14,7 @@
  */
 (function () {
   "use strict";
-  var T = window.MP_TEXTS;
+  var T = window.MP_TEXTS, N = window.MP_NUMERIC;
 
   function Result(correct, message, details, hint, explanation, counts) {
     return { correct: correct, message: message, details: details || [], hint: hint || "",
@@ -109,19 +110,58 @@
     return Result(false, head + " " + todo.charAt(0).toUpperCase() + todo.slice(1) + ", " + T.CHECK_AGAIN + ".", details, fmt(q, "hint"));
   }
 
-  // Python's float() on a stripped string: digits with single underscores, a point, an exponent; inf / nan.
-  var PY_FLOAT = /^[+-]?((\d(_?\d)*)(\.(\d(_?\d)*)?)?|\.\d(_?\d)*)([eE][+-]?\d(_?\d)*)?$/;
-  var PY_SPECIAL = /^[+-]?(inf|infinity|nan)$/i;
-  function parseNumber(text) {
-    var s = String(text === null || text === undefined ? "" : text).trim().replace(/\u2212/g, "-");
-    if (!s) return [null, "The box is empty: type a number, then press Check."];
-    if (/^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$/.test(s)) s = s.replace(/,/g, "");
-    var value;
-    if (PY_FLOAT.test(s)) value = parseFloat(s.replace(/_/g, ""));
-    else if (PY_SPECIAL.test(s)) value = /nan/i.test(s) ? NaN : (s.charAt(0) === "-" ? -Infinity : Infinity);
-    else return [null, pyRepr(Array.from(s).slice(0, 40).join("")) + " is not a number: type digits only, e.g. 27 (no words or units)."];
-    if (isNaN(value)) return [null, "'nan' is not a number we can check: type an ordinary number."];
-    if (!isFinite(value)) return [null, "That number is too large (or infinite) to check: type an ordinary number."];
+  // The one numeric-input rule (middlepowers.numeric, whose docstring states it), step by step,
+  // with its tables from window.MP_NUMERIC (written from middlepowers.numeric.rule_data at build time).
+  var DIGITS = {};
+  N.digitZeros.forEach(function (zero) { for (var n = 0; n < 10; n++) DIGITS[String.fromCodePoint(zero + n)] = String(n); });
+  // The grammar's patterns are numeric.py's own (ASCII, the same syntax in both languages).
+  function whole(pattern, flags) { return new RegExp("^(?:" + pattern + ")$", flags); }
+  var GRAMMAR = {};
+  Object.keys(N.grammar).forEach(function (lang) { GRAMMAR[lang] = N.grammar[lang].map(function (p) { return whole(p); }); });
+  var SPECIAL = whole(N.special, "i");
+  function isTrimmed(ch) { return N.trim.indexOf(ch) >= 0; }
+  // numeric.shown: Python's repr of the first 40 characters, with every invisible character escaped.
+  function shown(text, limit) {
+    var chars = Array.from(text).slice(0, limit || 40);
+    var quote = (chars.indexOf("'") >= 0 && chars.indexOf('"') < 0) ? '"' : "'";
+    return quote + chars.map(function (ch) {
+      var cp = ch.codePointAt(0);
+      if (ch === "\\" || ch === quote) return "\\" + ch;
+      if (ch === "\n") return "\\n";
+      if (ch === "\r") return "\\r";
+      if (ch === "\t") return "\\t";
+      if (ch === " ") return ch;
+      if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || isTrimmed(ch) || (cp >= 0xd800 && cp < 0xe000)) {
+        var hex = cp.toString(16);
+        return cp < 0x100 ? "\\x" + ("0" + hex).slice(-2) : "\\u" + ("000" + hex).slice(-4);
+      }
+      return ch;
+    }).join("") + quote;
+  }
+  function canonical(s, lang) {
+    var mapped = Array.from(s).map(function (ch) {
+      if (Object.prototype.hasOwnProperty.call(DIGITS, ch)) return DIGITS[ch];
+      if (ch === N.minus) return "-";
+      return (lang === "fr" && N.frenchGroup.indexOf(ch) >= 0) ? " " : ch;
+    }).join("");
+    var g = GRAMMAR[lang];
+    if (g[0].test(mapped)) return mapped.split(lang === "en" ? "," : " ").join("").replace(/,/g, ".");
+    if (g[1].test(mapped)) return mapped.replace(/_/g, "").replace(/,/g, ".");
+    return null;
+  }
+  function parseNumber(text, lang) {
+    lang = lang || "en";
+    var chars = Array.from(String(text === null || text === undefined ? "" : text)), a = 0, b = chars.length;
+    while (a < b && isTrimmed(chars[a])) a++;
+    while (b > a && isTrimmed(chars[b - 1])) b--;
+    var s = chars.slice(a, b).join("");
+    if (!s) return [null, N.messages.empty];
+    var number = canonical(s, lang), value;
+    if (number !== null) value = Number(number);
+    else if (SPECIAL.test(s.replace(/\u2212/g, "-"))) value = /nan/i.test(s) ? NaN : Infinity;
+    else return [null, N.messages.notANumber.replace("{shown}", shown(s))];
+    if (isNaN(value)) return [null, N.messages.nan];
+    if (!isFinite(value)) return [null, N.messages.tooLarge];
     return [value, ""];
   }
 
@@ -151,8 +191,17 @@
 
   // ------------------------------------------------------------------ the page
   function storeKey(lesson) { return "mp-progress:" + lesson; }
+  // Local storage is the reader's to change: anything but {qid: {answer, attempts, correct}} counts as nothing saved.
+  function isObject(v) { return v !== null && typeof v === "object" && !Array.isArray(v); }
   function load(lesson) {
-    try { return JSON.parse(window.localStorage.getItem(storeKey(lesson)) || "{}") || {}; } catch (e) { return {}; }
+    var data;
+    try { data = JSON.parse(window.localStorage.getItem(storeKey(lesson)) || "{}"); } catch (e) { return {}; }
+    return isObject(data) ? data : {};
+  }
+  function entryOf(data, qid) {
+    var entry = Object.prototype.hasOwnProperty.call(data, qid) ? data[qid] : null;
+    if (!isObject(entry) || typeof entry.attempts !== "number" || !(entry.attempts >= 1) || !isFinite(entry.attempts)) return null;
+    return entry;
   }
   function save(lesson, data) {
     try { window.localStorage.setItem(storeKey(lesson), JSON.stringify(data)); } catch (e) { /* private mode: no saving */ }
@@ -173,15 +222,23 @@
     }
     return box.querySelector("input[type=text]").value;
   }
+  // Sets the controls to a saved answer; one of the wrong shape (a tampered store) leaves them empty.
   function writeAnswer(box, q, answer) {
+    if (q.type === "multiple") answer = Array.isArray(answer) ? answer.map(String) : [];
+    else if (q.type === "classify") answer = isObject(answer) ? answer : {};
+    else answer = (typeof answer === "string" || typeof answer === "number") ? String(answer) : "";
     if (q.type === "single") {
       Array.prototype.forEach.call(box.querySelectorAll("input[type=radio]"), function (r) { r.checked = r.value === answer; });
     } else if (q.type === "multiple") {
       Array.prototype.forEach.call(box.querySelectorAll("input[type=checkbox]"), function (c) { c.checked = (answer || []).indexOf(c.value) >= 0; });
     } else if (q.type === "classify") {
-      Array.prototype.forEach.call(box.querySelectorAll("select[data-item]"), function (s) { s.value = (answer || {})[s.dataset.item] || ""; });
+      Array.prototype.forEach.call(box.querySelectorAll("select[data-item]"), function (s) {
+        var v = Object.prototype.hasOwnProperty.call(answer, s.dataset.item) ? answer[s.dataset.item] : "";
+        s.value = (typeof v === "string") ? v : "";
+        if (s.value !== v) s.value = "";  // not one of its options
+      });
     } else {
-      box.querySelector("input[type=text]").value = answer || "";
+      box.querySelector("input[type=text]").value = answer;
     }
   }
   function show(box, result) {
@@ -200,8 +257,8 @@
     var boxes = document.querySelectorAll(".mp-check[data-lesson='" + lesson + "']");
     var answered = 0, correct = 0;
     Array.prototype.forEach.call(boxes, function (b) {
-      var s = data[b.dataset.qid];
-      if (s && s.attempts) { answered++; if (s.correct) correct++; }
+      var s = entryOf(data, b.dataset.qid);
+      if (s) { answered++; if (s.correct === true) correct++; }
     });
     Array.prototype.forEach.call(document.querySelectorAll(".mp-summary[data-lesson='" + lesson + "'] .mp-summary-text"), function (el) {
       el.textContent = "On this page: " + answered + " of " + boxes.length + " checks answered, " + correct +
@@ -213,17 +270,19 @@
     var q = JSON.parse(box.querySelector("script.mp-data").textContent);
     var lesson = box.dataset.lesson;
     box.mpQuestion = q;
-    var saved = load(lesson)[q.id];
-    if (saved && saved.attempts) {
-      writeAnswer(box, q, saved.answer);
-      show(box, reveal(q, check(q, saved.answer), saved.attempts));
+    var saved = entryOf(load(lesson), q.id);
+    if (saved) {
+      try {  // the verdict of what the controls now show, so a strange saved answer cannot stop the page
+        writeAnswer(box, q, saved.answer);
+        show(box, reveal(q, check(q, readAnswer(box, q)), saved.attempts));
+      } catch (e) { /* nothing restored */ }
     }
     box.querySelector("button.mp-check-button").addEventListener("click", function () {
       var answer = readAnswer(box, q);
       var result = check(q, answer);
       if (result.counts) {
         var data = load(lesson);
-        var entry = data[q.id] || { attempts: 0 };
+        var entry = entryOf(data, q.id) || { attempts: 0 };
         entry.attempts += 1;
         entry.answer = answer;
         entry.correct = result.correct === true;
@@ -239,21 +298,27 @@
 
   function reset(lesson) {
     try { window.localStorage.removeItem(storeKey(lesson)); } catch (e) { /* nothing saved */ }
-    Array.prototype.forEach.call(document.querySelectorAll(".mp-check[data-lesson='" + lesson + "']"), function (box) {
-      writeAnswer(box, box.mpQuestion, box.mpQuestion.type === "multiple" ? [] : (box.mpQuestion.type === "classify" ? {} : ""));
+    each(".mp-check[data-lesson='" + lesson + "']", function (box) {
+      if (box.mpQuestion) writeAnswer(box, box.mpQuestion, null);
       box.querySelector(".mp-feedback").textContent = "";
       delete box.dataset.verdict;
     });
     summarise(lesson);
   }
 
+  // One check that cannot be set up must not stop the others, the summaries or the reset buttons.
+  function each(selector, fn) {
+    Array.prototype.forEach.call(document.querySelectorAll(selector), function (el) {
+      try { fn(el); } catch (e) { if (window.console) console.warn("mpcheck: " + selector + ": " + e); }
+    });
+  }
   function start() {
-    Array.prototype.forEach.call(document.querySelectorAll(".mp-check"), setUp);
-    Array.prototype.forEach.call(document.querySelectorAll(".mp-summary"), function (s) {
+    each(".mp-check", setUp);
+    each(".mp-summary", function (s) {
       s.querySelector("button.mp-reset").addEventListener("click", function () { reset(s.dataset.lesson); });
       summarise(s.dataset.lesson);
     });
-    Array.prototype.forEach.call(document.querySelectorAll(".mp-states select"), function (sel) {
+    each(".mp-states select", function (sel) {
       sel.addEventListener("change", function () {
         var root = sel.closest(".mp-states");
         Array.prototype.forEach.call(root.querySelectorAll(".mp-state"), function (st) { st.hidden = st.dataset.state !== sel.value; });
@@ -263,7 +328,7 @@
     window.mpReadyAt = performance.now();  // when every check on the page answers a click (make bench)
   }
 
-  window.mpcheck = { check: check, reveal: reveal, lines: lines, parseNumber: parseNumber, pyRepr: pyRepr };
+  window.mpcheck = { check: check, reveal: reveal, lines: lines, parseNumber: parseNumber, shown: shown, pyRepr: pyRepr };
   // Start as soon as the page is parsed ("interactive"), before the theme's deferred scripts
   // (its icon font script alone is 1.5 MB) run and DOMContentLoaded fires.
   function whenParsed() {
