@@ -7,7 +7,8 @@ import os
 import subprocess
 import sys
 
-from mpharness.classload import merge_class_run, pss_bytes, stats, tree_pss  # noqa: E402
+from mpharness.classload import merge_class_run, stats
+from mpharness.common import ProcessSampler, pss_bytes, tree_memory, tree_pss
 
 
 def test_stats_median_nearest_rank_p95_and_max():
@@ -41,6 +42,14 @@ def test_tree_pss_counts_a_child():
     try:
         assert child.stdout.readline() == "ready\n"
         assert tree_pss(os.getpid()) - pss_bytes(os.getpid()) >= 60 << 20
+        reading = tree_memory(os.getpid())
+        assert reading.pss_children >= 60 << 20 and reading.rss_children >= 60 << 20
+        assert reading.pss > reading.pss_children and reading.rss > reading.rss_children
+        with ProcessSampler(os.getpid(), interval=0.01) as sampler:
+            pass
+        assert (
+            sampler.samples >= 2 and sampler.peak.pss_children >= 60 << 20 and sampler.peak.rss >= reading.rss_children
+        )
     finally:
         child.communicate("")
 

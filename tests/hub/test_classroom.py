@@ -25,7 +25,8 @@ import nbformat
 import pytest
 
 from mpcourse.link import nbgitpuller_link
-from mpharness.hub import PROGRESS_FILE, MiB, RssSampler, git_commit_all
+from mpharness.common import ProcessSampler
+from mpharness.hub import PROGRESS_FILE, MiB, git_commit_all
 
 pytestmark = [pytest.mark.hub, pytest.mark.timeout(420)]
 
@@ -142,15 +143,16 @@ def test_classroom_round_trip(hub, source_repo, root):
         return name, results
 
     with ThreadPoolExecutor(len(STUDENTS)) as pool:
-        sampler = RssSampler(students["ada"].server_pid)
+        sampler = ProcessSampler(students["ada"].server_pid)
         idle = sampler.sample()
         t0 = time.monotonic()
         with sampler:
             ran = dict(pool.map(run, STUDENTS))
         figures["lesson_run_s_both_students"] = round(time.monotonic() - t0, 2)
-    figures["ada_idle_server_mib"] = round(idle / MiB, 1)
-    figures["ada_peak_server_plus_kernel_mib"] = round(sampler.peak / MiB, 1)
-    figures["ada_peak_kernel_mib"] = round(sampler.peak_children / MiB, 1)
+    figures["ada_idle_server_mib"] = round(idle.rss / MiB, 1)
+    figures["ada_peak_server_plus_kernel_mib"] = round(sampler.peak.rss / MiB, 1)
+    figures["ada_peak_kernel_mib"] = round(sampler.peak.rss_children / MiB, 1)
+    figures["ada_peak_server_plus_kernel_pss_mib"] = round(sampler.peak.pss / MiB, 1)
     for name, results in ran.items():
         assert results, f"{name}: no code cell ran"
         assert not _failed(results), f"{name}: {_failure(lesson, results)}"
@@ -158,12 +160,12 @@ def test_classroom_round_trip(hub, source_repo, root):
     # 3b. ada also runs the heaviest lesson (measured by `python -m
     # mpharness.hub`, which runs them all); it must run on the hub too.
     lap("lesson_00")
-    peaks = {lesson: sampler.peak}
+    peaks = {lesson: sampler.peak.rss}
     if HEAVIEST != lesson and (source_repo / HEAVIEST).exists():
-        with RssSampler(students["ada"].server_pid) as heavy:
+        with ProcessSampler(students["ada"].server_pid) as heavy:
             results = hub.run_notebook("ada", f"{col}/{HEAVIEST}", code_prefix=WHERE_FROM)
         assert results and not _failed(results), f"ada: {_failure(HEAVIEST, results)}"
-        peaks[HEAVIEST] = heavy.peak
+        peaks[HEAVIEST] = heavy.peak.rss
     lap("heaviest_lesson")
     heaviest = max(peaks, key=peaks.get)
     figures["heaviest_lesson"] = heaviest

@@ -10,8 +10,8 @@ import subprocess
 import pytest
 
 from mpharness import hub as bench_hub
-from mpharness.common import merge_results
-from mpharness.hub import RssSampler, copy_working_tree, git_commit_all, make_source_repo, parse_sse
+from mpharness.common import ProcessSampler, merge_results
+from mpharness.hub import copy_working_tree, git_commit_all, make_source_repo, parse_sse
 
 
 def test_parse_sse_reads_nbgitpuller_events():
@@ -92,11 +92,11 @@ def test_source_repo_is_the_working_tree_not_the_last_commit(tmp_path):
         copy_working_tree(tree, repo)
 
 
-def test_rss_sampler_sees_a_child_grow_and_keeps_the_peak():
+def test_process_sampler_sees_a_child_grow_and_keeps_the_peaks():
     import sys
     import time
 
-    sampler = RssSampler(os.getpid(), interval=0.01)
+    sampler = ProcessSampler(os.getpid(), interval=0.01)
     baseline = sampler.sample()  # before the child exists
     child = subprocess.Popen(
         [
@@ -113,8 +113,9 @@ def test_rss_sampler_sees_a_child_grow_and_keeps_the_peak():
             assert child.stdout.readline().strip() == "ready"
             time.sleep(0.1)
         assert sampler.samples >= 3
-        assert sampler.peak_children >= 60 * 1024 * 1024
-        assert sampler.peak >= baseline + 60 * 1024 * 1024
+        for field in ("rss", "pss"):
+            assert getattr(sampler.peak, field + "_children") >= 60 * 1024 * 1024, field
+            assert getattr(sampler.peak, field) >= getattr(baseline, field) + 60 * 1024 * 1024, field
     finally:
         child.kill()
         child.wait()

@@ -48,7 +48,7 @@ import time
 import traceback
 from pathlib import Path
 
-from mpharness.common import merge_results
+from mpharness.common import merge_results, pss_bytes, tree, tree_memory
 from mpharness.hub import PROGRESS_FILE, HubError, LocalHub, execute_content, make_source_repo
 
 MiB = 1024 * 1024
@@ -85,34 +85,6 @@ print(_json.dumps({"saved": _saved, "notebook": quiz.notebook}))
 
 
 # --- memory and CPU of a process tree -------------------------------------------------
-
-
-def pss_bytes(pid: int) -> int:
-    """PSS of one process in bytes (0 when it is gone or unreadable)."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as fh:
-            for line in fh:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
-def tree(pid: int) -> list:
-    """``psutil.Process`` objects of ``pid`` and all its descendants (empty if gone)."""
-    import psutil
-
-    try:
-        root = psutil.Process(pid)
-        return [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return []
-
-
-def tree_pss(pid: int) -> int:
-    """PSS of ``pid`` plus its descendants, in bytes."""
-    return sum(pss_bytes(p.pid) for p in tree(pid))
 
 
 def tree_cpu(pid: int) -> float:
@@ -170,8 +142,8 @@ class ClassSampler:
             servers, active = dict(self.servers), set(self.active)
         total = 0
         for name, pid in servers.items():
-            server = pss_bytes(pid)
-            pss = server + sum(pss_bytes(p.pid) for p in tree(pid)[1:])
+            memory = tree_memory(pid)
+            pss, server = memory.pss, memory.pss - memory.pss_children
             total += pss
             self.peak[name] = max(self.peak.get(name, 0), pss)
             if name in active:

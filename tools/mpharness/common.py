@@ -6,6 +6,7 @@ import json
 import os
 import socket
 import threading
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from middlepowers.paths import repo_root
@@ -50,53 +51,97 @@ def publish_results(output: Path | None, key: str, figures, table: str) -> Path:
     return out
 
 
-class RssSampler:
-    """Sample the RSS of a process plus all its descendants; keep the peak.
+def pss_bytes(pid: int) -> int:
+    """PSS of one process in bytes (0 when it is gone or unreadable).
 
-    ``with RssSampler(pid) as s: ...`` then ``s.peak`` (bytes, process tree
-    total) and ``s.peak_children`` (bytes, descendants only: the kernels).
+    PSS (``/proc/PID/smaps_rollup``) shares each shared page out among the
+    processes that map it: the figure to size a hub by. RSS counts a shared
+    library once per process.
+    """
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def tree(pid: int) -> list:
+    """``psutil.Process`` objects of ``pid`` and all its descendants (empty if gone)."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        return [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return []
+
+
+def tree_pss(pid: int) -> int:
+    """PSS of ``pid`` plus its descendants, in bytes."""
+    return sum(pss_bytes(p.pid) for p in tree(pid))
+
+
+@dataclass(frozen=True)
+class TreeMemory:
+    """One reading of a process tree, in bytes: RSS and PSS, of the whole tree and of the descendants alone."""
+
+    rss: int = 0
+    pss: int = 0
+    rss_children: int = 0
+    pss_children: int = 0
+
+
+def tree_memory(pid: int) -> TreeMemory:
+    """RSS and PSS of ``pid`` and its descendants (the kernels of a server), read together."""
+    import psutil
+
+    procs = tree(pid)
+    if not procs:
+        return TreeMemory()
+    rss = [0] * len(procs)
+    for i, proc in enumerate(procs):
+        try:
+            rss[i] = proc.memory_info().rss
+        except psutil.Error:
+            pass
+    pss = [pss_bytes(proc.pid) for proc in procs]
+    return TreeMemory(sum(rss), sum(pss), sum(rss[1:]), sum(pss[1:]))
+
+
+class ProcessSampler:
+    """Sample the RSS and PSS of a process plus all its descendants; keep the peaks.
+
+    ``with ProcessSampler(pid) as s: ...`` then ``s.peak`` (a :class:`TreeMemory`
+    whose every field is that field's peak: ``s.peak.pss`` for the whole tree,
+    ``s.peak.pss_children`` for the descendants alone, the kernels). The one
+    sampler of the harness: the notebook runner, the hub test and benchmark use
+    it, and the class load test reads :func:`tree_memory` for each student.
     """
 
     def __init__(self, pid: int, interval: float = 0.05):
-        import psutil
-
-        self._psutil = psutil
-        self.root = psutil.Process(pid)
+        self.pid = pid
         self.interval = interval
-        self.peak = 0
-        self.peak_children = 0
+        self.peak = TreeMemory()
         self.samples = 0
-        self.seen: set = set()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def sample(self) -> int:
-        """Take one sample now and return the tree's RSS in bytes."""
-        psutil = self._psutil
-        try:
-            total = self.root.memory_info().rss
-            children = self.root.children(recursive=True)
-        except psutil.Error:
-            return 0
-        kids = 0
-        for child in children:
-            try:
-                kids += child.memory_info().rss
-                self.seen.add(child)
-            except psutil.Error:
-                pass
-        total += kids
-        self.peak = max(self.peak, total)
-        self.peak_children = max(self.peak_children, kids)
+    def sample(self) -> TreeMemory:
+        """Take one reading now, fold it into the peaks and return it."""
+        now = tree_memory(self.pid)
+        self.peak = TreeMemory(*(max(a, b) for a, b in zip(astuple(self.peak), astuple(now))))
         self.samples += 1
-        return total
+        return now
 
     def _run(self) -> None:
         while not self._stop.is_set():
             self.sample()
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> RssSampler:
+    def __enter__(self) -> ProcessSampler:
         self.sample()
         self._thread.start()
         return self

@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from mpharness.common import RssSampler
+from mpharness.common import ProcessSampler
 
 
 @dataclass
@@ -68,12 +68,12 @@ def run(path: str | Path, cwd: str | Path | None = None, timeout: int = 300) -> 
     )
     start = time.perf_counter()
     try:
-        with client.setup_kernel(), RssSampler(client.km.provisioner.process.pid, interval=0.02) as monitor:
+        with client.setup_kernel(), ProcessSampler(client.km.provisioner.process.pid, interval=0.02) as monitor:
             for index, cell in enumerate(nb.cells):
                 client.execute_cell(cell, index)
     finally:
         seconds = time.perf_counter() - start
-    return Run(path, seconds, monitor.peak / 2**20, _errors(nb))
+    return Run(path, seconds, monitor.peak.rss / 2**20, _errors(nb))
 
 
 def main(argv: list[str] | None = None) -> int:

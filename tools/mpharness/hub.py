@@ -11,8 +11,8 @@ benchmark share:
   loopback ports in a temporary folder, logs students in through the real
   login form, follows the nbgitpuller link, pulls, runs notebooks through a
   student server's kernel API, and stops every process it started;
-* :class:`RssSampler` samples the resident memory of one student's server
-  plus all its children (the kernel) and keeps the peak.
+* the memory of one student's server plus all its children (the kernel),
+  RSS and PSS together, is sampled by :class:`mpharness.common.ProcessSampler`.
 
 Command line::
 
@@ -20,7 +20,7 @@ Command line::
 
 It runs every notebook in ``notebooks/`` for one student (each in a fresh
 kernel, as a student opening it would) and reports spawn-to-ready time, the
-idle server's memory and, per lesson, the peak memory of server + kernel.
+idle server's memory and, per lesson, the peak memory (RSS and PSS) of server + kernel.
 """
 
 from __future__ import annotations
@@ -42,12 +42,11 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from middlepowers.progress import FILE_NAME
-from mpharness.common import RssSampler, free_port, merge_results
+from mpharness.common import ProcessSampler, free_port, merge_results
 
 __all__ = [
     "HubError",
     "LocalHub",
-    "RssSampler",
     "CellResult",
     "copy_working_tree",
     "make_source_repo",
@@ -683,17 +682,19 @@ def measure(root: Path, notebooks: list[str] | None = None, student: str = "ada"
             pull_t0 = time.monotonic()
             hub.pull(person, repo_url)
             pull_seconds = time.monotonic() - pull_t0
-            idle = RssSampler(person.server_pid)
-            idle_rss = idle.sample()
+            idle = ProcessSampler(person.server_pid)
+            idle_memory = idle.sample()
             lessons = {}
             for nb in notebooks:
                 t0 = time.monotonic()
-                with RssSampler(person.server_pid) as sampler:
+                with ProcessSampler(person.server_pid) as sampler:
                     results = hub.run_notebook(student, f"{hub.collection_dir}/{nb}")
                 bad = [r for r in results if r.status != "ok" and not r.allowed_error]
                 lessons[nb] = {
-                    "peak_rss_mib": round(sampler.peak / MiB, 1),
-                    "peak_kernel_rss_mib": round(sampler.peak_children / MiB, 1),
+                    "peak_rss_mib": round(sampler.peak.rss / MiB, 1),
+                    "peak_kernel_rss_mib": round(sampler.peak.rss_children / MiB, 1),
+                    "peak_pss_mib": round(sampler.peak.pss / MiB, 1),
+                    "peak_kernel_pss_mib": round(sampler.peak.pss_children / MiB, 1),
                     "run_seconds": round(time.monotonic() - t0, 2),
                     "ok": not bad,
                     **({"error": bad[0].error} if bad else {}),
@@ -706,15 +707,17 @@ def measure(root: Path, notebooks: list[str] | None = None, student: str = "ada"
         "hub_startup_seconds": round(hub.startup_seconds, 2),
         "spawn_to_ready_seconds": round(person.spawn_seconds, 2),
         "first_pull_seconds": round(pull_seconds, 2),
-        "idle_server_rss_mib": round(idle_rss / MiB, 1),
+        "idle_server_rss_mib": round(idle_memory.rss / MiB, 1),
+        "idle_server_pss_mib": round(idle_memory.pss / MiB, 1),
         "heaviest_lesson": heaviest,
         "peak_rss_mib": lessons[heaviest]["peak_rss_mib"],
+        "peak_pss_mib": lessons[heaviest]["peak_pss_mib"],
         "lessons": lessons,
         "leftover_processes": left,
         "cpus": os.cpu_count(),
         "load_average_1min": round(os.getloadavg()[0], 2),
-        "note": "RSS of the student's jupyterhub-singleuser plus its kernel, sampled every 50 ms; "
-        "shared libraries count in each process, so this is an upper bound per student",
+        "note": "RSS and PSS of the student's jupyterhub-singleuser plus its kernel, sampled every 50 ms; "
+        "RSS counts shared libraries in each process (an upper bound per student), PSS shares them out",
     }
 
 
@@ -735,8 +738,8 @@ def main(argv: list[str] | None = None) -> int:
     for nb, row in figures["lessons"].items():
         flag = "" if row["ok"] else f"  FAILED: {row.get('error', '')}"
         print(
-            f"{nb:45s} peak server+kernel {row['peak_rss_mib']:7.1f} MiB  "
-            f"(kernel {row['peak_kernel_rss_mib']:6.1f})  {row['run_seconds']:5.1f} s{flag}"
+            f"{nb:45s} peak server+kernel RSS {row['peak_rss_mib']:7.1f} MiB, PSS {row['peak_pss_mib']:7.1f} MiB  "
+            f"(kernel RSS {row['peak_kernel_rss_mib']:6.1f})  {row['run_seconds']:5.1f} s{flag}"
         )
     print(
         f"hub startup {figures['hub_startup_seconds']} s; spawn-to-ready "
