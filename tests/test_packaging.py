@@ -177,3 +177,12 @@ def _names_the_test_tree(path: Path) -> bool:
 def test_student_modules_never_import_the_tools():
     tools = _third_party_imports(STUDENT, own=set()) & {"mpcourse", "mpharness"}
     assert not tools
+
+
+def test_package_docstring_names_every_module():
+    """``middlepowers/__init__.py`` lists each of its modules, so a reader finds them all."""
+    import middlepowers
+
+    modules = sorted(p.stem for p in Path(middlepowers.__file__).parent.glob("*.py") if p.stem != "__init__")
+    missing = [m for m in modules if f":mod:`middlepowers.{m}`" not in middlepowers.__doc__]
+    assert not missing, f"add them to the module list in middlepowers/__init__.py: {missing}"

@@ -1,10 +1,22 @@
 """Middle Powers at Davos: the tested helpers behind the teaching notebooks.
 
-Modules:
+What a student's kernel imports, and nothing else (the course tools and the
+test harness live in ``tools/``). Modules:
 
 - :mod:`middlepowers.article` turns the article text into tidy tables.
 - :mod:`middlepowers.paths` finds the collection's data from any working
   directory (repo root, ``notebooks/``, a JupyterHub home).
+- :mod:`middlepowers.quiz` shows the checks as widgets, over the plain
+  checkers in :mod:`middlepowers.checks`, which read the quiz files through
+  :mod:`middlepowers.quizfile` and judge numbers by the one rule in
+  :mod:`middlepowers.numeric`.
+- :mod:`middlepowers.progress` keeps every attempt in the student's progress file.
+- :mod:`middlepowers.coalition` (lesson 01), :mod:`middlepowers.rhetoric`
+  (lesson 02) and :mod:`middlepowers.concentration` (lesson 03) hold the
+  lessons' methods.
+- :mod:`middlepowers.figures` draws colour-blind-safe charts with alt text;
+  :mod:`middlepowers.ui` shares the widgets' layout and style models.
+- :mod:`middlepowers._errors` turns a helper's failure into a clear message.
 
 Imported in a notebook kernel, the package shows every DataFrame as pandas
 does, minus the empty header cells (:func:`middlepowers.ui.dataframe_html`).

@@ -170,7 +170,7 @@ class ClassSampler:
 # --- one student -----------------------------------------------------------------------
 
 
-def run_all(client, sources: list[str], timeout: float) -> dict:
+def run_sources(client, sources: list[str], timeout: float) -> dict:
     """Send every cell's code at once (Run All) and read until the last reply.
 
     Returns seconds to the last widget view and to the last reply, the number
@@ -264,7 +264,7 @@ def one_student(
     client = hub.open_kernel(name, path)
     try:
         client.ws.settimeout(timeout)
-        ran = run_all(client, sources, timeout)
+        ran = run_sources(client, sources, timeout)
         row["run_all_to_last_widget_s"] = None if ran["last_widget_s"] is None else round(ran["last_widget_s"], 2)
         row["run_all_done_s"] = round(ran["done_s"], 2)
         row["widgets"] = ran["widgets"]
