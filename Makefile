@@ -158,13 +158,16 @@ lock:
 	$(PYTHON) -m uv pip compile --python-version 3.11 requirements.in -o requirements.txt
 	PYTHONPATH=tools $(PYTHON) -m mpcourse.lock
 
-## make bench      time every notebook against a floor notebook; time make lab's install
+# The suite benchmark's baseline: the last revision before the test tiers (make bench BENCH_OLD=rev for another).
+BENCH_OLD ?= 187e44f
+## make bench      time every notebook against a floor notebook; make lab's install; the suite itself (old and new)
 bench: $(STAMP) $(NODE_STAMP) browser
 	$(BIN)/python -m mpharness.bench
 	$(BIN)/python -m mpharness.lab
 	$(BIN)/python -m mpharness.hub
 	$(BIN)/python -m mpharness.bench_install
 	$(BIN)/python -m mpharness.bench_site
+	$(BIN)/python -m mpharness.bench_suite --old $(BENCH_OLD)
 	$(MAKE) bench-class STUDENTS=3
 
 # A class arriving within a minute on a real local JupyterHub (loopback only):
