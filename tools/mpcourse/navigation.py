@@ -100,12 +100,13 @@ def course_map(lessons: list[Lesson], prefix: str = "", github: str | None = Non
         "|---|---|---|---|---|" + ("---|" if binder else ""),
     ]
     for lesson in lessons:
-        if not lesson.number:
+        if lesson.file == "index.ipynb":
             continue
         worksheet = f"../exercises/{lesson.file}" if not prefix else f"exercises/{lesson.file}"
+        # a notebook without a number (the primer) comes with no worksheet
         row = (
-            f"| {lesson.number} | [{lesson.title}]({prefix}{lesson.file}) | {lesson.minutes} min "
-            f"| {lesson.summary} | [worksheet]({worksheet}) |"
+            f"| {lesson.number or '–'} | [{lesson.title}]({prefix}{lesson.file}) | {lesson.minutes} min "
+            f"| {lesson.summary} | {f'[worksheet]({worksheet})' if lesson.number else '–'} |"
         )
         if binder:
             row += f" [launch]({binder_link(f'notebooks/{lesson.file}', github or repository()['github'])}) |"
