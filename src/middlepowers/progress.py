@@ -271,6 +271,8 @@ class ProgressStore:
         fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
         try:
             info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError(21, "Is a directory", str(self.path))
             if not stat.S_ISREG(info.st_mode):
                 raise _Foreign(f"it is {_kind(info.st_mode)}")
             chunks, left = [], MAX_READ_BYTES + 1
