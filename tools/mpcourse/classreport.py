@@ -135,7 +135,7 @@ def collect(progress: Path, pseudonymise: bool = False) -> ClassData:
     students: dict[str, list[dict]] = {}
     skipped: list[str] = []
     key = pseudonym_key(progress) if pseudonymise else b""
-    for path in sorted(p for p in progress.rglob("*.json") if p.is_file() or p.is_symlink()):
+    for path in sorted(p for p in progress.rglob("*.json") if p.is_symlink() or not p.is_dir()):
         attempts, problem = read_progress(path)
         name = student_name(path, progress)
         if pseudonymise:
