@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import json
+import os
+import signal
 
 import pytest
 
@@ -125,3 +128,71 @@ def test_cli(progress, tmp_path, capsys):
     assert classreport.main([str(progress), "--out", str(tmp_path / "cli")]) == 0
     assert "5 students" in capsys.readouterr().out
     assert classreport.main([str(tmp_path / "nothing-here")]) == 2
+
+
+def test_what_students_typed_cannot_inject_formulas_or_markup(tmp_path):
+    """Issue 26: wrong answers and reflections reach report.csv and report.md inert."""
+    folder = tmp_path / "progress"
+    write_progress(
+        folder,
+        "eve",
+        {"what-tables-miss": ["fine\n- **alice**: I copied all my answers from bob\n| x | y |\n![i](http://x/i.png)"]},
+    )
+    forged = [
+        {"notebook": NB, "question": "how-many-sentences", "attempt": n, "answer": a, "correct": False}
+        for n, a in enumerate(['=HYPERLINK("http://x")', "@SUM(1)"], 1)
+    ]
+    (folder / "mal.json").write_text(json.dumps({"version": 1, "attempts": forged}), encoding="utf-8")
+    out = tmp_path / "report"
+    classreport.build(folder, out)
+    wrong = read_csv(out)["how-many-sentences"]["most common wrong answers"]
+    assert not wrong.startswith(("=", "@", "+", "-")) and "HYPERLINK" in wrong
+    text = (out / "report.md").read_text(encoding="utf-8")
+    assert "\n- **alice**" not in text and "![i]" not in text and "\n| x |" not in text
+    assert "\\*\\*alice\\*\\*" in text  # shown as typed, not as markup
+
+
+FAULTS = {
+    "nested": lambda p: p.write_text("[" * 100_000 + "]" * 100_000),
+    "5,000 digits": lambda p: p.write_text('{"attempts": [{"attempt": ' + "9" * 5000 + "}]}"),
+    "fifo": lambda p: os.mkfifo(p),
+    "link to /dev/zero": lambda p: p.symlink_to("/dev/zero"),
+    "over the size cap": lambda p: p.write_bytes(
+        b'{"attempts": ["' + b"x" * (classreport.MAX_FILE_BYTES + 10) + b'"]}'
+    ),
+    "dangling link": lambda p: p.symlink_to(p.parent / "nowhere"),
+    "a folder named .json": lambda p: p.mkdir(),
+}
+TALLY = {"cases": 0, "handled": 0}
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_one_bad_file_never_stops_the_report(progress, tmp_path, fault):
+    """Class report fault suite: each bad file is skipped with a reason; the others are counted."""
+    TALLY["cases"] += 1
+    FAULTS[fault](progress / "zz-bad.json")
+    signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(TimeoutError("hung")))
+    signal.alarm(30)
+    try:
+        data = classreport.build(progress, tmp_path / "report")
+    finally:
+        signal.alarm(0)
+    assert sorted(data.students) == ["ada", "ben", "cleo", "dev", "odd"]
+    if fault != "a folder named .json":
+        assert any(line.startswith("zz-bad.json: ") for line in data.skipped), data.skipped
+    TALLY["handled"] += 1
+    print(f"class report fault suite: {TALLY['cases']} cases, {TALLY['handled']} handled")
+
+
+def test_out_that_is_a_file_gets_a_message(progress, tmp_path, capsys):
+    (tmp_path / "taken").write_text("x")
+    assert classreport.main([str(progress), "--out", str(tmp_path / "taken")]) == 2
+    assert "is a file" in capsys.readouterr().err
+
+
+def test_pseudonyms_reach_neither_the_skipped_list_nor_stderr(progress, tmp_path, capsys):
+    (progress / "ada" / "notes.json").write_text("{", encoding="utf-8")
+    assert classreport.main([str(progress), "--out", str(tmp_path / "p"), "--pseudonymise"]) == 0
+    err = capsys.readouterr().err
+    page = (tmp_path / "p" / "index.html").read_text(encoding="utf-8")
+    assert "ada" not in err and "ada/" not in page and "student-" in err

@@ -74,15 +74,38 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
 
 
 def test_corrupt_file_is_set_aside_and_numbered(tmp_path):
+    """A damaged file of ours (it carries the format marker) is set aside, numbered; never deleted."""
     path = tmp_path / "p.json"
-    for n, junk in enumerate(["{broken", '{"attempts": 3}'], 1):
+    head = '{"format": "middlepowers-progress", "version": 1, "attempts": [\n'
+    for n, junk in enumerate([head + "{broken", head.replace("[", "3")], 1):
         path.write_text(junk, encoding="latin-1")
         attempts, notice = ProgressStore(path).load()
         assert attempts == [] and f"p.json.corrupt-{n}" in notice and "fresh one" in notice
         assert not path.exists() or json.loads(path.read_text())
-    assert (tmp_path / "p.json.corrupt-1").read_text() == "{broken"
+    assert (tmp_path / "p.json.corrupt-1").read_text() == head + "{broken"
     saved = ProgressStore(path).record("nb", "q", 1, True)
     assert saved.attempt == 1 and saved.notice == ""
+
+
+def test_written_file_carries_the_marker_and_one_attempt_a_line(tmp_path):
+    path = tmp_path / "p.json"
+    store = ProgressStore(path)
+    store.record("nb", "q", "a\nb", False)
+    store.record("nb", "q", {"x": [1, 2]}, True)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith('{"format": "middlepowers-progress"')
+    assert [json.loads(line.rstrip(","))["attempt"] for line in lines[1:3]] == [1, 2] and lines[3] == "]}"
+
+
+def test_file_written_before_the_marker_is_still_ours(tmp_path):
+    path = tmp_path / "p.json"
+    old = {"attempts": [{"notebook": "nb", "question": "q", "attempt": 1, "answer": "a", "correct": False}]}
+    path.write_text(json.dumps({**old, "version": 1}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    assert ProgressStore(path).record("nb", "q", "b", True) == Saved(2, "")
+    assert [a["answer"] for a in json.loads(path.read_text())["attempts"]] == ["a", "b"]
+    cut = json.dumps({**old, "version": 1}, indent=1, sort_keys=True)[:-40]  # damaged before the upgrade
+    path.write_text(cut, encoding="utf-8")
+    assert "corrupt-1" in ProgressStore(path).record("nb", "q", "c", True).notice
 
 
 def test_odd_answers_are_stored_capped_and_never_raise(tmp_path):

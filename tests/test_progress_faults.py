@@ -308,3 +308,110 @@ def test_concurrent_writers(student):
     mine = [a["attempt"] for a in attempts if a["notebook"] == NB and a["question"] == Q]
     assert mine == [1, 2, 3, 4, 5]
     settle("concurrent writers", student, feedbacks[-1], earlier, None, None)
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("notes.rtf", b"{\\rtf1\\ansi{\\fonttbl\\f0 Helvetica;}\\f0 my notes}\n"),
+        ("log.jsonl", b'{"event": 1}\n{"event": 2}\n'),
+        ("tsconfig.json", b'{\n  // compiler options\n  "strict": true\n}\n'),
+        ("counts.json", b'{"attempts": 3}'),
+        ("other-app.json", b'{"attempts": [{"score": 1}], "version": 1}'),
+        ("empty.json", b""),
+    ],
+)
+def test_foreign_file_starting_with_a_brace_is_never_moved(tmp_path, monkeypatch, name, content):
+    """Issue 26: only a file with the format marker (or the collection's name) is ours to set aside."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    monkeypatch.setenv(ENV_VAR, str(path))
+    opened, feedback = check_in_lesson()
+    assert "is not a progress file" in opened
+    assert path.read_bytes() == content and sorted(p.name for p in tmp_path.iterdir()) == [name, name + ".lock"]
+    settle(f"foreign file starting with {{ ({name})", path, feedback, [], content, f"set {ENV_VAR} to a new file")
+
+
+RECORD_DAMAGE = {
+    "single quotes": lambda line: line.replace('"', "'"),
+    "a control byte": lambda line: line.replace('"answer": "', '"answer": "\x07'),
+    "a 5,000-digit number": lambda line: line.replace('"attempt": 2', '"attempt": ' + "7" * 5000),
+    "deep nesting": lambda line: line.replace('"answer": "b"', '"answer": ' + "[" * 100_000 + "]" * 100_000),
+    "NUL bytes": lambda line: line.replace('"answer": "', '"answer": "\x00\x00'),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(RECORD_DAMAGE))
+def test_one_undecodable_record_loses_only_itself(student, damage):
+    student.unlink()
+    store = ProgressStore(student)
+    for answer in "abcde":
+        store.record(NB, "five", answer, False)
+    lines = student.read_text(encoding="utf-8").split("\n")
+    assert json.loads(lines[2].rstrip(","))["answer"] == "b"  # record 2 of 5
+    others = [json.loads(line.rstrip(",")) for k, line in enumerate(lines[1:6], 1) if k != 2]
+    lines[2] = RECORD_DAMAGE[damage](lines[2])
+    damaged = "\n".join(lines).encode()
+    student.write_bytes(damaged)
+    _, feedback = check_in_lesson()
+    settle(f"record 2 of 5 with {damage}", student, feedback, others, damaged, "4 earlier attempts")
+    assert [a["answer"] for a in earlier_attempts(student)] == ["a", "c", "d", "e", "27"]
+
+
+@pytest.mark.parametrize("target", ["missing", "existing"])
+def test_planted_lock_symlink_is_never_followed(student, target):
+    earlier = earlier_attempts(student)
+    lock = student.with_name(student.name + ".lock")
+    lock.unlink()
+    victim = student.parent / "victim.txt"
+    if target == "existing":
+        victim.write_text("someone's file", encoding="utf-8")
+    lock.symlink_to(victim)
+    _, feedback = check_in_lesson()
+    assert (victim.read_text(encoding="utf-8") == "someone's file") if target == "existing" else not victim.exists()
+    settle(f"lock file a symlink ({target} target)", student, feedback, earlier, None, "symbolic link")
+    lock.unlink()  # once it is gone, the attempt kept in memory is written
+    check_in_lesson()
+    assert [a["answer"] for a in earlier_attempts(student)][-2:] == ["27", "27"]
+
+
+def _alarm(seconds):
+    def fail(*_):
+        raise TimeoutError("the lesson hung on the progress path")
+
+    signal.signal(signal.SIGALRM, fail)
+    signal.alarm(seconds)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink to a fifo", "/dev/zero", "symlink to /dev/zero"])
+def test_fifo_or_device_as_the_progress_path(tmp_path, monkeypatch, kind):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    path = {"fifo": fifo, "/dev/zero": Path("/dev/zero")}.get(kind, tmp_path / "p.json")
+    if kind.startswith("symlink"):
+        path.symlink_to(fifo if "fifo" in kind else "/dev/zero")
+    monkeypatch.setenv(ENV_VAR, str(path))
+    _alarm(30)
+    try:
+        opened, feedback = check_in_lesson("26")
+        _, feedback = check_in_lesson()
+    finally:
+        signal.alarm(0)
+    assert "is not a progress file" in opened and ("FIFO" in opened or "character device" in opened)
+    assert not os.path.lexists("/dev/zero.lock") and not os.path.lexists(str(fifo) + ".lock")
+    assert [a["answer"] for a in ProgressStore(path).load()[0]] == ["26", "27"]  # in memory
+    settle(f"{kind} as the progress file", path, feedback, [], None, "2 unsaved attempts kept")
+
+
+def test_file_over_the_read_cap_still_carries_its_attempts(student, monkeypatch):
+    """Issue 26: over MAX_READ_BYTES nothing used to be carried over; now its readable records are."""
+    import middlepowers.progress as progress
+
+    earlier = earlier_attempts(student)
+    filler = json.dumps({"notebook": NB, "question": "big", "answer": "z" * 1000, "attempt": 1})
+    damaged = good_text(student, [filler] * 300).encode()
+    student.write_bytes(damaged)
+    monkeypatch.setattr(progress, "MAX_READ_BYTES", len(damaged) - 10)  # the last record is cut off
+    monkeypatch.setattr(progress, "MAX_FILE_BYTES", 2**16)
+    _, feedback = check_in_lesson()
+    settle("larger than the read cap", student, feedback, earlier, damaged, "carried over")

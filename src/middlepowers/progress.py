@@ -5,8 +5,7 @@ The file is JSON in the student's working copy (default
 never conflicts; override with the environment variable
 ``MIDDLEPOWERS_PROGRESS`` = a file path). It looks like::
 
-    {"version": 1,
-     "attempts": [{"notebook": "00-article-to-tidy-data", "question": "how-many-sentences",
+    {"format": "middlepowers-progress", "version": 1, "attempts": [{"notebook": "00-article-to-tidy-data", "question": "how-many-sentences",
                    "attempt": 1, "answer": "25", "correct": false}, ...]}
 
 What the student can rely on (each promise has a test, see docs/reliability.md):
@@ -21,9 +20,15 @@ What the student can rely on (each promise has a test, see docs/reliability.md):
   aside to ``<name>.corrupt-<n>``, never deleted; the complete attempts that
   can still be read from it are carried over into the fresh file, and the
   message saying so is returned to the caller to show the student.
-* A file that is not ours (``MIDDLEPOWERS_PROGRESS`` pointing at the user's
-  own file: not JSON-object text, or a JSON object without ``"attempts"``) is
-  never moved or replaced: saving is refused with a message.
+* The file is ours when it carries the format marker (``"format":
+  "middlepowers-progress"``, its first key), has the collection's file name, or
+  begins as the files written before the marker did. Any other file
+  (``MIDDLEPOWERS_PROGRESS`` pointing at the user's own file, even one that
+  starts with ``{`` or is empty; a FIFO; a device) is never moved, replaced or
+  read past :data:`MAX_READ_BYTES`: saving is refused with a message.
+* One attempt a line: a damaged record loses only itself; every other record
+  is carried over. The ``.lock`` side file is never followed if it is a
+  symbolic link.
 * Whenever an attempt cannot be written (a folder in the file's place, a
   read-only folder, a full disk, a foreign file), it is kept in memory for the
   rest of the session (shown in summaries, filled back in) and written with
@@ -42,7 +47,9 @@ import contextlib
 import json
 import math
 import os
+import re
 import secrets
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +63,12 @@ ENV_VAR = "MIDDLEPOWERS_PROGRESS"
 #: the progress file's name in the repository root (also in .gitignore and the hub harness)
 FILE_NAME = ".middlepowers-progress.json"
 VERSION = 1
+#: the format marker, the first key of every file this module writes: a file without it (and not
+#: named FILE_NAME, nor in the layout written before the marker) is the user's own and never moved
+FORMAT = "middlepowers-progress"
+_MARKER = b'"format": "middlepowers-progress"'
+#: how the files written before the marker began (json.dump with indent=1, sort_keys=True)
+_LEGACY_START = b'{\n "attempts": ['
 #: longest stored answer, in characters (a long reflection is about 5,000); longer ones are cut
 MAX_ANSWER_CHARS = 20_000
 #: a progress file larger than this is set aside and carried over with long answers cut
@@ -157,24 +170,51 @@ class Saved:
     notice: str = ""  #: a message for the student (file set aside, or could not save); "" when all went well
 
 
+#: where a stored attempt can begin: an object whose first key is one of an attempt's (sorted) keys
+_RECORD_START = re.compile(r'\{\s*"(?:answer|attempt|correct|notebook|question)"')
+
+
+def _is_record(item: Any) -> bool:
+    """Whether a decoded item is an attempt: an object naming its notebook and question."""
+    return isinstance(item, dict) and isinstance(item.get("notebook"), str) and isinstance(item.get("question"), str)
+
+
 def _salvage(text: str) -> list[dict]:
-    """The complete attempt records that can be read from a damaged file (e.g. a truncated one)."""
-    start = text.find('"attempts"')
-    start = text.find("[", start) if start >= 0 else -1
-    if start < 0:
-        return []
-    decoder, found, pos = json.JSONDecoder(), [], start + 1
-    while True:
-        while pos < len(text) and text[pos] in " \t\r\n,":
-            pos += 1
-        if pos >= len(text) or text[pos] != "{":
-            return found
+    """Every complete attempt that can still be read from a damaged file, record by record.
+
+    A record that cannot be decoded (single quotes, a control byte, a 5,000-digit number, deep
+    nesting, a NUL byte, cut short) is skipped and the search goes on at the next record, so one bad
+    record loses only itself."""
+    decoder, found, end = json.JSONDecoder(), [], 0
+    for match in _RECORD_START.finditer(text):
+        if match.start() < end:
+            continue  # inside a record already read
         try:
-            item, pos = decoder.raw_decode(text, pos)
+            item, stop = decoder.raw_decode(text, match.start())
         except (ValueError, RecursionError):
-            return found
-        if isinstance(item, dict):
+            continue
+        if _is_record(item):
             found.append(item)
+            end = stop
+    return found
+
+
+def _dump(data: dict) -> str:
+    """The file's text: the format marker first, then one attempt a line (so damage stays local)."""
+    lines = [json.dumps(a, ensure_ascii=False, sort_keys=True) for a in data["attempts"]]
+    return f'{{"format": "{FORMAT}", "version": {VERSION}, "attempts": [\n' + ",\n".join(lines) + "\n]}\n"
+
+
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
 
 
 class ProgressStore:
@@ -191,17 +231,24 @@ class ProgressStore:
         """Hold the side file's exclusive lock. A reader goes on without it when the lock file cannot
         be made (read-only folder): writes are atomic, so a reader never sees half a file."""
         lock_path = self.path.with_name(self.path.name + ".lock")
+        # never follow a planted symbolic link, never wait on a FIFO
+        flags = os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
         fd = None
         try:
             if write:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | flags, 0o644)
+        except OSError as error:
             if write:
-                raise
+                raise _lock_error(lock_path, error) from None
             with contextlib.suppress(OSError):
-                fd = os.open(lock_path, os.O_RDONLY)
+                fd = os.open(lock_path, os.O_RDONLY | flags)
         try:
+            if fd is not None and not stat.S_ISREG(os.fstat(fd).st_mode):
+                os.close(fd)
+                fd = None
+                if write:
+                    raise OSError(f"the lock file {lock_path.name} is not a regular file; remove it")
             if fd is not None and fcntl is not None:
                 fcntl.flock(fd, fcntl.LOCK_EX)
             yield
@@ -209,35 +256,75 @@ class ProgressStore:
             if fd is not None:
                 os.close(fd)  # closing releases the lock
 
+    def _check_kind(self) -> None:
+        """Raise _Foreign when the path is a FIFO, a device or a socket (checked before any lock file is made)."""
+        try:
+            mode = os.stat(self.path).st_mode
+        except OSError:
+            return  # missing (a fresh start) or unreachable: the open says why
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            raise _Foreign(f"it is {_kind(mode)}")
+
+    def _read_raw(self) -> tuple[bytes, int]:
+        """(at most MAX_READ_BYTES + 1 bytes of the file, its size); never waits on a FIFO or reads a device."""
+        self._check_kind()
+        fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        try:
+            info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError(21, "Is a directory", str(self.path))
+            if not stat.S_ISREG(info.st_mode):
+                raise _Foreign(f"it is {_kind(info.st_mode)}")
+            chunks, left = [], MAX_READ_BYTES + 1
+            while left > 0:
+                chunk = os.read(fd, min(left, 2**24))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                left -= len(chunk)
+            raw = b"".join(chunks)
+            return raw, max(info.st_size, len(raw))
+        finally:
+            os.close(fd)
+
     def _ours_by_name(self) -> bool:
         return self.path.name.startswith(FILE_NAME.removesuffix(".json"))
 
     def _parse(self) -> dict:
-        """Read and check the file; raise _Damaged (with the salvaged attempts) or _Foreign."""
-        size = self.path.stat().st_size
+        """Read and check the file; raise _Damaged (with the salvaged attempts) or _Foreign.
+
+        The file is ours when it carries the format marker, has the collection's own file name, or
+        starts as the files written before the marker did; any other file is the user's own (_Foreign)."""
+        raw, size = self._read_raw()
         if size > MAX_READ_BYTES:
-            raise _Damaged(f"larger than {MAX_READ_BYTES // 2**20} MB")
-        raw = self.path.read_bytes()
+            if not (self._ours_by_name() or _MARKER in raw[:4096] or raw.startswith(_LEGACY_START)):
+                raise _Foreign("it has no middlepowers-progress marker")
+            raise _Damaged(
+                f"larger than {MAX_READ_BYTES // 2**20} MB; the fresh one keeps shorter answers",
+                _compact(_salvage(raw[:MAX_READ_BYTES].decode("utf-8", "replace"))),
+            )
+        ours = self._ours_by_name() or _MARKER in raw[:4096] or raw.startswith(_LEGACY_START)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             text = None
-        ours = self._ours_by_name()
-        if not ours and (text is None or raw.lstrip()[:1] not in (b"", b"{")):
-            raise _Foreign("it is not JSON text of attempts")
+        data, problem = None, ""
         if text is None:
-            raise _Damaged("not UTF-8 text", _salvage(raw.decode("utf-8", "replace")))
-        try:
-            data = json.loads(text)
-        except RecursionError:
-            raise _Damaged("nested too deeply", _salvage(text)) from None
-        except ValueError as error:
-            raise _Damaged(error.__class__.__name__, _salvage(text)) from None
-        if not ours and isinstance(data, dict) and "attempts" not in data:
-            raise _Foreign("it is JSON without attempts")
+            problem = "not UTF-8 text"
+        else:
+            try:
+                data = json.loads(text)
+            except RecursionError:
+                problem = "nested too deeply"
+            except ValueError as error:  # also a number of more than 4,300 digits
+                problem = error.__class__.__name__
+        if not ours:
+            raise _Foreign("it has no middlepowers-progress marker")
+        if problem:
+            raise _Damaged(problem, _salvage(text if text is not None else raw.decode("utf-8", "replace")))
         if not isinstance(data, dict) or not isinstance(data.get("attempts"), list):
             raise _Damaged("no list of attempts")
-        kept = [a for a in data["attempts"] if isinstance(a, dict)]
+        kept = [a for a in data["attempts"] if _is_record(a)]
         if len(kept) < len(data["attempts"]):
             raise _Damaged("an attempt is not a record", kept)
         if size > MAX_FILE_BYTES:
@@ -306,8 +393,7 @@ class ProgressStore:
         tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         try:
             with open(tmp, "x", encoding="utf-8") as handle:
-                json.dump(data, handle, indent=1, ensure_ascii=False, sort_keys=True)
-                handle.write("\n")
+                handle.write(_dump(data))
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, self.path)
@@ -336,6 +422,7 @@ class ProgressStore:
     def load(self) -> tuple[list[dict], str]:
         """Return (all attempts, saved and unsaved, notice). Sets a damaged file aside, as ``record`` does."""
         try:
+            self._check_kind()  # a FIFO or a device: no lock file beside it
             with self._locked(write=False):
                 data, notice = self._read_unlocked(write=False)
             saved = list(data["attempts"])
@@ -368,6 +455,7 @@ class ProgressStore:
         When the file cannot be written the attempt is kept in memory (see the module docstring)."""
         attempt = {"notebook": notebook, "question": question, "answer": _stored_answer(answer), "correct": correct}
         try:
+            self._check_kind()
             with self._locked(write=True):
                 data, notice = self._read_unlocked(write=True)
                 data["version"] = VERSION
@@ -381,6 +469,15 @@ class ProgressStore:
             self._pending.append(attempt)
             return Saved(attempt["attempt"], self._unsaved_notice(error))
         return Saved(attempt["attempt"], notice)
+
+
+def _lock_error(lock_path: Path, error: OSError) -> OSError:
+    """A clear error for a lock file that cannot be opened (a planted symbolic link: ELOOP)."""
+    import errno
+
+    if error.errno == errno.ELOOP:
+        return OSError(f"the lock file {lock_path.name} is a symbolic link, which is never followed; remove it")
+    return error
 
 
 def _alive(pid: int) -> bool:

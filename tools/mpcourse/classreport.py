@@ -31,7 +31,10 @@ import hmac
 import html
 import io
 import json
+import os
+import re
 import secrets
+import stat
 import statistics
 import sys
 from collections import Counter, defaultdict
@@ -46,6 +49,8 @@ from middlepowers.quizfile import Question, QuizFormatError, load_quiz
 GENERIC_NAMES = {".middlepowers-progress.json", "progress.json"}
 KEY_FILE = ".pseudonym-key"
 TOP_WRONG = 3
+#: a progress file larger than this is skipped unread (the student's store keeps its files under 16 MB)
+MAX_FILE_BYTES = 16 * 2**20
 
 
 @dataclass
@@ -84,16 +89,32 @@ def student_name(path: Path, base: Path) -> str:
 
 
 def read_progress(path: Path) -> tuple[list[dict], str]:
-    """(valid attempts, problem) for one file; problem is "" when the file is usable."""
+    """(valid attempts, problem) for one file; problem is "" when the file is usable.
+
+    Only regular files are opened (never a FIFO or a device), and at most MAX_FILE_BYTES are read."""
     try:
-        raw = path.read_bytes()
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            return [], "is not a regular file (a FIFO, a device or a folder)"
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return [], "is not a regular file (a FIFO, a device or a folder)"
+            with os.fdopen(os.dup(fd), "rb") as handle:
+                raw = handle.read(MAX_FILE_BYTES + 1)
+        finally:
+            os.close(fd)
     except OSError as error:
         return [], f"cannot be read ({error.strerror or error})"
+    if len(raw) > MAX_FILE_BYTES:
+        return [], f"is larger than {MAX_FILE_BYTES // 2**20} MB and was not read"
     if not raw.strip():
         return [], "is empty"
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except RecursionError:
+        return [], "is not JSON (nested too deeply)"
+    except (UnicodeDecodeError, ValueError) as error:  # ValueError: also a number of over 4,300 digits
         return [], f"is not JSON ({error.__class__.__name__})"
     if not isinstance(data, dict) or not isinstance(data.get("attempts"), list):
         return [], "is not a middlepowers progress file (no list of attempts)"
@@ -114,18 +135,18 @@ def collect(progress: Path, pseudonymise: bool = False) -> ClassData:
     students: dict[str, list[dict]] = {}
     skipped: list[str] = []
     key = pseudonym_key(progress) if pseudonymise else b""
-    for path in sorted(p for p in progress.rglob("*.json") if p.is_file() or p.is_symlink()):
-        rel = path.relative_to(progress).as_posix()
+    for path in sorted(p for p in progress.rglob("*.json") if p.is_symlink() or not p.is_dir()):
         attempts, problem = read_progress(path)
+        name = student_name(path, progress)
+        if pseudonymise:
+            name = pseudonym(name, key)
+        rel = f"{name} ({path.name})" if pseudonymise else path.relative_to(progress).as_posix()
         if problem:
             skipped.append(f"{rel}: {problem}")
         if not attempts:
             if not problem:
                 skipped.append(f"{rel}: has no attempts yet")
             continue
-        name = student_name(path, progress)
-        if pseudonymise:
-            name = pseudonym(name, key)
         while name in students:
             name += "+"
         students[name] = attempts
@@ -273,19 +294,45 @@ def rows(stats: list[CheckStats]) -> list[list[str]]:
     ]
 
 
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x85\u2028\u2029]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~!#])")
+
+
+def md_text(text: Any) -> str:
+    """Text a student typed, made inert in Markdown: one line (line breaks shown as ⏎), control
+    characters dropped, and every character that could start markup, HTML, a link or an image escaped."""
+    one_line = _LINE_BREAKS.sub(" ⏎ ", _CONTROL.sub("", str(text)))
+    return _MD_SPECIAL.sub(r"\\\1", one_line)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?(e-?\d+)?%?")
+
+
+def csv_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text: one that could start a formula gets a leading apostrophe."""
+    text = str(text)
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def markdown(data: ClassData, stats, reflections, unknown, specs) -> str:
     out = [f"# Class report: {len(data.students)} students", ""]
     if data.skipped or unknown:
         out += ["## Files and attempts skipped", ""]
-        out += [f"- {line}" for line in data.skipped]
-        out += [f"- {n} attempts at {name}: no such check in data/quizzes/" for name, n in sorted(unknown.items())]
+        out += [f"- {md_text(line)}" for line in data.skipped]
+        out += [
+            f"- {n} attempts at {md_text(name)}: no such check in data/quizzes/" for name, n in sorted(unknown.items())
+        ]
         out.append("")
     out += ["## Checks", "", "| " + " | ".join(HEAD) + " |", "|" + "---|" * len(HEAD)]
-    out += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows(stats)]
+    out += ["| " + " | ".join(md_text(c) for c in row) + " |" for row in rows(stats)]
     out += ["", "## Reflections", ""]
     for (nb, qid), answers in sorted(reflections.items()):
         out += [f"### {nb} · {qid}", "", f"*{specs[nb][qid].prompt}*", ""]
-        out += [f"- **{student}**: {text}" for student, text in answers] + [""]
+        out += [f"- **{md_text(student)}**: {md_text(text)}" for student, text in answers] + [""]
     return "\n".join(out)
 
 
@@ -293,7 +340,7 @@ def csv_text(stats) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(HEAD)
-    writer.writerows(rows(stats))
+    writer.writerows([[csv_cell(c) for c in row] for row in rows(stats)])
     return buffer.getvalue()
 
 
@@ -394,7 +441,14 @@ def main(argv: list[str] | None = None) -> int:
     if not args.progress.is_dir():
         print(f"error: {args.progress} is not a folder of progress files", file=sys.stderr)
         return 2
-    data = build(args.progress, args.out, args.pseudonymise)
+    if args.out.exists() and not args.out.is_dir():
+        print(f"error: {args.out} is a file; --out names the folder to write the report in", file=sys.stderr)
+        return 2
+    try:
+        data = build(args.progress, args.out, args.pseudonymise)
+    except OSError as error:
+        print(f"error: {error.filename or args.out}: {error.strerror or error}", file=sys.stderr)
+        return 2
     for line in data.skipped:
         print(f"skipped {line}", file=sys.stderr)
     print(f"{len(data.students)} students; wrote {args.out / 'index.html'}, report.md, report.csv")
