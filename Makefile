@@ -59,12 +59,20 @@ $(STUDENT_STAMP): $(STUDENT_PACKAGES) jupyter-config/install.py \
 # maintainers' package in tools/ (course tools and the test harness). The full
 # install is compiled as a whole, the student set too (compileall skips files
 # whose .pyc is current; it fails if a file does not compile: none does today).
-$(STAMP): $(STUDENT_STAMP) requirements.txt tools/pyproject.toml
+# tools/pyproject.toml first: in a student copy (make student-repo), where tools/ is
+# left out, its rule below says so before anything is installed.
+$(STAMP): tools/pyproject.toml $(STUDENT_STAMP) requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e tools
 	$(BIN)/python -m compileall -qq -j 0 $$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
 	$(MAKE) --no-print-directory diff-tools
 	touch $(STAMP)
+
+# Only a student copy lacks tools/: there, make test and the maintainer targets stop with this.
+tools/pyproject.toml:
+	@echo "This is a student copy of the course (make student-repo): make lab works here; make test and the" >&2
+	@echo "maintainer targets need the instructor's full repository (tools/ and tests/ are left out)." >&2
+	@exit 2
 
 # Readable notebook diffs and merges in this clone: `git diff` and `git log -p`
 # show notebooks cell by cell (nbdime), and merges resolve cell by cell.

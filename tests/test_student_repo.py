@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 
 import nbformat
 import pytest
@@ -45,6 +47,40 @@ def test_copy_leaves_out_keys_hidden_tests_and_notes(copy):
     for line in hidden.splitlines():
         if line.strip().startswith("assert math.isclose"):
             assert line.strip() not in everything  # ... and none of their asserts reach the copy
+
+
+def test_copy_reads_as_a_copy(copy):
+    """The banner's links to what stays behind are absolute; the start notebook lists only folders the copy has."""
+    readme = (copy / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith("> **Student copy.**")
+    assert not re.findall(r"\]\((?:solutions|instructors)/", readme)
+    assert "](https://github.com/" in readme and "/blob/main/instructors/guide.md)" in readme
+    start = (copy / "notebooks" / "index.ipynb").read_text(encoding="utf-8")
+    assert "`instructors/`" not in start and "`exercises/`" in start
+    nbformat.validate(nbformat.reads(start, as_version=4))
+
+
+def test_make_test_in_the_copy_says_it_needs_the_full_repository(copy):
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    out = subprocess.run(["make", "--no-print-directory", "test"], cwd=copy, env=env, capture_output=True, text=True)
+    assert out.returncode != 0
+    assert "This is a student copy of the course" in out.stderr and "make lab works here" in out.stderr
+    assert not (copy / ".venv").exists()  # stopped before installing anything
+
+
+def test_copy_carries_the_committed_lessons_not_an_autosaved_one(tmp_path, capsys):
+    """A lesson JupyterLab rewrote after a Run All (uncommitted) goes in as committed, with a warning."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+    lesson = clone / "notebooks" / "01-two-stage-program.ipynb"
+    committed = lesson.read_bytes()
+    lesson.write_bytes(committed.replace(b'"cells"', b'"cells" ', 1))
+    (clone / "notebooks" / "scratch.ipynb").write_text("{}", encoding="utf-8")  # untracked: never copied
+    dest = tmp_path / "copy"
+    studentrepo.write_copy(dest, root=clone)
+    assert (dest / "notebooks" / "01-two-stage-program.ipynb").read_bytes() == committed
+    assert not (dest / "notebooks" / "scratch.ipynb").exists()
+    assert "notebooks/01-two-stage-program.ipynb" in capsys.readouterr().err
 
 
 def test_links_between_notebooks_resolve_in_the_copy(copy):

@@ -15,15 +15,25 @@ student's answer with them in the student's own kernel, offline, so they must
 be on the student's disk. That makes the checks practice, not assessment:
 grade with nbgrader (hidden tests and rubrics, which are not in the copy).
 
-Only files git tracks are copied (never a progress file or a local venv). The
-copy is refused when a notebook in it still holds ``### BEGIN SOLUTION`` or
+Only files git has committed are copied, as committed (``git show HEAD:path``):
+never a progress file, a local venv, or a lesson JupyterLab autosaved after a
+Run All. Files with uncommitted changes are named in a warning. The copy is
+refused when a notebook in it still holds ``### BEGIN SOLUTION`` or
 ``### BEGIN HIDDEN TESTS``.
+
+The copy reads as a copy: its README links to ``solutions/`` and
+``instructors/`` point to the instructor's repository (``[repository]`` in
+``data/course.toml``), and its start notebook no longer lists the
+``instructors/`` folder it does not have. (``make test`` there says it needs
+the full repository: the Makefile's rule for ``tools/pyproject.toml``.)
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -45,23 +55,36 @@ EXCLUDE = (
 )
 MARKERS = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS")
 NOTE = """> **Student copy.** This copy of the course has no answer keys, hidden tests or instructor notes;
-> links to `solutions/` and `instructors/` below point to the instructor's repository.
+> links to `solutions/` and `instructors/` below point to the instructor's repository
+> ({url}). Run `make lab`; `make test` is the maintainers' and needs that repository.
 
 """
+#: a Markdown link into a folder the copy leaves out
+OUT_LINK = re.compile(r"\]\(((?:solutions|instructors)/[^)\s]*)\)")
+#: the start notebook's row for the instructors' folder
+INSTRUCTORS_ROW = re.compile(r"^\| `instructors/` \|.*\n", re.M)
 
 
-def tracked_files(root: Path) -> list[str]:
-    """Files git tracks under ``root`` (relative, posix); every file except .git/.venv when git is missing."""
-    try:
-        out = subprocess.run(["git", "-C", str(root), "ls-files", "-z"], capture_output=True, check=True).stdout
-        return sorted(p for p in out.decode("utf-8").split("\0") if p)
-    except (OSError, subprocess.CalledProcessError):
-        skip = {".git", ".venv", "node_modules", "__pycache__"}
-        return sorted(
-            p.relative_to(root).as_posix()
-            for p in root.rglob("*")
-            if p.is_file() and not skip & set(p.relative_to(root).parts)
-        )
+def _git(root: Path, *args: str) -> bytes:
+    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=True).stdout
+
+
+def committed_files(root: Path) -> list[str]:
+    """Files (not links or submodules) in git's last commit under ``root``, relative, posix."""
+    out = _git(root, "ls-tree", "-r", "-z", "--full-tree", "HEAD")
+    files = []
+    for entry in out.decode("utf-8").split("\0"):
+        if entry:
+            mode, _, rest = entry.partition(" ")
+            if mode in ("100644", "100755"):
+                files.append(rest.split("\t", 1)[1])
+    return sorted(files)
+
+
+def uncommitted(root: Path, files: list[str]) -> list[str]:
+    """Which of ``files`` differ in the working tree from the last commit (what the copy will NOT carry)."""
+    out = _git(root, "status", "--porcelain", "-z", "--untracked-files=no", "--", *files) if files else b""
+    return sorted(entry[3:] for entry in out.decode("utf-8").split("\0") if len(entry) > 3)
 
 
 def kept(rel: str) -> bool:
@@ -86,19 +109,52 @@ def write_copy(dest: Path, root: Path | None = None) -> list[str]:
         raise FileExistsError(f"{dest} exists and is not an empty folder: choose a new DEST")
     if dest.resolve().is_relative_to(root.resolve()):
         raise ValueError(f"{dest} is inside the course repository: choose a folder outside it")
-    files = [rel for rel in tracked_files(root) if kept(rel) and (root / rel).is_file()]
+    try:
+        files = [rel for rel in committed_files(root) if kept(rel)]
+        changed = uncommitted(root, files)
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise RuntimeError(f"the student copy is made from git's last commit, and git could not read {root}") from error
+    if changed:
+        print(
+            "warning: these files have changes that are not committed; the copy carries them as committed:\n  "
+            + "\n  ".join(changed),
+            file=sys.stderr,
+        )
     for rel in files:
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(root / rel, target)
-    readme = dest / "README.md"
-    if readme.is_file():
-        readme.write_text(NOTE + readme.read_text(encoding="utf-8"), encoding="utf-8")
+        target.write_bytes(_git(root, "show", f"HEAD:{rel}"))
+        if (root / rel).is_file() and os.access(root / rel, os.X_OK):
+            target.chmod(0o755)
+    rewrite_for_the_copy(dest, root)
     problems = leaks(dest)
     if problems:
         shutil.rmtree(dest)
         raise RuntimeError("refused: answers would leak into the student copy:\n  " + "\n  ".join(problems))
     return files
+
+
+def rewrite_for_the_copy(dest: Path, root: Path) -> None:
+    """The README's banner and absolute links to what stays behind; no ``instructors/`` row in the start notebook."""
+    from mpcourse.link import repository
+
+    repo = repository(root)
+    url = f"https://github.com/{repo['github']}"
+    readme = dest / "README.md"
+    if readme.is_file():
+        text = OUT_LINK.sub(
+            lambda m: f"]({url}/blob/{repo['branch']}/{m.group(1)})", readme.read_text(encoding="utf-8")
+        )
+        readme.write_text(NOTE.format(url=url) + text, encoding="utf-8")
+    start = dest / "notebooks" / "index.ipynb"
+    if start.is_file():
+        nb = json.loads(start.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "markdown":
+                source = "".join(cell["source"])
+                if INSTRUCTORS_ROW.search(source):
+                    cell["source"] = INSTRUCTORS_ROW.sub("", source).splitlines(keepends=True)
+        start.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
