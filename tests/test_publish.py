@@ -89,3 +89,16 @@ def test_licences_and_citation():
     assert re.search(rf"^## \[{re.escape(version)}\]", (ROOT / "CHANGELOG.md").read_text(), re.M)
     ci = (ROOT / ".github" / "workflows" / "ci.yml").read_text()
     assert "run: .ci/run" in ci
+
+
+def test_the_guide_names_files_that_exist():
+    """Every `path/to/file.ext` the instructor guide names in backticks is in the repository."""
+    import re
+
+    from middlepowers.paths import repo_root
+
+    root = repo_root()
+    text = (root / "instructors" / "guide.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`((?:src|tools|data|deploy|notebooks|exercises|instructors|docs)/[\w./-]+\.\w+)`", text))
+    assert named, "the guide names no file: the pattern is wrong"
+    assert not [p for p in sorted(named) if not (root / p).exists()]
