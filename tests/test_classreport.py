@@ -196,3 +196,28 @@ def test_pseudonyms_reach_neither_the_skipped_list_nor_stderr(progress, tmp_path
     err = capsys.readouterr().err
     page = (tmp_path / "p" / "index.html").read_text(encoding="utf-8")
     assert "ada" not in err and "ada/" not in page and "student-" in err
+
+
+def test_a_course_checkout_as_the_folder_reads_only_the_progress_file(tmp_path):
+    """Pointed at a checkout (the progress file beside node_modules and .venv), the report reads one student."""
+    checkout = tmp_path / "course"
+    write_progress(checkout, "notebooks", {"how-many-sentences": ["27"]})
+    for junk in ("node_modules/pkg/package.json", ".venv/lib/x.json", ".git/info.json", "src/__pycache__/c.json"):
+        (checkout / junk).parent.mkdir(parents=True, exist_ok=True)
+        (checkout / junk).write_text("{}", encoding="utf-8")
+    out = tmp_path / "report"
+    data = classreport.build(checkout, out)
+    assert list(data.students) == ["notebooks"] and data.skipped == []
+    text = (out / "report.md").read_text(encoding="utf-8")
+    assert text.startswith("# Class report: 1 student\n")
+    assert "<h1>Class report: 1 student</h1>" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_checks_are_listed_with_the_question_students_saw(progress, tmp_path):
+    from middlepowers.paths import repo_root
+
+    out = tmp_path / "report"
+    classreport.build(progress, out)
+    row = read_csv(out)["how-many-sentences"]
+    prompt = classreport.quizzes(repo_root())[NB]["how-many-sentences"].prompt
+    assert row["question"] and prompt.startswith(row["question"].rstrip("…").rstrip())

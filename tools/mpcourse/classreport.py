@@ -130,12 +130,35 @@ def read_progress(path: Path) -> tuple[list[dict], str]:
     return good, (f"{bad} of {len(data['attempts'])} attempts are malformed and were skipped" if bad else "")
 
 
+#: folders never searched for progress files: environments, packages, caches, git
+SKIP_DIRS = {"node_modules", "__pycache__", "site-packages"}
+
+
+def progress_candidates(progress: Path) -> list[Path]:
+    """Every ``*.json`` under ``progress``, except inside hidden folders (``.git``, ``.venv``) and :data:`SKIP_DIRS`.
+
+    An instructor may point the report at a course checkout (where a student's
+    ``.middlepowers-progress.json`` sits beside ``node_modules`` and ``.venv``):
+    only the course's own folders are read.
+    """
+    found = []
+    for folder, dirs, files in os.walk(progress):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
+        found += [Path(folder) / f for f in files if f.endswith(".json")]
+    return sorted(found)
+
+
+def students_text(n: int) -> str:
+    """``1 student``, ``2 students``."""
+    return f"{n} student" if n == 1 else f"{n} students"
+
+
 def collect(progress: Path, pseudonymise: bool = False) -> ClassData:
     """Read every progress file under ``progress``; report the ones skipped and why."""
     students: dict[str, list[dict]] = {}
     skipped: list[str] = []
     key = pseudonym_key(progress) if pseudonymise else b""
-    for path in sorted(p for p in progress.rglob("*.json") if p.is_symlink() or not p.is_dir()):
+    for path in progress_candidates(progress):
         attempts, problem = read_progress(path)
         name = student_name(path, progress)
         if pseudonymise:
@@ -269,6 +292,7 @@ def _wrong_text(s: CheckStats) -> str:
 HEAD = [
     "notebook",
     "check",
+    "question",
     "type",
     "students",
     "right first time",
@@ -283,6 +307,7 @@ def rows(stats: list[CheckStats]) -> list[list[str]]:
         [
             s.notebook,
             s.question.id,
+            _cut(s.question.prompt),
             s.question.type,
             str(s.tried),
             _pct(s.share(s.first_time)),
@@ -319,7 +344,7 @@ def csv_cell(text: str) -> str:
 
 
 def markdown(data: ClassData, stats, reflections, unknown, specs) -> str:
-    out = [f"# Class report: {len(data.students)} students", ""]
+    out = [f"# Class report: {students_text(len(data.students))}", ""]
     if data.skipped or unknown:
         out += ["## Files and attempts skipped", ""]
         out += [f"- {md_text(line)}" for line in data.skipped]
@@ -378,7 +403,7 @@ def chart(notebook: str, stats: list[CheckStats]) -> str:
 def page(data: ClassData, stats, reflections, unknown, specs) -> str:
     esc = html.escape
     body = [
-        f"<h1>Class report: {len(data.students)} students</h1>",
+        f"<h1>Class report: {students_text(len(data.students))}</h1>",
         "<p>Dark bar: right at the first attempt; light bar: right eventually. "
         "Shares are of the students who tried the check.</p>",
     ]
