@@ -140,6 +140,14 @@ def test_every_internal_link_resolves(site, parsed):
     assert not broken, "\n".join(broken[:30])
 
 
+def test_every_page_names_its_icon(site):
+    """A page without a <link rel="icon"> makes the browser ask for /favicon.ico, a 404 on a plain server."""
+    for page in html_pages(site):
+        text = page.read_text(encoding="utf-8")
+        assert re.search(r'<link rel="icon" href="[^"]*favicon\.svg"', text), page.name
+    assert (site / "_static" / "favicon.svg").is_file()
+
+
 def test_every_image_has_alt_text(site, parsed):
     bare = [
         (p.relative_to(site).as_posix(), (img.get("src") or "")[:60])

@@ -399,6 +399,8 @@ myst_enable_extensions = ["dollarmath"]
 mathjax_path = "mathjax/tex-chtml.js"
 html_theme = "sphinx_book_theme"
 html_title = "Middle Powers at Davos"
+# a page's icon, so a plain static server is never asked for a missing /favicon.ico
+html_favicon = "_static/favicon.svg"
 html_context = {{"default_mode": "light"}}
 html_static_path = ["_static"]
 html_css_files = ["mpcheck.css"]
@@ -466,7 +468,7 @@ def stage(src: Path, root: Path | None = None, instructor: bool = False) -> list
     for name, body in generated.items():
         (src / name).write_text(body, encoding="utf-8")
     (src / "conf.py").write_text(CONF.format(repo_url=REPO_URL), encoding="utf-8")
-    for asset in ("mpcheck.js", "mpcheck.css"):
+    for asset in ("mpcheck.js", "mpcheck.css", "favicon.svg"):
         shutil.copy2(HERE / "static" / asset, src / "_static" / asset)
     (src / "_static" / "mpcheck-texts.js").write_text(sitechecks.texts_js(), encoding="utf-8")
     mathjax = root / "node_modules" / "mathjax" / "es5"
