@@ -78,16 +78,19 @@ def classify(article_text: str, speech_text: str, attributed: bool = True) -> tu
     """Class and ratio of ``article_text`` against one speech passage.
 
     ``direct quote``: every quoted span appears word for word in the passage.
-    Otherwise the ratio of :func:`_ratio` decides: ``close paraphrase`` at or
+    Otherwise the ratio of :func:`_ratio` (on the quoted words when the
+    sentence has quotation marks, else on all its words) decides: ``close paraphrase`` at or
     above :data:`CLOSE`, ``loose paraphrase`` at or above :data:`LOOSE`, else
     ``attributed but not found``. An unattributed sentence is ``reporter's
     framing`` whatever it matches.
     """
-    a, s = words(article_text), words(speech_text)
+    spans = [words(q) for q in quoted_spans(article_text)]
+    s = words(speech_text)
+    # A sentence with quotation marks is measured on its quoted words only.
+    a = [w for q in spans for w in q] if spans else words(article_text)
     ratio = round(_ratio(a, s), 3)
     if not attributed:
         return "reporter's framing", ratio
-    spans = [words(q) for q in quoted_spans(article_text)]
     if spans and all(_contains(s, q) for q in spans):
         return "direct quote", ratio
     if ratio >= CLOSE:
