@@ -198,7 +198,7 @@ def mismatch(quotation: Quotation, sentences: dict[str, str], headings: set[str]
 
 # --- the course's files ----------------------------------------------------
 
-FOLDERS = ("notebooks", "solutions", "exercises", "instructors", "data/quizzes")
+FOLDERS = ("notebooks", "solutions", "exercises", "instructors", "data/quizzes", "data/speeches")
 
 
 def _toml_strings(value) -> list[str]:
