@@ -88,3 +88,12 @@ def test_direct_quote_rows_match_the_speech_word_for_word():
     for row in ALIGN[(ALIGN["auto_class"] == "direct quote") | (ALIGN["hand_class"] == "direct quote")].itertuples():
         passage = " ".join(speech[i] for i in row.speech_id.split("+"))
         assert al.classify(article[row.sentence_id], passage)[0] == "direct quote", row.sentence_id
+
+
+def test_variants_are_keyed_by_existing_ids():
+    variants = pd.read_csv(FOLDER / "variants.csv", dtype=str, keep_default_na=False)
+    sents = set(pd.read_csv(FOLDER / "tables" / "speech_sentences.csv")["sentence_id"])
+    readings = set(pd.read_csv(FOLDER / "readings.csv")["reading_id"])
+    versions = set(pd.read_csv(ROOT / "data" / "external" / "quote_versions.csv")["quote_id"])
+    assert set(variants["sentence_id"]) <= sents
+    assert set(variants["reading_id"]) <= readings | versions
