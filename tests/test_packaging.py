@@ -28,6 +28,7 @@ TOOLS = ROOT / "tools"
 STUDENT_MODULES = {
     "__init__",
     "_errors",
+    "align",
     "article",
     "checks",
     "coalition",
@@ -39,6 +40,7 @@ STUDENT_MODULES = {
     "quiz",
     "quizfile",
     "rhetoric",
+    "speech",
     "ui",
 }
 

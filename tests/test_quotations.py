@@ -77,3 +77,12 @@ def test_every_quotation_in_the_course_is_word_for_word():
     quotations, problems = Q.check_folder(ROOT)
     assert len(quotations) > 100, "the scan found too few quotations: has the citation style changed?"
     assert problems == [], "\n".join(f"{q.where}: {why}" for q, why in problems)
+
+
+def test_a_quotation_of_a_speech_is_checked_against_the_speech_tables():
+    assert check('"Remember that, Mark, the next time you make your statements" (TRUMP-P04-S08)') == [None]
+    assert check('"Nostalgia is not a strategy" (`CARNEY-P04`)') == [None]
+    (why,) = check('"next time you\'re going to make one of your statements" (TRUMP-P04-S08)')
+    assert why and "TRUMP-P04-S08" in why
+    (why,) = check('"not exist" (TRUMP-P09-S01)')
+    assert why and "TRUMP-P09-S01" in why

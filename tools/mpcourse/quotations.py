@@ -50,7 +50,7 @@ SENTENCE_ID = r"S\d{2}"
 # of data/external/quote_versions.csv.
 _REFERENCE = re.compile(
     rf"(?<![\w-])(?:(?P<s>{SENTENCE_ID}(?:\s*[-\u2013]\s*{SENTENCE_ID})?)"
-    r"|SEC\d+|P\d{2}|Q\d+|F\d|D\d{2}|(?P<v>[A-Z]-[A-Z]{3}-\d{2}))(?![\w-])"
+    r"|SEC\d+|P\d{2}|Q\d+|F\d|D\d{2}|(?P<v>[A-Z]-[A-Z]{3}-\d{2}|(?:CARNEY|TRUMP)-P\d{2}(?:-S\d{2})?))(?![\w-])"
 )
 # An opening quotation mark, the text, the matching closing mark.
 _QUOTED = [
@@ -198,7 +198,7 @@ def mismatch(quotation: Quotation, sentences: dict[str, str], headings: set[str]
 
 # --- the course's files ----------------------------------------------------
 
-FOLDERS = ("notebooks", "solutions", "exercises", "instructors", "data/quizzes")
+FOLDERS = ("notebooks", "solutions", "exercises", "instructors", "data/quizzes", "data/speeches")
 
 
 def _toml_strings(value) -> list[str]:
@@ -242,14 +242,21 @@ def load_article(root: Path) -> tuple[dict[str, str], set[str]]:
     """Quotable texts by id, and the section headings.
 
     The texts are the article's sentences (data/tables/sentences.csv, ``S14``)
-    and the outlets' renderings of speeches (data/external/quote_versions.csv,
-    ``C-DAV-04``): a quotation that cites a rendering must be word for word too.
+    the verified speech passages (data/speeches/tables, ``TRUMP-P04-S08`` or a
+    paragraph ``CARNEY-P03``) and the outlets' renderings of speeches
+    (data/external/quote_versions.csv, ``C-DAV-04``): a quotation that cites a
+    speech or a rendering must be word for word too.
     """
     tables = root / "data" / "tables"
     sentences = pd.read_csv(tables / "sentences.csv")
     sections = pd.read_csv(tables / "sections.csv")
     headings = set(sections["heading"].dropna())
     texts = dict(zip(sentences["sentence_id"], sentences["text"]))
+    speech = root / "data" / "speeches" / "tables"
+    for name, key in (("speech_sentences.csv", "sentence_id"), ("speech_paragraphs.csv", "paragraph_id")):
+        if (speech / name).exists():
+            table = pd.read_csv(speech / name, dtype=str, keep_default_na=False)
+            texts.update(zip(table[key], table["text"]))
     versions = root / "data" / "external" / "quote_versions.csv"
     if versions.exists():
         table = pd.read_csv(versions, dtype=str, keep_default_na=False)
