@@ -11,6 +11,9 @@ test harness live in ``tools/``). Modules:
   :mod:`middlepowers.quizfile` and judge numbers by the one rule in
   :mod:`middlepowers.numeric`.
 - :mod:`middlepowers.progress` keeps every attempt in the student's progress file.
+- :mod:`middlepowers.speech` reads the Davos speeches (``data/speeches/``) into
+  tables with stable ids, and :mod:`middlepowers.align` puts each article
+  sentence beside the speech sentences it rests on.
 - :mod:`middlepowers.coalition` (lesson 01), :mod:`middlepowers.rhetoric`
   (lesson 02) and :mod:`middlepowers.concentration` (lesson 03) hold the
   lessons' methods.
