@@ -51,7 +51,7 @@ from pathlib import Path
 import requests
 
 from middlepowers.paths import repo_root
-from mpharness.common import free_port, publish_results
+from mpharness.common import free_port, measure_and_publish
 from mpharness.hub import KernelClient
 
 #: name -> (make target, extra make arguments): what `make lab` installs now, the same
@@ -340,13 +340,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
-    try:
-        figures = run_benchmark(repeats=args.repeats, lesson=args.lesson)
-    except (RuntimeError, OSError, requests.RequestException, subprocess.CalledProcessError) as exc:
-        print(f"bench_install: {exc}", file=sys.stderr)
-        return 1
-    publish_results(args.output, "install", figures, format_table(figures))
-    return 0
+    return measure_and_publish(
+        "bench_install",
+        args.output,
+        "install",
+        lambda: run_benchmark(repeats=args.repeats, lesson=args.lesson),
+        format_table,
+        (RuntimeError, OSError, requests.RequestException, subprocess.CalledProcessError),
+    )
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ from collections import Counter
 from pathlib import Path
 
 from middlepowers.paths import repo_root
-from mpharness.common import publish_results
+from mpharness.common import measure_and_publish
 
 INSTALL = ["make", "--no-print-directory", ".venv/.installed", "node_modules/.installed", "browser"]
 TIERS = {"fast": ["make", "--no-print-directory", "test-fast"], "full": ["make", "--no-print-directory", "test"]}
@@ -182,13 +182,14 @@ def main(argv: list[str] | None = None) -> int:
     if unknown or not tiers or args.rounds < 1:
         print(f"bench_suite: --tiers takes {', '.join(TIERS)}; --rounds at least 1", file=sys.stderr)
         return 2
-    try:
-        figures = measure(args.old, args.new, tiers, args.rounds, args.keep)
-    except subprocess.CalledProcessError as err:
-        print(f"bench_suite: {err}", file=sys.stderr)
-        return 1
-    publish_results(args.output, "suite", figures, table(figures))
-    return 0
+    return measure_and_publish(
+        "bench_suite",
+        args.output,
+        "suite",
+        lambda: measure(args.old, args.new, tiers, args.rounds, args.keep),
+        table,
+        (subprocess.CalledProcessError, OSError),
+    )
 
 
 if __name__ == "__main__":

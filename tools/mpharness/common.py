@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sys
 import threading
 from dataclasses import astuple, dataclass
 from pathlib import Path
@@ -40,6 +41,17 @@ def merge_results(path: Path, key: str, figures) -> dict:
     tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, path)
     return data
+
+
+def measure_and_publish(prog: str, output: Path | None, key: str, measure, table, errors: tuple) -> int:
+    """A benchmark's command line after its arguments: ``measure()``, then publish; exit 1 with a message on ``errors``."""
+    try:
+        figures = measure()
+    except errors as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return 1
+    publish_results(output, key, figures, table(figures))
+    return 0
 
 
 def publish_results(output: Path | None, key: str, figures, table: str) -> Path:
