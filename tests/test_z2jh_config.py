@@ -12,10 +12,10 @@ course link pulls into, the students' server config is where postBuild puts it.
 from __future__ import annotations
 
 import copy
+import json
 import os
 import re
 import subprocess
-import json
 from pathlib import Path
 
 import jsonschema
