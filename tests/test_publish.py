@@ -27,7 +27,7 @@ def test_publish_check_lists_every_placeholder_in_the_hub_config(capsys, tmp_pat
     """Each "<FILL-IN: ...>" value left in deploy/z2jh/config.yaml is one line, named by its key."""
     config = ROOT / publish_check.Z2JH_CONFIG
     text = config.read_text()
-    expected = set(re.findall(r'"(<FILL-IN: [^"]+>)"', text))
+    expected = set(re.findall(r'^\s*(?:\w+:|-)\s*"(<FILL-IN: [^"]+>)"', text, re.M))
     assert len(expected) >= 7
     assert publish_check.main(["--root", str(ROOT)]) == 1
     lines = [line for line in capsys.readouterr().out.splitlines() if "deploy/z2jh/config.yaml:" in line]
@@ -46,7 +46,7 @@ def test_publish_check_lists_every_placeholder_in_the_hub_config(capsys, tmp_pat
     # filled in, nothing is listed for it
     filled = tmp_path / publish_check.Z2JH_CONFIG
     filled.parent.mkdir(parents=True)
-    filled.write_text(re.sub(r'"<FILL-IN: [^"]+>"', '"set"', text).replace("github.com/OWNER/", "github.com/me/"))
+    filled.write_text(re.sub(r"<FILL-IN: [^>]+>", "set", text).replace("github.com/OWNER/", "github.com/me/"))
     assert publish_check.fill_ins(filled) == []
 
 
