@@ -23,6 +23,33 @@ def test_the_shipped_repository_is_the_placeholder_and_publish_check_says_so(cap
     assert "[repository] github is the placeholder" in out and "CITATION.cff: authors" in out
 
 
+def test_publish_check_lists_every_placeholder_in_the_hub_config(capsys, tmp_path):
+    """Each "<FILL-IN: ...>" value left in deploy/z2jh/config.yaml is one line, named by its key."""
+    config = ROOT / publish_check.Z2JH_CONFIG
+    text = config.read_text()
+    expected = set(re.findall(r'^\s*(?:\w+:|-)\s*"(<FILL-IN: [^"]+>)"', text, re.M))
+    assert len(expected) >= 7
+    assert publish_check.main(["--root", str(ROOT)]) == 1
+    lines = [line for line in capsys.readouterr().out.splitlines() if "deploy/z2jh/config.yaml:" in line]
+    for value in expected:
+        assert any(value in line for line in lines), value
+    keys = {line.split(": ", 1)[1].split(" is the placeholder")[0] for line in lines}
+    assert {
+        "hub.config.GitHubOAuthenticator.client_id",
+        "hub.config.GitHubOAuthenticator.client_secret",
+        "hub.config.GitHubOAuthenticator.allowed_users[0]",
+        "proxy.https.hosts[0]",
+        "proxy.https.letsencrypt.contactEmail",
+        "singleuser.image.name",
+        "singleuser.lifecycleHooks.postStart.exec.command[3]",
+    } <= keys, keys
+    # filled in, nothing is listed for it
+    filled = tmp_path / publish_check.Z2JH_CONFIG
+    filled.parent.mkdir(parents=True)
+    filled.write_text(re.sub(r"<FILL-IN: [^>]+>", "set", text).replace("github.com/OWNER/", "github.com/me/"))
+    assert publish_check.fill_ins(filled) == []
+
+
 def test_link_warns_while_the_repository_is_the_placeholder(capsys):
     assert link.main(["--hub", "https://hub.example.edu"]) == 0
     captured = capsys.readouterr()

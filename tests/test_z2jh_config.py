@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import re
+import subprocess
 from pathlib import Path
 
 import jsonschema
@@ -21,6 +24,7 @@ import yaml
 
 from middlepowers.paths import repo_root
 from mpcourse.link import GITHUB_REPO, REPO_URL, START_NOTEBOOK, target_dir
+from mpcourse.link import is_placeholder as link_is_placeholder
 
 ROOT = repo_root(Path(__file__).parent)
 CHART = "4.4.0"
@@ -91,7 +95,7 @@ def test_image_pull_and_default_url_agree_with_the_course_link(config):
     assert single["image"]["name"].endswith("/" + GITHUB_REPO.split("/")[1])
     folder = target_dir(REPO_URL)
     command = single["lifecycleHooks"]["postStart"]["exec"]["command"]
-    assert command == ["gitpuller", REPO_URL, "main", folder]
+    assert command[:2] == ["sh", "-c"] and command[3:] == [REPO_URL, "main", folder]
     assert single["defaultUrl"] == f"/lab/tree/{folder}/{START_NOTEBOOK}"
     assert (ROOT / START_NOTEBOOK).is_file()
     assert single["extraEnv"]["PYTHONPATH"] == f"/home/jovyan/{folder}/src"
@@ -125,3 +129,73 @@ def test_memory_guarantee_covers_a_measured_student(config):
 
     assert mib(memory["guarantee"]) >= max(measured)
     assert mib(memory["limit"]) >= 2 * mib(memory["guarantee"])
+
+
+def _strings(node, where=""):
+    """Every string value in ``node`` with its dotted key path."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, f"{where}.{key}" if where else str(key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _strings(value, f"{where}.{i}")
+    elif isinstance(node, str):
+        yield where, node
+
+
+def test_no_one_gets_in_as_shipped(config):
+    """A real authenticator whose client and allowed users are placeholders: the shipped hub admits no one."""
+    for where, value in _flat(config):
+        assert "dummy" not in where.lower() and "dummy" not in str(value).lower(), where
+    hub = config["hub"]["config"]
+    # null would fall back to the chart's dummy authenticator
+    assert hub["JupyterHub"]["authenticator_class"] == "github"
+    oauth = hub["GitHubOAuthenticator"]
+    for key in ("client_id", "client_secret", "oauth_callback_url"):
+        assert oauth[key].startswith("<FILL-IN: "), key
+    assert oauth["allowed_users"] and all(u.startswith("<FILL-IN: ") for u in oauth["allowed_users"])
+    assert not any(key.endswith("allow_all") and value is True for key, value in _flat(config))
+
+
+def _flat(node, where=""):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _flat(value, f"{where}.{key}" if where else str(key))
+    else:
+        yield where, node
+
+
+def test_https_is_on(config):
+    https = config["proxy"]["https"]
+    assert https["enabled"] is True and https["type"] == "letsencrypt"
+    assert https["hosts"] == ["<FILL-IN: hub.example.edu>"]
+    assert https["letsencrypt"]["contactEmail"].startswith("<FILL-IN: ")
+
+
+def test_every_placeholder_is_a_fill_in(config):
+    """What a deployer must set reads "<FILL-IN: ...>" (make publish-check finds those), nothing else."""
+    for where, value in _strings(config):
+        assert "YOUR-" not in value and "CHANGE" not in value, (where, value)
+        for piece in re.findall(r"<[^>]*>?", value):
+            assert re.fullmatch(r"<FILL-IN: [^<>]+>", piece), (where, value)
+    fill_ins = [where for where, value in _strings(config) if "<FILL-IN: " in value]
+    assert len(fill_ins) >= 7, fill_ins
+
+
+@pytest.mark.parametrize("repo, pulls", [(REPO_URL, False), ("https://github.com/me/middle-powers-at-davos", True)])
+def test_post_start_pulls_nothing_from_the_placeholder(config, tmp_path, repo, pulls):
+    """The postStart hook, run with a stand-in gitpuller: it refuses the OWNER placeholder, pulls a fork."""
+    assert link_is_placeholder(REPO_URL)
+    fake = tmp_path / "gitpuller"
+    fake.write_text(f'#!/bin/sh\necho "$@" > {tmp_path}/pulled\n')
+    fake.chmod(0o755)
+    command = config["singleuser"]["lifecycleHooks"]["postStart"]["exec"]["command"]
+    command = [*command[:3], repo, *command[4:]]
+    env = {**os.environ, "PATH": f"{tmp_path}:{os.environ['PATH']}"}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if pulls:
+        assert done.returncode == 0, done.stderr
+        assert (tmp_path / "pulled").read_text().split() == [repo, "main", target_dir(REPO_URL)]
+    else:
+        assert done.returncode != 0 and "placeholder" in done.stderr
+        assert not (tmp_path / "pulled").exists()

@@ -9,7 +9,10 @@ stale:
   ``make link`` follow it);
 - the authors in ``CITATION.cff`` (the generic "contributors" entity);
 - files generated from ``data/course.toml`` that were not regenerated
-  (``make navigation``).
+  (``make navigation``);
+- every ``"<FILL-IN: ...>"`` value left in ``deploy/z2jh/config.yaml`` (the
+  hub's OAuth client, allowed users, HTTPS host, image registry), and the
+  placeholder repository URL there (the students' pull).
 
 Exit status 1 while anything is listed, 0 when nothing is: a gate a
 maintainer runs on purpose before announcing a fork (or in their own release
@@ -32,6 +35,31 @@ from mpcourse.link import is_placeholder, repository
 #: The author entry CITATION.cff ships with; a fork names its people.
 GENERIC_AUTHOR = "The Middle Powers at Davos contributors"
 
+#: How a value the deployer must set begins in deploy/z2jh/config.yaml.
+FILL_IN = "<FILL-IN"
+Z2JH_CONFIG = Path("deploy") / "z2jh" / "config.yaml"
+
+
+def fill_ins(config: Path) -> list[tuple[str, str]]:
+    """``(dotted.key, value)`` for every string value in ``config`` still a placeholder.
+
+    That is a value holding ``<FILL-IN`` or a URL of the placeholder repository
+    (github.com/OWNER/...).
+    """
+    import yaml
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield from walk(value, f"{where}.{key}" if where else str(key))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                yield from walk(value, f"{where}[{i}]")
+        elif isinstance(node, str) and (FILL_IN in node or (node.startswith("https://") and is_placeholder(node))):
+            yield where, node
+
+    return list(walk(yaml.safe_load(config.read_text()) or {}, ""))
+
 
 def unset(root: Path | None = None) -> list[str]:
     """What is still to set, one sentence each (empty when ready to publish)."""
@@ -50,6 +78,10 @@ def unset(root: Path | None = None) -> list[str]:
             f"CITATION.cff: authors is the generic {GENERIC_AUTHOR!r}; "
             "list the people (family-names, given-names, orcid)"
         )
+    config = root / Z2JH_CONFIG
+    if config.exists():
+        for where, value in fill_ins(config):
+            todo.append(f"{Z2JH_CONFIG.as_posix()}: {where} is the placeholder {value!r}")
     stale = navigation.stale(root)
     if stale:
         names = ", ".join(sorted(p.relative_to(root).as_posix() for p in stale))
