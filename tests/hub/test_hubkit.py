@@ -93,32 +93,45 @@ def test_source_repo_is_the_working_tree_not_the_last_commit(tmp_path):
 
 
 def test_process_sampler_sees_a_child_grow_and_keeps_the_peaks():
+    """A server-like parent whose child takes 64 MiB: the sampler's peaks see the child, in RSS and in PSS.
+
+    The sampled tree is a parent started for the test, not the test process:
+    the test process may have other children (a worker's servers, kernels),
+    and their PSS falls whenever a new process maps the same libraries.
+    """
     import sys
     import time
 
-    sampler = ProcessSampler(os.getpid(), interval=0.01)
-    baseline = sampler.sample()  # before the child exists
-    child = subprocess.Popen(
+    child = (
+        "import sys, time; b = bytes(range(256)) * (256 * 1024); "  # 64 MiB, touched
+        "print('ready', flush=True); time.sleep(1.0)"
+    )
+    parent = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            "import sys, time; b = bytes(range(256)) * (256 * 1024); "  # 64 MiB, touched
-            "print('ready', flush=True); time.sleep(1.0)",
+            f"import subprocess, sys; sys.stdin.readline(); subprocess.run([sys.executable, '-c', {child!r}])",
         ],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
+        sampler = ProcessSampler(parent.pid, interval=0.01)
+        baseline = sampler.sample()  # before the child exists
+        assert baseline.rss > 0 and baseline.pss > 0 and baseline.rss_children == baseline.pss_children == 0
+        parent.stdin.write("go\n")
+        parent.stdin.flush()
         with sampler:
-            assert child.stdout.readline().strip() == "ready"
+            assert parent.stdout.readline().strip() == "ready"
             time.sleep(0.1)
         assert sampler.samples >= 3
         for field in ("rss", "pss"):
             assert getattr(sampler.peak, field + "_children") >= 60 * 1024 * 1024, field
-            assert getattr(sampler.peak, field) >= getattr(baseline, field) + 60 * 1024 * 1024, field
+        assert sampler.peak.rss >= baseline.rss + 60 * 1024 * 1024
     finally:
-        child.kill()
-        child.wait()
+        parent.kill()
+        parent.wait()
 
 
 def test_doctests():
