@@ -45,14 +45,23 @@ STUDENT_MODULES = {
 }
 
 
-def _third_party_imports(folder: Path, own: set[str]) -> set[str]:
-    names = set()
+def _imports(folder: Path) -> list[tuple[str, str]]:
+    """(top-level module, "file:line") for every absolute import in the folder, inside functions too."""
+    found = []
     for path in folder.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
-                names |= {a.name.split(".")[0] for a in node.names}
+                names = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names.add(node.module.split(".")[0])
+                names = [node.module]
+            else:
+                continue
+            found += [(name.split(".")[0], f"{path.name}:{node.lineno}") for name in names]
+    return found
+
+
+def _third_party_imports(folder: Path, own: set[str]) -> set[str]:
+    names = {name for name, _ in _imports(folder)}
     return {n for n in names if n not in sys.stdlib_module_names and n not in own}
 
 
@@ -176,9 +185,18 @@ def _names_the_test_tree(path: Path) -> bool:
     return joined or prefixed
 
 
-def test_student_modules_never_import_the_tools():
-    tools = _third_party_imports(STUDENT, own=set()) & {"mpcourse", "mpharness"}
-    assert not tools
+# The three packages sit in layers, each importing only those below it:
+# middlepowers (the student's kernel) < mpcourse (course tools) < mpharness
+# (test and benchmark harness). Imports inside functions count too.
+LAYERS = {"middlepowers": STUDENT, "mpcourse": TOOLS / "mpcourse", "mpharness": TOOLS / "mpharness"}
+
+
+@pytest.mark.parametrize("package", list(LAYERS))
+def test_packages_import_only_the_layers_below(package):
+    order = list(LAYERS)
+    above = set(order[order.index(package) + 1 :])
+    found = [where for name, where in _imports(LAYERS[package]) if name in above]
+    assert not found, f"{package} imports a package above it: {found}"
 
 
 def test_package_docstring_names_every_module():

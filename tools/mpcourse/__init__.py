@@ -1,4 +1,5 @@
 """Course tools for maintainers and instructors: worksheets, navigation, links.
 
-Run as ``python -m mpcourse.<tool>``; never imported by a student's kernel.
+Run as ``python -m mpcourse.<tool>``; never imported by a student's kernel,
+and never imports the harness (``mpharness``), which sits above it.
 """

@@ -22,7 +22,7 @@ from pathlib import Path
 def main(argv: list[str] | None = None) -> int:
     from middlepowers import figures
     from middlepowers.paths import notebooks, repo_root
-    from mpharness.execute import run
+    from mpcourse.execution import run
 
     parser = argparse.ArgumentParser(prog="python -m mpcourse.figurecache", description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", help="notebooks to run (default: notebooks/ and solutions/)")
@@ -42,10 +42,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         failed = 0
         for path in paths:
-            result = run(path)
-            if not result.ok:
+            errors = run(path)
+            if errors:
                 failed += 1
-                print(f"{path}: {result.errors[0]}", file=sys.stderr)
+                print(f"{path}: {errors[0]}", file=sys.stderr)
     stored = sorted(p.name for p in figures.CACHE_DIR.glob("*.png"))
     print(f"{len(stored)} charts cached in {figures.CACHE_DIR}")
     return 1 if failed else 0

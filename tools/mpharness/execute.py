@@ -20,9 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
-
+from mpcourse import execution
 from mpharness.common import ProcessSampler
 
 
@@ -40,32 +38,11 @@ class Run:
         return not self.errors
 
 
-def _errors(nb) -> list[str]:
-    found = []
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type != "code" or "raises-exception" in cell.metadata.get("tags", []):
-            continue
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "error":
-                found.append(f"cell {i}: {output.get('ename')}: {output.get('evalue')}")
-    return found
-
-
 def run(path: str | Path, cwd: str | Path | None = None, timeout: int = 300) -> Run:
-    """Execute the notebook at ``path`` with the kernel started in ``cwd``.
-
-    ``cwd`` defaults to the notebook's folder, as in JupyterLab. Errors are
-    collected, not raised, so every cell after a failing one still runs.
-    """
+    """Execute the notebook at ``path`` (see :func:`mpcourse.execution.client`), sampling the kernel's memory."""
     path = Path(path)
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        allow_errors=True,
-        resources={"metadata": {"path": str(cwd or path.parent)}},
-    )
+    client = execution.client(path, cwd, timeout)
+    nb = client.nb
     start = time.perf_counter()
     try:
         with client.setup_kernel(), ProcessSampler(client.km.provisioner.process.pid, interval=0.02) as monitor:
@@ -73,7 +50,7 @@ def run(path: str | Path, cwd: str | Path | None = None, timeout: int = 300) -> 
                 client.execute_cell(cell, index)
     finally:
         seconds = time.perf_counter() - start
-    return Run(path, seconds, monitor.peak.rss / 2**20, _errors(nb))
+    return Run(path, seconds, monitor.peak.rss / 2**20, execution.cell_errors(nb))
 
 
 def main(argv: list[str] | None = None) -> int:
