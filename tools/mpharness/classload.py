@@ -49,12 +49,11 @@ import traceback
 from pathlib import Path
 
 from mpharness.common import merge_results, pss_bytes, tree, tree_memory
-from mpharness.hub import PROGRESS_FILE, HubError, LocalHub, execute_content, make_source_repo
+from mpharness.hub import PROGRESS_FILE, HubError, LocalHub, make_source_repo
 
 MiB = 1024 * 1024
 #: The lesson with the highest memory per student (the hub benchmark's figures).
 HEAVIEST = "notebooks/02-trump-rhetoric.ipynb"
-WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 # Run in the lesson's kernel after Run All: answer every check of the lesson
 # through the widget's own check() (what the Check button calls). Prints the
@@ -178,64 +177,20 @@ def run_sources(client, sources: list[str], timeout: float) -> dict:
     expected in lessons run here, so any error counts).
     """
     t0 = time.monotonic()
-    ids = [client._send("execute_request", execute_content(code)) for code in sources]
-    # a cell is done when its reply (shell) and its idle status (iopub) have both come
-    pending, wanted = set(ids) | {("idle", i) for i in ids}, set(ids)
-    last_widget, widgets, error = None, 0, ""
-    deadline = t0 + timeout
-    while pending:
-        if time.monotonic() > deadline:
-            raise HubError(f"Run All did not finish within {timeout} s ({len(pending)} cells left)")
-        msg = json.loads(client.ws.recv())
-        parent = msg["parent_header"].get("msg_id")
-        if parent not in wanted:
-            continue
-        kind = msg["header"]["msg_type"]
-        if kind in ("display_data", "execute_result") and WIDGET_MIME in msg["content"].get("data", {}):
-            widgets += 1
-            last_widget = time.monotonic() - t0
-        elif kind == "error" and not error:
-            error = f"{msg['content']['ename']}: {msg['content']['evalue']}"
-        elif msg.get("channel") == "shell" and kind == "execute_reply":
-            pending.discard(parent)
-            if msg["content"]["status"] != "ok" and not error:
-                error = msg["content"].get("ename", msg["content"]["status"])
-        elif kind == "status" and msg["content"]["execution_state"] == "idle":
-            pending.discard(("idle", parent))
-    return {"last_widget_s": last_widget, "done_s": time.monotonic() - t0, "widgets": widgets, "error": error}
+    replies = client.run(sources, timeout)
+    widget_times = [r.last_widget_s for r in replies if r.last_widget_s is not None]
+    return {
+        "last_widget_s": max(widget_times, default=None),
+        "done_s": time.monotonic() - t0,
+        "widgets": sum(r.widgets for r in replies),
+        "error": next((r.error for r in replies if r.error), ""),
+    }
 
 
 def execute_output(client, code: str, timeout: float = 300) -> tuple[str, str]:
     """Run ``code``; return (stdout text, error or "")."""
-    msg_id = client._send(
-        "execute_request",
-        {
-            "code": code,
-            "silent": False,
-            "store_history": False,
-            "user_expressions": {},
-            "allow_stdin": False,
-            "stop_on_error": True,
-        },
-    )
-    out, error, replied, idle = [], "", False, False
-    deadline = time.monotonic() + timeout
-    while not (replied and idle):
-        if time.monotonic() > deadline:
-            raise HubError(f"no reply within {timeout} s")
-        msg = json.loads(client.ws.recv())
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        kind = msg["header"]["msg_type"]
-        if kind == "stream":
-            out.append(msg["content"]["text"])
-        elif kind == "error":
-            error = f"{msg['content']['ename']}: {msg['content']['evalue']}"
-        elif msg.get("channel") == "shell" and kind == "execute_reply":
-            replied = True
-        elif kind == "status" and msg["content"]["execution_state"] == "idle":
-            idle = True
-    return "".join(out), error
+    (reply,) = client.run([code], timeout)
+    return reply.stdout, reply.error
 
 
 def attempts_on_disk(hub: LocalHub, name: str, notebook: str) -> int:

@@ -48,6 +48,8 @@ __all__ = [
     "HubError",
     "LocalHub",
     "CellResult",
+    "KernelClient",
+    "Reply",
     "copy_working_tree",
     "make_source_repo",
     "git_commit_all",
@@ -58,6 +60,9 @@ __all__ = [
 #: Folder name the collection is cloned into (nbgitpuller uses the last part
 #: of the repository URL, so the source repository is given this name too).
 COLLECTION_DIR = "middle-powers-at-davos"
+
+#: The output type of an ipywidgets view.
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 #: A student's progress file (see .gitignore; the quiz writes it): defined once, in progress.py.
 PROGRESS_FILE = FILE_NAME
 
@@ -193,6 +198,39 @@ class CellResult:
     status: str
     error: str = ""
     allowed_error: bool = False
+
+
+@dataclass
+class Reply:
+    """What the kernel sent back for one ``execute_request``."""
+
+    status: str | None = None
+    error: str = ""
+    stdout: str = ""
+    widgets: int = 0
+    last_widget_s: float | None = None
+    idle: bool = False
+
+    @property
+    def done(self) -> bool:
+        return self.status is not None and self.idle
+
+    def read(self, msg: dict, seconds: float) -> None:
+        """Take in one message whose parent is this request (``seconds`` since it was sent)."""
+        kind, content = msg["header"]["msg_type"], msg["content"]
+        if kind == "stream":
+            self.stdout += content["text"]
+        elif kind in ("display_data", "execute_result") and WIDGET_MIME in content.get("data", {}):
+            self.widgets += 1
+            self.last_widget_s = seconds
+        elif kind == "error" and not self.error:
+            self.error = f"{content['ename']}: {content['evalue']}"
+        elif msg.get("channel") == "shell" and kind == "execute_reply":
+            self.status = content["status"]
+            if self.status != "ok" and not self.error:
+                self.error = content.get("ename", self.status)
+        elif kind == "status" and content["execution_state"] == "idle":
+            self.idle = True
 
 
 @dataclass
@@ -631,25 +669,28 @@ class KernelClient:
             if msg.get("channel") == "shell" and msg["parent_header"].get("msg_id") == msg_id:
                 return msg
 
+    def run(self, codes: list[str], timeout: float | None = None) -> list[Reply]:
+        """Send every code at once (as Run All does) and read until each is replied to and idle.
+
+        The one message loop of the harness: the hub test, the class load
+        test and the install benchmark all read kernels through it.
+        """
+        t0 = time.monotonic()
+        replies = {self._send("execute_request", execute_content(code)): Reply() for code in codes}
+        while not all(r.done for r in replies.values()):
+            if timeout is not None and time.monotonic() - t0 > timeout:
+                left = sum(not r.done for r in replies.values())
+                raise HubError(f"no reply within {timeout} s ({left} of {len(replies)} cells left)")
+            msg = json.loads(self.ws.recv())
+            reply = replies.get(msg["parent_header"].get("msg_id"))
+            if reply is not None:
+                reply.read(msg, time.monotonic() - t0)
+        return list(replies.values())
+
     def execute(self, code: str, index: int = 0) -> CellResult:
         """Run ``code``; return when the kernel is idle again after it."""
-        msg_id = self._send(
-            "execute_request",
-            execute_content(code),
-        )
-        status, error, idle = None, "", False
-        while status is None or not idle:
-            msg = json.loads(self.ws.recv())
-            if msg["parent_header"].get("msg_id") != msg_id:
-                continue
-            kind = msg["header"]["msg_type"]
-            if msg.get("channel") == "shell" and kind == "execute_reply":
-                status = msg["content"]["status"]
-            elif kind == "error":
-                error = f"{msg['content']['ename']}: {msg['content']['evalue']}"
-            elif kind == "status" and msg["content"]["execution_state"] == "idle":
-                idle = True
-        return CellResult(index, status, error)
+        (reply,) = self.run([code])
+        return CellResult(index, reply.status, reply.error)
 
     def close(self) -> None:
         try:
