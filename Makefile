@@ -171,7 +171,7 @@ BENCH_OLD ?= 187e44f
 ## make bench      time every notebook against a floor notebook; make lab's install; the suite itself (old and new)
 bench: $(STAMP) $(NODE_STAMP) browser
 	$(BIN)/python -m mpharness.bench
-	$(BIN)/python -m mpharness.lab
+	$(BIN)/python -m mpharness.bench_browser
 	$(BIN)/python -m mpharness.hub
 	$(BIN)/python -m mpharness.bench_install
 	$(BIN)/python -m mpharness.bench_site

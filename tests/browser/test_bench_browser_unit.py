@@ -1,10 +1,11 @@
-"""The browser benchmark's bookkeeping, without a browser (fast; not marked ``browser``)."""
+"""The browser benchmark's bookkeeping and the lab driver's pure helpers, without a browser (fast; not marked ``browser``)."""
 
 from __future__ import annotations
 
 import json
 
-from mpharness import lab as bb
+from mpharness import bench_browser as bb
+from mpharness import lab
 from mpharness.common import merge_results, publish_results
 
 
@@ -34,7 +35,7 @@ def test_notebook_paths_globs_the_three_folders(tmp_path):
     for rel in ("notebooks/b.ipynb", "notebooks/a.ipynb", "solutions/a.ipynb", "exercises/a.ipynb", "other/x.ipynb"):
         (tmp_path / rel).parent.mkdir(exist_ok=True)
         (tmp_path / rel).write_text("{}")
-    assert bb.notebook_paths(tmp_path) == [
+    assert lab.notebook_paths(tmp_path) == [
         "notebooks/a.ipynb",
         "notebooks/b.ipynb",
         "solutions/a.ipynb",
@@ -50,8 +51,8 @@ def test_counts_and_table():
             {"cell_type": "code", "source": ["   \n"]},
         ]
     }
-    assert bb.count_quiz_asks(nb) == 2
-    assert bb.expected_executions(nb) == 1
+    assert lab.count_quiz_asks(nb) == 2
+    assert lab.expected_executions(nb) == 1
     row = {
         "widgets": 2,
         "notebook_shown_s": 1.0,
@@ -110,25 +111,25 @@ def test_copy_leaves_out_venv_git_and_progress(tmp_path):
     ):
         (src / rel).parent.mkdir(parents=True, exist_ok=True)
         (src / rel).write_text("x")
-    dst = bb.copy_repository(src, tmp_path / "dst")
+    dst = lab.copy_repository(src, tmp_path / "dst")
     assert (dst / "notebooks/a.ipynb").exists() and (dst / "data/article/x.txt").exists()
     assert not (dst / ".venv").exists() and not (dst / ".git").exists()
     assert not (dst / ".middlepowers-progress.json").exists()
 
 
 def test_students_get_the_binder_packages():
-    students = bb.student_packages()
+    students = lab.student_packages()
     assert {"jupyterlab", "ipywidgets", "jupyterlab-widgets", "nbgitpuller", "pandas"} <= students
     assert not {"nbgrader", "playwright", "pytest", "jupyterhub"} & students
 
 
 def test_test_only_extensions_are_switched_off_and_the_students_are_not():
     """nbgrader (test-only) brings a JupyterLab extension and server extensions; Binder has neither."""
-    lab, server = bb.extensions_students_lack(bb.student_packages())
-    assert "@jupyter/nbgrader" in lab
+    lab_ext, server = lab.extensions_students_lack(lab.student_packages())
+    assert "@jupyter/nbgrader" in lab_ext
     assert "nbgrader.server_extensions.formgrader" in server
-    assert "@jupyter-widgets/jupyterlab-manager" not in lab  # the widgets students need
+    assert "@jupyter-widgets/jupyterlab-manager" not in lab_ext  # the widgets students need
     assert not any(name.startswith(("jupyterlab", "nbgitpuller", "jupyter_lsp")) for name in server)
     # Without the filter everything installed here counts, widgets included.
-    everything, _ = bb.extensions_students_lack(set())
+    everything, _ = lab.extensions_students_lack(set())
     assert "@jupyter-widgets/jupyterlab-manager" in everything
