@@ -172,7 +172,7 @@ BENCH_OLD ?= 187e44f
 bench: $(STAMP) $(NODE_STAMP) browser
 	$(BIN)/python -m mpharness.bench
 	$(BIN)/python -m mpharness.bench_browser
-	$(BIN)/python -m mpharness.hub
+	$(BIN)/python -m mpharness.bench_hub
 	$(BIN)/python -m mpharness.bench_install
 	$(BIN)/python -m mpharness.bench_site
 	$(BIN)/python -m mpharness.bench_suite --old $(BENCH_OLD)

@@ -12,7 +12,7 @@ fix must arrive. Finally the hub and everything it started must be gone.
 
 Per-student cost (peak RSS of a server plus its kernel while the lesson runs,
 spawn-to-ready time) is printed, never asserted: see ``python -m
-mpharness.hub`` for the full figures.
+mpharness.bench_hub`` for the full figures.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ STUDENTS = ("ada", "grace")
 LESSON = "notebooks/00-article-to-tidy-data.ipynb"
 FALLBACK_LESSON = "notebooks/index.ipynb"
 #: The lesson with the highest peak memory per student, as measured by
-#: `python -m mpharness.hub` (figures in instructors/guide.md).
+#: `python -m mpharness.bench_hub` (figures in instructors/guide.md).
 HEAVIEST = "notebooks/02-trump-rhetoric.ipynb"
 STUDENT_NOTE = "# my note: {name} was here"
 INSTRUCTOR_FIX = "<!-- typo fixed by the instructor (hub test) -->"
@@ -158,7 +158,7 @@ def test_classroom_round_trip(hub, source_repo, root):
         assert not _failed(results), f"{name}: {_failure(lesson, results)}"
 
     # 3b. ada also runs the heaviest lesson (measured by `python -m
-    # mpharness.hub`, which runs them all); it must run on the hub too.
+    # mpharness.bench_hub`, which runs them all); it must run on the hub too.
     lap("lesson_00")
     peaks = {lesson: sampler.peak.rss}
     if HEAVIEST != lesson and (source_repo / HEAVIEST).exists():

@@ -1,5 +1,5 @@
 # JupyterHub configuration for the local classroom test (tests/hub/) and for
-# `python -m mpharness.hub`. Everything listens on 127.0.0.1 and lives
+# `python -m mpharness.bench_hub`. Everything listens on 127.0.0.1 and lives
 # in one temporary folder; the values come from environment variables set by
 # mpharness.hub.LocalHub, so this file is the single template.
 #
