@@ -9,7 +9,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 FILES = sorted((ROOT / "data" / "external").glob("*.csv")) + sorted((ROOT / "data" / "lessons").glob("*/*.csv"))
 #: Hosts that only ever hold copies of other publishers' data.
-COPY_HOSTS = ("github.com", "raw.githubusercontent.com", "bitstream.binary-systems.com")
+COPY_HOSTS = ("github.com", "raw.githubusercontent.com", "bitstream.binary-systems.com", "szbxnet.com")
 #: Publishers whose own site must be the source_url (the value may be read from a copy: the note says so).
 PUBLISHER_HOSTS = {"World Bank": "worldbank.org", "SIPRI": "sipri.org"}
 
@@ -40,3 +40,28 @@ def test_source_is_not_a_copy_host(name, line, url, publisher, note):
                 assert "not retrieved" in note or "Read from GitHub copies" in note, (
                     f"{name} line {line}: say that the publisher's page was not the one read"
                 )
+
+
+#: Secondary hosts the instructor's reading flagged (issue 23, part 4), with the primary publisher
+#: each row should have been read from. A row from one of them must say that the primary page
+#: could not be read, or name the primary copy that was read.
+WEAK_HOSTS = {
+    "thedeepdive.ca": "Statistics Canada",
+    "english.news.cn": "Statistics Canada",
+    "www.nationthailand.com": "WEF",
+    "www.miragenews.com": "White House",
+    "qazinform.com": "NATO",
+    "www.sakshipost.com": "MOTIE",
+    "www.deutschetageszeitung.de": "Destatis",
+}
+
+
+@pytest.mark.parametrize(
+    "name, line, url, publisher, note",
+    [row for row in _rows() if urlparse(row[2]).netloc.lower() in WEAK_HOSTS],
+    ids=lambda v: v if isinstance(v, str) and v.endswith(".csv") else None,
+)
+def test_a_secondary_source_says_what_became_of_the_primary(name, line, url, publisher, note):
+    primary = WEAK_HOSTS[urlparse(url).netloc.lower()]
+    assert primary in note, f"{name} line {line}: the note does not name the primary publisher, {primary}"
+    assert "Searched again on 2026-12-07" in note, f"{name} line {line}: say what the search for {primary}'s page found"

@@ -41,6 +41,8 @@ def test_word_for_word_quotations_pass(text):
         '"Canada exists because of the United States" (S14)',
         '"not exist" (S99)',  # an id the article does not have
         '"Mark" (S12, S21)',  # neither sentence has "Mark"
+        '"stand up ... bend" (S21)',  # the article says "bending": a fragment is whole words
+        '"Canada live" (S14)',  # a word cut short at the end
     ],
 )
 def test_misquotations_are_caught(text):

@@ -569,15 +569,17 @@ def _tables(
     mentions_df = _frame(mention_rows, ["sentence_id", "start", "surface", "entity_id", "in_quote"])
     mentions_df.insert(0, "mention_id", _ids("M", len(mentions_df), _width(len(mentions_df), 3)))
 
+    # The entities this article mentions, in gazetteer order: a gazetteer entry the
+    # text never names (NATO in this article) is no entity of the article.
     entities_df = (
         gazetteer[["entity_id", "entity", "entity_type"]]
         .drop_duplicates("entity_id")
         .rename(columns={"entity": "name"})
-        .reset_index(drop=True)
     )
     entities_df["n_mentions"] = (
         entities_df["entity_id"].map(mentions_df["entity_id"].value_counts()).fillna(0).astype(int)
     )
+    entities_df = entities_df[entities_df["n_mentions"] > 0].reset_index(drop=True)
 
     focus_df = _frame(
         [

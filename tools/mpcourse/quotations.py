@@ -13,7 +13,8 @@ does not appear word for word in one of its cited sentences (or returns
 ``None`` when it does). The rules a quotation must follow:
 
 * ``...``, ``…`` or ``[...]`` marks an omission: the parts around it must
-  appear in that order in one sentence;
+  appear in that order in one sentence, as whole words ("bend" does not
+  match "bending");
 * ``[brackets]`` mark an insertion (an editor's word that is not in the
   sentence), which is skipped like an omission;
 * a quoted section heading (``"Trump's Response and Assertions" (SEC4)``)
@@ -174,6 +175,10 @@ def _in_order(fragments: list[str], sentence: str) -> bool:
             pattern = f"(?i:{first})" + re.escape(fragment[1:])
         else:
             pattern = re.escape(fragment)
+        # whole words only: "bend" is not a part of "bending"
+        pattern = (
+            ("(?<!\\w)" if fragment[0].isalnum() else "") + pattern + ("(?!\\w)" if fragment[-1].isalnum() else "")
+        )
         m = re.compile(pattern).search(hay, at)
         if not m:
             return False
