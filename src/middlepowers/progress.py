@@ -37,6 +37,13 @@ What the student can rely on (each promise has a test, see docs/reliability.md):
   still filled back in.
 * An answer is stored with at most :data:`MAX_ANSWER_CHARS` characters (the
   check itself saw the whole answer).
+* Only a judge writes "correct" (docs/reliability.md): each attempt's
+  ``correct`` is what the check said when it ran, but no summary or report
+  trusts it, since any code in the kernel can write this file. They grade the
+  stored answer again (:func:`middlepowers.checks.judge_attempt`); for a code
+  check that is its ``results``, the function's output on each case as plain
+  data. A code attempt without ``results`` (written before they were kept)
+  is shown as answered, not judged.
 
 No timestamps are stored: nothing here should make a notebook's output vary.
 """
@@ -78,6 +85,8 @@ MAX_FILE_BYTES = 16 * 2**20
 MAX_READ_BYTES = 512 * 2**20
 #: attempts per question carried over from a file still too large once its answers are cut
 KEEP_PER_QUESTION = 50
+#: longest stored list of a code check's results, in characters of JSON (longer: not stored, not judged again)
+MAX_RESULTS_CHARS = 200_000
 #: nesting kept when storing an answer (deeper parts are stored as "…")
 MAX_ANSWER_DEPTH = 20
 
@@ -449,11 +458,20 @@ class ProgressStore:
             and (question is None or a.get("question") == question)
         ]
 
-    def record(self, notebook: str, question: str, answer: Any, correct: bool | None) -> Saved:
+    def record(
+        self, notebook: str, question: str, answer: Any, correct: bool | None, results: list | None = None
+    ) -> Saved:
         """Append one attempt (merging with whatever other notebooks wrote) and return its number.
 
+        ``correct`` is what the check said when it ran, kept for people reading the file; no reader
+        trusts it (see the module docstring). ``results``: a code check's per-case outcomes (plain
+        data), stored when their JSON has at most :data:`MAX_RESULTS_CHARS` characters.
         When the file cannot be written the attempt is kept in memory (see the module docstring)."""
         attempt = {"notebook": notebook, "question": question, "answer": _stored_answer(answer), "correct": correct}
+        if results is not None:
+            with contextlib.suppress(TypeError, ValueError, RecursionError):
+                if len(json.dumps(results, ensure_ascii=False, allow_nan=False)) <= MAX_RESULTS_CHARS:
+                    attempt["results"] = results
         try:
             self._check_kind()
             with self._locked(write=True):

@@ -26,6 +26,7 @@ import html
 import inspect
 import re
 import sys
+import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -415,7 +416,10 @@ class Quiz:
         display(self.view(question_id))
 
     def summary_text(self) -> str:
-        """Answered / correct / to revisit for this notebook, as deterministic text."""
+        """Answered / correct / to revisit for this notebook, as deterministic text.
+
+        Every verdict is the judge's, reached again from the stored answers
+        (:func:`checks.judge_attempt`); the ``correct`` stored with an attempt is never read."""
         attempts, notice = self.store.load()
         mine = [a for a in attempts if a.get("notebook") == self.notebook]
         rows, answered, correct, revisit = [], 0, 0, 0
@@ -427,14 +431,19 @@ class Quiz:
                 continue
             answered += 1
             n = len(tries)
+            times = f"{n} attempt{'s' if n > 1 else ''}"
             if q.type == "reflection":
                 rows.append(f"  ✎ {qid}: reflection saved")
-            elif any(a.get("correct") is True for a in tries):
+                continue
+            verdicts = [checks.judge_attempt(q, a) for a in tries]
+            if True in verdicts:
                 correct += 1
-                rows.append(f"  ✔ {qid}: correct ({n} attempt{'s' if n > 1 else ''})")
-            else:
+                rows.append(f"  ✔ {qid}: correct ({times})")
+            elif False in verdicts:
                 revisit += 1
-                rows.append(f"  ↻ {qid}: to revisit ({n} attempt{'s' if n > 1 else ''})")
+                rows.append(f"  ↻ {qid}: to revisit ({times})")
+            else:
+                rows.append(f"  ? {qid}: answered, not judged yet ({times}): check it again")
         where = self.notebook if self.part == "lesson" else f"{self.notebook} ({self.part})"
         head = (
             f"Progress in {where}: {answered} of {len(mine_q)} checks answered, "
@@ -460,11 +469,7 @@ class Quiz:
         result = checks.check_code(q, func)
         notice = ""
         if result.counts:
-            try:
-                source = inspect.getsource(func)
-            except (OSError, TypeError):
-                source = getattr(func, "__name__", repr(type(func)))
-            saved = self.store.record(self.notebook, question_id, source, result.correct)
+            saved = self.store.record(self.notebook, question_id, _source(func), result.correct, result.outcomes)
             notice = saved.notice
             result = checks.reveal(q, result, saved.attempt)
         return result, notice
@@ -491,6 +496,24 @@ class Quiz:
         """Run the student's function on the question's cases and display what passed or failed."""
         result, notice = self.grade_code(question_id, func)
         display(CodeCheckView(self.question(question_id), result, notice))
+
+
+def _source(func: Any) -> str:
+    """The function's source, for the instructor to read (never judged); its name when there is none.
+
+    ``inspect.unwrap`` is not followed (``f.__wrapped__ = f`` would loop), and nothing ``func`` does
+    to ``__name__`` or ``__code__`` can raise here."""
+    try:
+        code = func.__code__ if type(func) is types.FunctionType else None
+        if code is not None:
+            return inspect.getsource(code)
+    except Exception:  # noqa: BLE001 - no source file (typed at a prompt), or an odd object
+        pass
+    try:
+        name = func.__name__
+        return name if type(name) is str else type(func).__name__
+    except Exception:  # noqa: BLE001
+        return type(func).__name__
 
 
 def main(argv: list[str] | None = None) -> int:
