@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import _thread
 import contextlib
+import ctypes
 import io
 import itertools
 import json
@@ -388,6 +389,10 @@ _list_copy, _dict_items, _tuple_slice = list.copy, dict.items, tuple.__getitem__
 _set_copy, _frozenset_copy = set.copy, frozenset.copy
 _isfinite, _json_dumps = math.isfinite, json.dumps
 _exit, _kill, _getpid, _write, _close = os._exit, os.kill, os.getpid, os.write, os.close
+try:  # Linux: prctl, for PR_SET_CHILD_SUBREAPER in the child
+    _prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
+except (OSError, AttributeError):
+    _prctl = None
 _NUMPY_SCALARS = frozenset(t for t in np.sctypeDict.values() if issubclass(t, np.generic))
 _numpy_item, _ndarray_tolist = np.generic.item, np.ndarray.tolist
 _PANDAS_INDEXES = frozenset(
@@ -632,6 +637,15 @@ def _memory_limit() -> None:
         pass
 
 
+def _adopt_orphans() -> None:
+    """In the child (Linux): become a "subreaper", so a grandchild whose parent exits (a double fork,
+    with ``os.setsid()`` to leave the process group) is adopted by the child rather than by init, and
+    is still found below it when the kernel ends the check (:func:`_end_child`)."""
+    if _prctl is not None:
+        with contextlib.suppress(Exception):
+            _prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
 _MEMORY_RECORD = b'{"memory": true}\n'
 
 
@@ -652,6 +666,7 @@ def _child(fd: int, func: Callable, inputs: list) -> None:
     finds this function and the thread that forked it, nothing else."""
     try:
         os.setsid()  # its own process group: the kernel kills the whole group, grandchildren too
+        _adopt_orphans()
         _memory_limit()
         for args, kwargs in inputs:
             captured = io.StringIO()
@@ -674,6 +689,7 @@ def _child(fd: int, func: Callable, inputs: list) -> None:
     finally:
         try:
             _close(fd)
+            _kill(_getpid(), signal.SIGSTOP)  # wait, alive, for the kernel to kill it and what it adopted
         finally:
             _exit(0)
             _kill(_getpid(), signal.SIGKILL)  # os._exit patched to a no-op: never return into the kernel
