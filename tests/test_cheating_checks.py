@@ -420,7 +420,8 @@ def _run_trick(func, tmp_path: Path, questions) -> tuple[int, list[str]]:
     progress = tmp_path / "progress.json"
     undeserved, messages = 0, []
     parent = os.getpid()
-    saved = {name: getattr(checks, name) for name in ("judge_case", "_judge", "_same", "_equal", "_json_dumps")}
+    names = ("judge_case", "_judge", "_same", "_equal", "_json_dumps", "_case_verdict")
+    saved = {name: getattr(checks, name) for name in names if hasattr(checks, name)}
     try:
         for stem, qid in questions:
             quiz = _quiz(stem, qid, progress)
