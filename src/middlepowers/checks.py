@@ -993,6 +993,10 @@ def _judge(case: dict, result: Any) -> str:
             return f"expected a table of values like {_short(expect, 60)}, got a {_type_name(value)}"
         ok = _same(got, {str(k): v for k, v in expect.items()}, tol)
     elif isinstance(expect, list):
+        if isinstance(value, pd.Series) and how != "set" and case.get("select") is None:
+            return (
+                "expected a list, got a pandas Series (its index travels with it): return a list, e.g. with .tolist()"
+            )
         got = _as_list(value)
         if not isinstance(got, list):
             return f"expected a list like {_short(expect, 60)}, got a {_type_name(value)}"

@@ -27,6 +27,7 @@ import inspect
 import re
 import sys
 import types
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -265,7 +266,10 @@ class QuestionView(widgets.VBox):
         if previous:
             try:
                 self.value = previous[-1].get("answer")
-                lines.append(f"Your last answer (attempt {previous[-1].get('attempt')}) is filled in.")
+                lines.append(
+                    f"Your last answer (attempt {previous[-1].get('attempt')}) is filled in"
+                    + _verdict_note(checks.judge_attempt(self.question, previous[-1]))
+                )
             except Exception:  # a strange saved answer must not stop the lesson
                 pass
         self._notice = notice
@@ -280,8 +284,9 @@ class QuestionView(widgets.VBox):
             if result.counts:
                 saved = self.quiz.store.record(self.quiz.notebook, self.question.id, self.value, result.correct)
                 notice = saved.notice
-                self._tries += 1
-                result = checks.reveal(self.question, result, max(saved.attempt, self._tries))
+                self._tries += result.correct is False
+                result = checks.reveal(self.question, result, max(self.quiz.wrong_attempts(self.question), self._tries))
+                self.quiz.refresh_summaries()
             notice, self._notice = notice or self._notice, ""  # show a set-aside file once
         except Exception as error:  # never a traceback in front of a student
             result, notice = (
@@ -302,8 +307,13 @@ class QuestionView(widgets.VBox):
         return data
 
 
+#: the summaries shown in this kernel, kept up to date after each check (without keeping them alive)
+_SUMMARIES: weakref.WeakSet = weakref.WeakSet()
+
+
 class SummaryView(widgets.VBox):
-    """Progress for one notebook (answered / correct / to revisit) and a Refresh button."""
+    """Progress for one notebook (answered / correct / to revisit), updated after every check of the
+    notebook in this kernel; the Refresh button re-reads the file (for attempts saved elsewhere)."""
 
     def __init__(self, quiz: Quiz, **kwargs):
         self.quiz = quiz
@@ -314,6 +324,7 @@ class SummaryView(widgets.VBox):
         super().__init__(children=[self.body, self.button], **kwargs)
         self.add_class("mp-summary")
         self.refresh()
+        _SUMMARIES.add(self)  # refreshed after every check of this notebook (Quiz.refresh_summaries)
 
     def refresh(self) -> str:
         self._text = self.quiz.summary_text()
@@ -471,8 +482,22 @@ class Quiz:
         if result.counts:
             saved = self.store.record(self.notebook, question_id, _source(func), result.correct, result.outcomes)
             notice = saved.notice
-            result = checks.reveal(q, result, saved.attempt)
+            result = checks.reveal(q, result, self.wrong_attempts(q))
+            self.refresh_summaries()
         return result, notice
+
+    def wrong_attempts(self, q: Question) -> int:
+        """How many stored attempts at ``q`` the judge finds wrong (a right one is not counted)."""
+        return sum(checks.judge_attempt(q, a) is False for a in self.store.attempts(self.notebook, q.id))
+
+    def refresh_summaries(self) -> None:
+        """Bring every summary of this notebook shown in this kernel up to date (after each saved check)."""
+        for view in list(_SUMMARIES):
+            if view.quiz.notebook == self.notebook and view.quiz.store.path == self.store.path:
+                try:
+                    view.refresh()
+                except Exception:  # noqa: BLE001 - a summary that cannot refresh must not hide the feedback
+                    pass
 
     def assert_passes(self, question_id: str, func: Callable, cases: list[int] | None = None) -> None:
         """For autograder test cells: raise ``AssertionError`` with the check's message unless ``func`` passes.
@@ -496,6 +521,15 @@ class Quiz:
         """Run the student's function on the question's cases and display what passed or failed."""
         result, notice = self.grade_code(question_id, func)
         display(CodeCheckView(self.question(question_id), result, notice))
+
+
+def _verdict_note(verdict: bool | None) -> str:
+    """The end of the "Your last answer ... is filled in" line: what the judge finds of it now."""
+    if verdict is True:
+        return f": {checks.CORRECT.split()[0]} it is right."
+    if verdict is False:
+        return f": {checks.NOT_YET.split()[0]} it is not right yet. Change it, then press Check."
+    return "."
 
 
 def _source(func: Any) -> str:
