@@ -195,3 +195,24 @@ def test_a_wrong_attempt_after_a_right_one_does_not_reveal_the_reasoning(progres
     assert "You have tried" not in view.feedback.value and "Why:" not in view.feedback.value
     view.check()
     assert "You have tried 2 times" in view.feedback.value
+
+
+def test_a_lesson_can_be_started_over_without_losing_an_attempt(progress, capsys):
+    """Issue 27 item 4: ``quiz.start_over()`` sets the notebook's attempts aside (kept), others stay."""
+    from middlepowers.progress import ProgressStore
+
+    quiz = Quiz(NB)
+    summary = SummaryView(quiz)
+    view = quiz.view("how-many-sentences")
+    view.control.value = "27"
+    view.check()
+    ProgressStore(progress).record("01-two-stage-program", "other-check", "a", False)
+    quiz.start_over()
+    assert "1 attempt at 00-article-to-tidy-data set aside in progress.json.start-over-1" in capsys.readouterr().out
+    assert [a["notebook"] for a in saved(progress)] == ["01-two-stage-program"]
+    aside = json.loads((progress.parent / "progress.json.start-over-1").read_text(encoding="utf-8"))["attempts"]
+    assert [(a["question"], a["answer"]) for a in aside] == [("how-many-sentences", "27")]
+    assert "0 of 5 checks answered" in summary._text
+    assert Quiz(NB).view("how-many-sentences").control.value == ""
+    quiz.start_over()
+    assert "no saved attempts" in capsys.readouterr().out

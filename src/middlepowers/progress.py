@@ -488,6 +488,39 @@ class ProgressStore:
             return Saved(attempt["attempt"], self._unsaved_notice(error))
         return Saved(attempt["attempt"], notice)
 
+    def start_over(self, notebook: str) -> str:
+        """Set one notebook's attempts aside, so its checks start fresh; return a message saying where.
+
+        Nothing is deleted: the attempts move to ``<name>.start-over-<n>`` beside the file (the same
+        format, one attempt a line), and the other notebooks' attempts stay where they are."""
+        try:
+            self._check_kind()
+            with self._locked(write=True):
+                data, _ = self._read_unlocked(write=True)
+                every = [*data["attempts"], *self._pending]
+                moved = [a for a in every if a.get("notebook") == notebook]
+                if not moved:
+                    return f"There are no saved attempts at {notebook} to set aside."
+                n = 1
+                while os.path.lexists(aside := self.path.with_name(f"{self.path.name}.start-over-{n}")):
+                    n += 1
+                tmp = aside.with_name(f"{aside.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+                with open(tmp, "x", encoding="utf-8") as handle:
+                    handle.write(_dump({"attempts": moved}))
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp, aside)
+                data["attempts"] = [a for a in every if a.get("notebook") != notebook]
+                self._write_unlocked(data)
+                self._pending.clear()
+        except Exception as error:  # noqa: BLE001 - nothing moved: say why, never a traceback
+            reason = getattr(error, "strerror", None) or error.__class__.__name__
+            return f"⚠ Could not start {notebook} over ({reason}); your attempts are unchanged."
+        return (
+            f"↺ {len(moved)} attempt{'s' if len(moved) != 1 else ''} at {notebook} set aside in {aside.name} "
+            f"(nothing deleted). Run the notebook again (Run All) for fresh checks."
+        )
+
 
 def _lock_error(lock_path: Path, error: OSError) -> OSError:
     """A clear error for a lock file that cannot be opened (a planted symbolic link: ELOOP)."""

@@ -7,6 +7,7 @@ In a notebook::
     quiz.ask("how-many-sentences")              # one check: control(s), a Check button, feedback
     quiz.check_code("count-per-section", sentences_per_section)
     quiz.summary()                              # answered / correct / to revisit
+    quiz.start_over()                           # set this notebook's attempts aside (kept) and begin again
 
 Questions and answers live in ``data/quizzes/*.toml`` (see its README), never
 in the notebook. Every attempt is saved by :mod:`middlepowers.progress`.
@@ -485,6 +486,13 @@ class Quiz:
             result = checks.reveal(q, result, self.wrong_attempts(q))
             self.refresh_summaries()
         return result, notice
+
+    def start_over(self) -> None:
+        """Start this notebook over: its saved attempts are set aside (kept beside the progress file,
+        never deleted), its summaries shown here are updated, and a message says where they went."""
+        message = self.store.start_over(self.notebook)
+        self.refresh_summaries()
+        print(message)
 
     def wrong_attempts(self, q: Question) -> int:
         """How many stored attempts at ``q`` the judge finds wrong (a right one is not counted)."""
