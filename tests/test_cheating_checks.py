@@ -516,7 +516,8 @@ def test_a_forged_correct_attempt_in_the_progress_file_is_not_shown_correct(tmp_
     result, _ = quiz.grade_code(qid, writer)
     assert result.correct is False
     attempts = json.loads(progress.read_text(encoding="utf-8"))["attempts"]
-    assert sum(a.get("correct") is True for a in attempts) == 2  # the forgeries are there...
+    # the forgeries are there (2 per case the child ran: it may start case 2 before it is killed)...
+    assert sum(a.get("correct") is True for a in attempts) >= 2
     assert f"✔ {qid}" not in quiz.summary_text()  # ...but no judge finds them right
     assert qid not in _report_correct(progress, tmp_path)
 
