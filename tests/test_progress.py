@@ -6,7 +6,9 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
+from middlepowers.paths import repo_root
 from middlepowers.progress import ProgressStore, Saved, default_path
 
 
@@ -126,3 +128,26 @@ def test_odd_answers_are_stored_capped_and_never_raise(tmp_path):
     assert all(len(json.dumps(a, ensure_ascii=False)) <= MAX_ANSWER_CHARS + 60 for a in stored)
     assert stored[0].startswith("x" * 1000) and stored[0].endswith("[cut: 1,000,000 characters in all]")
     assert stored[1] == "<set>" and stored[2] == "<Broken>"
+
+
+def test_a_file_written_before_results_were_kept_is_judged_again(tmp_path):
+    """A progress file written by the code of 85f137c (stored verdicts, code attempts without results) still
+    loads; every verdict is the judge's again: answers re-judged, code attempts shown as not judged."""
+    import shutil
+
+    from middlepowers.quiz import Quiz
+    from mpcourse import classreport
+
+    progress = tmp_path / "class" / "ada.json"
+    progress.parent.mkdir()
+    shutil.copy(Path(__file__).parent / "fixtures" / "progress-written-by-85f137c.json", progress)
+    lesson = Quiz("00-article-to-tidy-data", progress=progress).summary_text()
+    assert "✔ how-many-sentences: correct (2 attempts)" in lesson
+    assert "↻ countries-mentioned: to revisit (1 attempt)" in lesson
+    worksheet = Quiz("00-article-to-tidy-data", part="worksheet", progress=progress).summary_text()
+    assert "? count-per-section: answered, not judged yet (2 attempts): check it again" in worksheet
+    assert "0 correct" in worksheet  # its stored "correct": true is not trusted
+    stats, _, _ = classreport.summarise(classreport.collect(progress.parent), classreport.quizzes(repo_root()))
+    by_id = {s.question.id: s for s in stats}
+    assert by_id["how-many-sentences"].eventually == 1 and by_id["how-many-sentences"].first_time == 0
+    assert by_id["count-per-section"].eventually == 0 and by_id["count-per-section"].not_judged == 2

@@ -310,3 +310,18 @@ def test_cli_reports_bad_file(tmp_path, capsys):
     assert main([str(bad)]) == 1
     assert "question 'q-one', field 'answer'" in capsys.readouterr().out
     assert main([str(p) for p in QUIZ_FILES]) == 0
+
+
+def test_a_series_is_not_the_sorted_list_a_task_asks_for():
+    """Issue 27 item 5: a pandas Series returned for "the sorted list of sentence ids" does not pass."""
+    question = next(
+        q
+        for path in QUIZ_FILES
+        for q in load_quiz(path, root=repo_root()).questions.values()
+        if q.id == "ws-stage-sentences"
+    )
+    for case in question.get("cases"):
+        if case.get("expect"):
+            why = checks.judge_case(case, pd.Series(case["expect"]))
+            assert "got a pandas Series" in why and ".tolist()" in why
+            assert checks.judge_case(case, list(case["expect"])) == ""

@@ -144,3 +144,75 @@ def test_corrupt_progress_file_is_set_aside_with_a_visible_message(progress):
     assert "✔ Correct" in view.feedback.value
     assert (progress.parent / "progress.json.corrupt-1").read_text().endswith("{not json")
     assert len(saved(progress)) == 1
+
+
+def test_summary_updates_after_each_check_without_its_button(progress):
+    """Issue 27 item 3: a summary shown in the notebook follows every check answered below or above it."""
+    quiz = Quiz(NB)
+    summary = SummaryView(quiz)
+    assert "0 of 5 checks answered" in summary._text
+    view = quiz.view("how-many-sentences")
+    view.control.value = "27"
+    view.check()
+    assert "1 of 5 checks answered, 1 correct" in summary._text and "✔" in summary.body.value
+    worksheet = Quiz(NB, part="worksheet")
+    sheet = SummaryView(worksheet)
+    worksheet.grade_code("count-per-section", lambda s: s.groupby("section_id").size())
+    assert "✔ count-per-section: correct (1 attempt)" in sheet._text
+
+
+def test_a_restored_answer_says_whether_it_is_right(progress):
+    """Issue 27 item 4: the answer filled in after a restart is judged again, and the check says how it went."""
+    quiz = Quiz(NB)
+    view = quiz.view("how-many-sentences")
+    view.control.value = "27"
+    view.check()
+    assert (
+        "Your last answer (attempt 1) is filled in: ✔ it is right."
+        in Quiz(NB).view("how-many-sentences").feedback.value
+    )
+    view.control.value = "25"
+    view.check()
+    again = Quiz(NB).view("how-many-sentences")
+    assert again.control.value == "25"
+    assert "Your last answer (attempt 2) is filled in: ✘ it is not right yet." in again.feedback.value
+
+
+def test_a_restored_answer_stored_as_correct_but_wrong_is_not_shown_right(progress):
+    from middlepowers.progress import ProgressStore
+
+    ProgressStore(progress).record(NB, "how-many-sentences", "3", True)  # a forged verdict
+    assert "✘ it is not right yet" in Quiz(NB).view("how-many-sentences").feedback.value
+
+
+def test_a_wrong_attempt_after_a_right_one_does_not_reveal_the_reasoning(progress):
+    """Issue 27 item 5: right, then wrong, is one wrong attempt, not "You have tried 2 times"."""
+    view = Quiz(NB).view("how-many-sentences")
+    view.control.value = "27"
+    view.check()
+    view.control.value = "25"
+    view.check()
+    assert "You have tried" not in view.feedback.value and "Why:" not in view.feedback.value
+    view.check()
+    assert "You have tried 2 times" in view.feedback.value
+
+
+def test_a_lesson_can_be_started_over_without_losing_an_attempt(progress, capsys):
+    """Issue 27 item 4: ``quiz.start_over()`` sets the notebook's attempts aside (kept), others stay."""
+    from middlepowers.progress import ProgressStore
+
+    quiz = Quiz(NB)
+    summary = SummaryView(quiz)
+    view = quiz.view("how-many-sentences")
+    view.control.value = "27"
+    view.check()
+    ProgressStore(progress).record("01-two-stage-program", "other-check", "a", False)
+    quiz.start_over()
+    assert "1 attempt at 00-article-to-tidy-data set aside in progress.json.start-over-1" in capsys.readouterr().out
+    assert [a["notebook"] for a in saved(progress)] == ["01-two-stage-program"]
+    aside = json.loads((progress.parent / "progress.json.start-over-1").read_text(encoding="utf-8"))["attempts"]
+    assert [(a["question"], a["answer"]) for a in aside] == [("how-many-sentences", "27")]
+    assert "0 of 5 checks answered" in summary._text
+    assert Quiz(NB).view("how-many-sentences").control.value == ""
+    quiz.start_over()
+    assert "no saved attempts" in capsys.readouterr().out

@@ -13,11 +13,14 @@ check show a traceback.
 
 from __future__ import annotations
 
+import _thread
+import contextlib
+import ctypes
 import io
 import itertools
+import json
 import math
 import os
-import pickle
 import select
 import signal
 import sys
@@ -25,11 +28,12 @@ import threading
 import time
 import warnings
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from middlepowers.numeric import parse_number  # the one numeric-input rule (DESIGN.md)
@@ -72,6 +76,8 @@ class Result:
     explanation: str = ""
     counts: bool = True
     not_written: bool = False
+    #: a code check's per-case outcomes as plain data (stored, so the attempt can be judged again)
+    outcomes: list | None = None
 
     def lines(self) -> list[str]:
         out = [self.message, *("  " + d for d in self.details)]
@@ -358,82 +364,516 @@ def run_with_timeout(func: Callable, args: list, kwargs: dict, seconds: float) -
     return box.get("value", ("timeout", None))
 
 
-def run_isolated(job: Callable[[], Any], seconds: float) -> tuple[str, Any]:
-    """Run ``job()`` in a forked child; return ("ok", its value), ("timeout", None) or ("crashed", exit status).
+# -- the plain data a student's function sends back ---------------------------------------------------
+# The child turns a returned value into JSON "nodes": None, bools, ints, finite floats, strings and
+# lists stand for themselves; every other value is an object {"t": kind, "v": payload}, so a dict the
+# student returned can never be taken for a tag. Types are tested by identity (``type(x) is int``) and
+# values read through the built-in types' own methods, bound here at import: an ``int`` subclass whose
+# ``__sub__`` lies, an object with a lying ``__eq__``/``__hash__``/``__float__``/``__array__``, or a
+# shadowed ``dict``/``len``/``isinstance`` cannot change what is sent. What is not plain data is sent
+# as {"t": "other", "v": its type's name}: an answer of the wrong type.
 
-    Why a fork: the child starts as an exact copy of the kernel, so the
-    student's function, its closures and globals need no pickling (``spawn``
-    could not send a function defined in a notebook). At the deadline the
-    parent kills the child with SIGKILL, which no ``try``/``except`` in the
-    student's code can catch, so the limit always holds. Only ``job``'s small
-    return value (text and tuples) travels back through a pipe; what the student
-    prints is captured in the child and printed here. This works in a Jupyter
-    kernel on Linux and macOS, under Binder and JupyterHub (ordinary Linux
-    processes) and under nbval/nbgrader. Without ``os.fork`` (Windows) it falls
-    back to :func:`run_with_timeout` in-process.
-    """
-    if not hasattr(os, "fork"):
-        status, value = run_with_timeout(job, [], {}, seconds)
-        return ("ok", value) if status == "ok" else (status, None)
-    sys.stdout.flush(), sys.stderr.flush()
-    read_end, write_end = os.pipe()
-    with warnings.catch_warnings():  # Python 3.12 warns about fork() in a threaded process (the kernel)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        pid = os.fork()
-    if pid == 0:  # the child: run, send (printed text, value), and leave without cleanup
-        status = 1
+#: how deep a returned value is read, how many values at most, and the longest number (in digits)
+MAX_DEPTH = 32
+MAX_NODES = 200_000
+MAX_DIGITS = 400
+#: the most bytes one case's result may take on the pipe (a whole sentences table is about 10 kB)
+MAX_RESULT_BYTES = 8 * 2**20
+#: the address space a check's child may add to what the kernel already maps (Linux; see docs/reliability.md)
+MEMORY_LIMIT = 2**30
+
+_NoneType, _bool, _int, _float, _str, _list, _tuple, _dict = type(None), bool, int, float, str, list, tuple, dict
+_set, _frozenset, _type, _len, _repr = set, frozenset, type, len, repr
+_int_value, _float_value, _str_value = int.__index__, float.__float__, str.__str__
+_list_copy, _dict_items, _tuple_slice = list.copy, dict.items, tuple.__getitem__
+_set_copy, _frozenset_copy = set.copy, frozenset.copy
+_isfinite, _json_dumps = math.isfinite, json.dumps
+_exit, _kill, _getpid, _write, _close = os._exit, os.kill, os.getpid, os.write, os.close
+try:  # Linux: prctl, for PR_SET_CHILD_SUBREAPER in the child
+    _prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
+except (OSError, AttributeError):
+    _prctl = None
+_NUMPY_SCALARS = frozenset(t for t in np.sctypeDict.values() if issubclass(t, np.generic))
+_numpy_item, _ndarray_tolist = np.generic.item, np.ndarray.tolist
+_PANDAS_INDEXES = frozenset(
+    t for t in (pd.Index, pd.RangeIndex, pd.MultiIndex, pd.CategoricalIndex, pd.DatetimeIndex) if isinstance(t, type)
+)
+_NA_VALUES = (pd.NA, pd.NaT)
+
+
+class _Budget:
+    __slots__ = ("left",)
+
+    def __init__(self) -> None:
+        self.left = MAX_NODES
+
+
+def _other(value: Any) -> dict:
+    try:
+        name = _str_value(_type(value).__name__)
+    except Exception:  # noqa: BLE001
+        name = "object"
+    return {"t": "other", "v": name[:80]}
+
+
+def _encode(value: Any, depth: int = 0, budget: _Budget | None = None) -> Any:
+    """``value`` as JSON-ready nodes (see above). Runs in the child; never calls the value's own methods."""
+    budget = budget or _Budget()
+    budget.left -= 1
+    if budget.left < 0:
+        return {"t": "cut", "v": "too many values"}
+    if depth > MAX_DEPTH:
+        return {"t": "cut", "v": "nested too deeply"}
+    kind = _type(value)
+    if value is None or kind is _bool or kind is _str:
+        return value
+    if kind is _int:
+        return value if value.bit_length() <= MAX_DIGITS * 3 else {"t": "cut", "v": "a number with too many digits"}
+    if kind is _float:
+        return value if _isfinite(value) else {"t": "float", "v": _repr(value)}
+    if kind is Unreadable:
+        return {"t": "other", "v": value.kind}
+    if kind in _NUMPY_SCALARS:
+        return _encode(_numpy_item(value), depth, budget)
+    if any(value is na for na in _NA_VALUES):
+        return None
+    if issubclass(kind, _bool):  # never: bool cannot be subclassed; kept for clarity
+        return _bool(value)
+    if issubclass(kind, _int):  # IntEnum, or an int subclass that lies: its real value travels
+        return _encode(_int_value(value), depth, budget)
+    if issubclass(kind, _float):
+        return _encode(_float_value(value), depth, budget)
+    if issubclass(kind, _str):
+        return _str_value(value)
+    nested = depth + 1
+    if issubclass(kind, _list):
+        return [_encode(v, nested, budget) for v in _list_copy(value)]
+    if issubclass(kind, _tuple):
+        return {"t": "tuple", "v": [_encode(v, nested, budget) for v in _tuple_slice(value, slice(None))]}
+    if issubclass(kind, (_set, _frozenset)):
+        items = _set_copy(value) if issubclass(kind, _set) else _frozenset_copy(value)
+        return {"t": "set", "v": [_encode(v, nested, budget) for v in items]}
+    if issubclass(kind, _dict):
+        return {
+            "t": "dict",
+            "v": [[_encode(k, nested, budget), _encode(v, nested, budget)] for k, v in _dict_items(value)],
+        }
+    if kind is np.ndarray:
+        return {"t": "array", "v": _encode(_ndarray_tolist(value), nested, budget)}
+    if kind is pd.Series:
+        return {
+            "t": "series",
+            "v": {
+                "index": _encode(value.index.tolist(), nested, budget),
+                "values": _encode(value.tolist(), nested, budget),
+                "name": _encode(value.name, nested, budget),
+            },
+        }
+    if kind is pd.DataFrame:
+        columns = [value.iloc[:, i].tolist() for i in range(value.shape[1])]
+        return {
+            "t": "frame",
+            "v": {
+                "columns": _encode(value.columns.tolist(), nested, budget),
+                "index": _encode(value.index.tolist(), nested, budget),
+                "data": _encode(columns, nested, budget),
+            },
+        }
+    if kind in _PANDAS_INDEXES:
+        return {"t": "index", "v": _encode(value.tolist(), nested, budget)}
+    return _other(value)
+
+
+class Unreadable:
+    """A value the student's function returned that is not plain data (decoded in the kernel): equal to nothing."""
+
+    __slots__ = ("kind",)
+
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def __repr__(self) -> str:
+        return f"<a {self.kind}>"
+
+
+class _Garbage(ValueError):
+    """What came back from the child is not the plain data the check expects."""
+
+
+def _reject_constant(name: str) -> Any:
+    raise _Garbage(f"the constant {name}")
+
+
+def _bounded_int(text: str) -> int:
+    if _len(text) > MAX_DIGITS + 1:
+        raise _Garbage("a number with too many digits")
+    return _int(text)
+
+
+def _bounded_float(text: str) -> float:
+    value = _float(text)
+    if not _isfinite(value):
+        raise _Garbage("a number too large")
+    return value
+
+
+def parse_line(line: bytes) -> Any:
+    """One line from the child as JSON, read defensively: at most MAX_RESULT_BYTES, no NaN or Infinity
+    constants, no number of more than MAX_DIGITS digits; anything else raises :class:`_Garbage`."""
+    if len(line) > MAX_RESULT_BYTES:
+        raise _Garbage("too large")
+    try:
+        return json.loads(
+            line.decode("utf-8"),
+            parse_constant=_reject_constant,
+            parse_int=_bounded_int,
+            parse_float=_bounded_float,
+        )
+    except _Garbage:
+        raise
+    except (ValueError, RecursionError, UnicodeDecodeError) as error:
+        raise _Garbage(type(error).__name__) from None
+
+
+def decode(node: Any, depth: int = 0) -> Any:
+    """Rebuild, in the kernel, the value a node stands for (plain Python and pandas objects made here
+    from plain data); raise :class:`_Garbage` for a node of no known shape."""
+    if depth > MAX_DEPTH + 2:
+        raise _Garbage("nested too deeply")
+    kind = type(node)
+    if node is None or kind in (bool, int, str):
+        return node
+    if kind is float:
+        if not math.isfinite(node):
+            raise _Garbage("a number that is not finite")
+        return node
+    if kind is list:
+        return [decode(v, depth + 1) for v in node]
+    if kind is not dict or set(node) != {"t", "v"} or type(node["t"]) is not str:
+        raise _Garbage("a value of no known shape")
+    tag, payload = node["t"], node["v"]
+    if tag == "other" and type(payload) is str:
+        return Unreadable(payload[:80])
+    if tag == "cut" and type(payload) is str:
+        return Unreadable(f"value that is too large to check ({payload[:60]})")
+    if tag == "float" and payload in ("nan", "inf", "-inf"):
+        return float(payload)
+    if tag in ("tuple", "set", "array", "index") and type(payload) is list:
+        items = [decode(v, depth + 1) for v in payload]
+        if tag == "tuple":
+            return tuple(items)
+        if tag == "set":
+            try:
+                return set(items)
+            except TypeError:
+                raise _Garbage("a set of unhashable values") from None
+        if tag == "index":
+            return pd.Index(items, dtype=object if not items else None)
+        return np.array(items, dtype=object) if items and any(type(i) is list for i in items) else np.array(items)
+    if tag == "dict" and type(payload) is list:
+        out = {}
+        for pair in payload:
+            if type(pair) is not list or len(pair) != 2:
+                raise _Garbage("a dict entry of no known shape")
+            key = decode(pair[0], depth + 1)
+            try:
+                out[key] = decode(pair[1], depth + 1)
+            except TypeError:
+                raise _Garbage("an unhashable dict key") from None
+        return out
+    if tag == "series" and type(payload) is dict and set(payload) == {"index", "values", "name"}:
+        index, values = decode(payload["index"], depth + 1), decode(payload["values"], depth + 1)
+        name = decode(payload["name"], depth + 1)
+        if type(index) is not list or type(values) is not list or len(index) != len(values):
+            raise _Garbage("a Series of no known shape")
         try:
-            os.close(read_end)
+            return pd.Series(values, index=_index(index), name=name, dtype=object if not values else None)
+        except (TypeError, ValueError):
+            raise _Garbage("a Series that cannot be rebuilt") from None
+    if tag == "frame" and type(payload) is dict and set(payload) == {"columns", "index", "data"}:
+        columns = decode(payload["columns"], depth + 1)
+        index = decode(payload["index"], depth + 1)
+        data = decode(payload["data"], depth + 1)
+        if (
+            type(columns) is not list
+            or type(index) is not list
+            or type(data) is not list
+            or len(data) != len(columns)
+            or any(type(col) is not list or len(col) != len(index) for col in data)
+        ):
+            raise _Garbage("a DataFrame of no known shape")
+        try:
+            frame = pd.DataFrame({n: pd.Series(col, dtype=object if not col else None) for n, col in enumerate(data)})
+            frame.columns = _index(columns)
+            if len(data):
+                frame.index = _index(index)
+            return frame
+        except (TypeError, ValueError):
+            raise _Garbage("a DataFrame that cannot be rebuilt") from None
+    raise _Garbage(f"a value of no known kind ({tag[:40]!r})")
+
+
+def _index(labels: list) -> pd.Index:
+    return (
+        pd.Index(labels, dtype=object) if not labels or any(isinstance(x, tuple) for x in labels) else pd.Index(labels)
+    )
+
+
+# -- running the student's function in a child --------------------------------------------------------
+def _memory_limit() -> None:
+    """In the child: at most MEMORY_LIMIT bytes of address space beyond what the forked kernel maps.
+
+    The kernel itself may map more than a GiB (libraries, thread stacks), so the limit is added to its
+    current size. Linux enforces RLIMIT_AS; macOS accepts or refuses it without enforcing it (there the
+    time limit is what stops a memory bomb); Windows has no fork and no resource module."""
+    try:
+        import resource
+
+        with open("/proc/self/statm", "rb") as statm:
+            mapped = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        limit = mapped + MEMORY_LIMIT
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, OSError, ValueError):
+        pass
+
+
+def _adopt_orphans() -> None:
+    """In the child (Linux): become a "subreaper", so a grandchild whose parent exits (a double fork,
+    with ``os.setsid()`` to leave the process group) is adopted by the child rather than by init, and
+    is still found below it when the kernel ends the check (:func:`_end_child`)."""
+    if _prctl is not None:
+        with contextlib.suppress(Exception):
+            _prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
+_MEMORY_RECORD = b'{"memory": true}\n'
+
+
+def _call_one(func: Callable, args: list, kwargs: dict) -> tuple[str, Any]:
+    try:
+        return "value", func(*args, **kwargs)
+    except MemoryError:  # the frames (and what they allocated) are released when this returns
+        return "memory", None
+    except BaseException as error:  # noqa: BLE001 - the student's code may raise anything, even SystemExit
+        name, message = _describe_error(error)
+        return "error", {"error": name, "message": message, "not_written": isinstance(error, NotImplementedError)}
+
+
+def _child(fd: int, func: Callable, inputs: list) -> None:
+    """The child's whole life: run ``func`` on each input, send one JSON line per case, never return.
+
+    Only the inputs are here (no case, no expected value): a frame walk from the student's function
+    finds this function and the thread that forked it, nothing else."""
+    try:
+        os.setsid()  # its own process group: the kernel kills the whole group, grandchildren too
+        _adopt_orphans()
+        _memory_limit()
+        for args, kwargs in inputs:
             captured = io.StringIO()
             sys.stdout = sys.stderr = captured
-            value = job()
+            how, value = _call_one(func, args, kwargs)
+            if how == "memory":
+                _write(fd, _MEMORY_RECORD)
+                continue
             try:
-                data = pickle.dumps((captured.getvalue()[-20_000:], value))
-            except Exception:  # noqa: BLE001 - a value that cannot travel back
-                data = pickle.dumps((captured.getvalue()[-20_000:], None))
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(data)
-            status = 0
-        finally:
-            os._exit(status)
-            os.kill(os.getpid(), signal.SIGKILL)  # os._exit patched to a no-op: never return into the caller
-    os.close(write_end)
-    chunks, limit = [], time.monotonic() + seconds
-    try:
-        while True:
-            left = limit - time.monotonic()
-            if left <= 0 or not select.select([read_end], [], [], left)[0]:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                return "timeout", None
-            chunk = os.read(read_end, 1 << 16)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    except BaseException:  # an interrupt from the student: stop the child, then let it through
-        _kill_quietly(pid)
-        raise
+                record = {"value": _encode(value)} if how == "value" else value
+                record["printed"] = captured.getvalue()[-20_000:]
+                line = _json_dumps(record, allow_nan=False, ensure_ascii=True).encode("ascii") + b"\n"
+            except MemoryError:
+                line = _MEMORY_RECORD
+            except BaseException:  # noqa: BLE001 - a value that cannot travel back
+                line = b'{"unreadable": true}\n'
+            view = memoryview(line)
+            while view:
+                view = view[_write(fd, view) :]
     finally:
+        try:
+            _close(fd)
+            _kill(_getpid(), signal.SIGSTOP)  # wait, alive, for the kernel to kill it and what it adopted
+        finally:
+            _exit(0)
+            _kill(_getpid(), signal.SIGKILL)  # os._exit patched to a no-op: never return into the kernel
+
+
+def _fork_child(func: Callable, inputs: list) -> tuple[int, int]:
+    """Fork from a fresh thread, so the child's stack holds only :func:`_child`; return (pid, read fd)."""
+    read_end, write_end = os.pipe()
+    box: list = []
+    done = threading.Lock()
+    done.acquire()
+
+    def forker():
+        try:
+            with warnings.catch_warnings():  # Python 3.12 warns about fork() in a threaded process (the kernel)
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
+            if pid == 0:
+                os.close(read_end)
+                _child(write_end, func, inputs)
+            box.append(pid)
+        except BaseException as error:  # noqa: BLE001 - reported to the caller
+            box.append(error)
+        finally:
+            done.release()
+
+    sys.stdout.flush(), sys.stderr.flush()
+    _thread.start_new_thread(forker, ())
+    done.acquire()
+    os.close(write_end)
+    if isinstance(box[0], BaseException):
         os.close(read_end)
-    _, status = os.waitpid(pid, 0)
-    if not chunks:
-        return "crashed", status
-    try:
-        printed, value = pickle.loads(b"".join(chunks))
-        printed = str(printed)
-    except Exception:  # noqa: BLE001 - garbage written to the pipe by the student's code
-        return "crashed", status
-    if printed:
-        print(printed, end="" if printed.endswith("\n") else "\n")
-    return "ok", value
+        raise box[0]
+    return box[0], read_end
 
 
-def _kill_quietly(pid: int) -> None:
+def _children(pid: int) -> list[int]:
+    """The children of ``pid``: Linux's /proc/<pid>/task/<tid>/children, else a scan of /proc/*/stat."""
     try:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-    except OSError:
+        kids = []
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as handle:
+                kids += [int(k) for k in handle.read().split()]
+        return kids
+    except FileNotFoundError:
         pass
+    except (OSError, ValueError):
+        return []
+    kids = []
+    with contextlib.suppress(OSError):
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                with contextlib.suppress(OSError, ValueError, IndexError):
+                    with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                        if int(handle.read().rsplit(")", 1)[1].split()[1]) == pid:
+                            kids.append(int(entry))
+    return kids
+
+
+def _end_child(pid: int) -> None:
+    """Kill the child, every process below it and its process group; reap the child.
+
+    The child is frozen first, so it can neither fork again nor die and hand its children to init while
+    its tree is read; a grandchild that left the group (``os.setsid()``) is found below it."""
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGSTOP)
+    for _ in range(5):
+        below, todo = [], [pid]
+        while todo:
+            kids = _children(todo.pop())
+            below += kids
+            todo += kids
+        for other in below:
+            with contextlib.suppress(OSError):
+                os.kill(other, signal.SIGKILL)
+        if not below:
+            break
+    with contextlib.suppress(OSError):
+        os.killpg(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        os.waitpid(pid, 0)
+
+
+def run_cases(func: Callable, inputs: list[tuple[list, dict]], seconds: float) -> Iterator[tuple[str, Any]]:
+    """Run ``func(*args, **kwargs)`` for each input in one forked child; yield one outcome per case:
+
+    ("value", the returned value rebuilt from plain data), ("error", {"error", "message", "not_written"}),
+    ("memory", None), ("timeout", None), ("crashed", None) or ("garbage", why). After a "timeout",
+    "crashed" or "garbage" nothing more is yielded. Closing the generator (or leaving it early) kills the
+    child, its process group and its descendants.
+
+    Why a fork: the child starts as an exact copy of the kernel, so the student's function, its closures
+    and globals need no pickling. The child only runs the function and sends back plain JSON; every
+    verdict is reached here, in the kernel, by :func:`judge_case`. At a case's time limit the child is
+    killed with SIGKILL, which no ``try``/``except`` in the student's code can catch. Without ``os.fork``
+    (Windows) the function runs in this process (:func:`run_with_timeout`) and its results are still
+    turned into plain data before they are judged.
+    """
+    if not hasattr(os, "fork"):
+        for args, kwargs in inputs:
+            status, value = run_with_timeout(func, args, kwargs, seconds)
+            if status == "timeout":
+                yield "timeout", None
+                return
+            if status == "error":
+                if isinstance(value, MemoryError):
+                    yield "memory", None
+                    continue
+                name, message = _describe_error(value)
+                yield (
+                    "error",
+                    {"error": name, "message": message, "not_written": isinstance(value, NotImplementedError)},
+                )
+                continue
+            try:
+                yield "value", decode(json.loads(json.dumps(_encode(value), allow_nan=False)))
+            except (ValueError, _Garbage) as why:
+                yield "garbage", str(why)
+                return
+        return
+    pid, fd = _fork_child(func, inputs)
+    buffer, total = b"", 0
+    try:
+        for _ in inputs:
+            limit = time.monotonic() + seconds
+            while b"\n" not in buffer:
+                left = limit - time.monotonic()
+                if left <= 0 or not select.select([fd], [], [], left)[0]:
+                    yield "timeout", None
+                    return
+                chunk = os.read(fd, 1 << 16)
+                if not chunk:
+                    yield "crashed", None
+                    return
+                buffer += chunk
+                total += len(chunk)
+                if len(buffer) > MAX_RESULT_BYTES:
+                    yield "garbage", "too large"
+                    return
+            line, buffer = buffer.split(b"\n", 1)
+            try:
+                record = parse_line(line)
+                outcome = _outcome(record)
+            except _Garbage as why:
+                yield "garbage", str(why)
+                return
+            yield outcome
+    finally:
+        os.close(fd)
+        _end_child(pid)
+
+
+def _outcome(record: Any) -> tuple[str, Any]:
+    """One case's record from the child as an outcome (and what it printed, printed here)."""
+    if type(record) is not dict:
+        raise _Garbage("not a record")
+    printed = record.get("printed", "")
+    if type(printed) is not str:
+        raise _Garbage("printed text that is not text")
+    if printed:
+        print(printed[-20_000:], end="" if printed.endswith("\n") else "\n")
+    if record.get("memory") is True:
+        return "memory", None
+    if record.get("unreadable") is True:
+        return "value", Unreadable("value that could not be sent back")
+    if "value" in record:
+        return "value", decode(record["value"])
+    if type(record.get("error")) is str and type(record.get("message")) is str:
+        return "error", {
+            "error": record["error"][:80],
+            "message": record["message"][:200],
+            "not_written": record.get("not_written") is True,
+        }
+    raise _Garbage("a record of no known shape")
+
+
+def run_isolated(job: Callable[[], Any], seconds: float) -> tuple[str, Any]:
+    """Run ``job()`` in a forked child (see :func:`run_cases`); return (status, value) with status one of
+    "ok" (value rebuilt from plain data), "error", "memory", "timeout", "crashed" or "garbage"."""
+    for status, value in run_cases(job, [([], {})], seconds):
+        return ("ok", value) if status == "value" else (status, value)
+    return "crashed", None
 
 
 def _plain(value: Any) -> Any:
@@ -553,6 +993,10 @@ def _judge(case: dict, result: Any) -> str:
             return f"expected a table of values like {_short(expect, 60)}, got a {_type_name(value)}"
         ok = _same(got, {str(k): v for k, v in expect.items()}, tol)
     elif isinstance(expect, list):
+        if isinstance(value, pd.Series) and how != "set" and case.get("select") is None:
+            return (
+                "expected a list, got a pandas Series (its index travels with it): return a list, e.g. with .tolist()"
+            )
         got = _as_list(value)
         if not isinstance(got, list):
             return f"expected a list like {_short(expect, 60)}, got a {_type_name(value)}"
@@ -569,25 +1013,127 @@ def _judge(case: dict, result: Any) -> str:
 
 def _describe_error(error: BaseException) -> tuple[str, str]:
     """(class name, first line of the message) of any exception, even one whose ``__str__`` raises."""
-    name = _type_name(error)
     try:
-        text = str(error)
+        name = _str_value(_type(error).__name__)
+    except BaseException:  # noqa: BLE001
+        name = "an exception"
+    try:
+        text = _str_value(error.__str__())
     except BaseException:  # noqa: BLE001 - a broken __str__
         return name, "(its message could not be shown)"
     return name, text.splitlines()[0][:120] if text.strip() else ""
 
 
-def _attempt(func: Callable, args: list, kwargs: dict, case: dict) -> tuple:
-    """Call the student's function on one case and judge it; returns only text (it may run in a child)."""
+def _case_verdict(q: Question, n: int, case: dict, status: str, value: Any) -> Result | None:
+    """The verdict on one case from its outcome (plain data): None when it passes, else the Result."""
+    cases, name, timeout = q.get("cases"), q.get("function"), q.get("timeout", 5)
+    label = f"Case {n} of {len(cases)} ({case.get('name', 'unnamed')})"
+    if status == "timeout":
+        return Result(
+            False,
+            f"{WARN} {label}: your function took longer than {timeout:g} s "
+            "and was stopped. Is there a loop that never ends?",
+            hint=q.hint,
+        )
+    if status == "memory":
+        return Result(
+            False,
+            f"{WARN} {label}: your function used too much memory (more than {MEMORY_LIMIT // 2**30} GiB) "
+            "and was stopped. Does it build a very large list or table?",
+            hint=q.hint,
+        )
+    if status == "crashed":
+        return Result(
+            False,
+            f"{WARN} {label}: your function stopped the check itself (it ended or crashed "
+            "the process it ran in, e.g. with os._exit). Return a value instead.",
+            hint=q.hint,
+        )
+    if status == "garbage":
+        return Result(
+            False,
+            f"{WARN} {label}: the check could not read your function's result ({value}). "
+            "Return plain data: numbers, text, lists, dicts or a pandas table.",
+            hint=q.hint,
+        )
+    if status == "error":
+        if value["not_written"]:
+            return Result(
+                None,
+                f"{WARN} {name}() is not written yet: replace "
+                "`raise NotImplementedError()` with your code, run that cell, then check again.",
+                counts=False,
+                not_written=True,
+            )
+        message = value["message"]
+        return Result(
+            False,
+            f"{WARN} {label}: your function raised {value['error']}" + (f": {message}" if message else "") + ".",
+            hint=q.hint,
+        )
+    if isinstance(value, Unreadable):
+        why = (
+            f"your function returned {value!r}, which is not plain data: return numbers, text, "
+            "a list, a dict or a pandas table"
+        )
+    else:
+        why = judge_case(case, value)
+    if not why:
+        return None
+    details = [case["feedback"]] if case.get("feedback") else []
+    end = "" if why.endswith(("?", ".", "!")) else "."
+    return Result(False, f"{NOT_YET}: {label}: {why}{end}", details, hint=q.hint)
+
+
+def _stored_outcome(status: str, value: Any) -> dict:
+    if status == "value":
+        return {"value": _encode(value)}
+    if status == "error":
+        return {"error": value["error"], "message": value["message"], "not_written": value["not_written"]}
+    return {status: str(value) if status == "garbage" else True}
+
+
+def _outcome_from_store(record: Any) -> tuple[str, Any]:
+    """A stored case outcome back as (status, value); raises _Garbage when it is not one."""
+    if type(record) is not dict:
+        raise _Garbage("not a record")
+    for status in ("timeout", "memory", "crashed"):
+        if record.get(status) is True:
+            return status, None
+    if type(record.get("garbage")) is str:
+        return "garbage", record["garbage"][:200]
+    return _outcome({k: v for k, v in record.items() if k != "printed"})
+
+
+def judge_outcomes(q: Question, outcomes: Any) -> Result:
+    """The verdict on a code check from its stored per-case outcomes (plain data), as when it ran.
+
+    ``correct`` is None when they cannot be judged (missing, damaged, or fewer than the question's cases)."""
+    cases = q.get("cases")
+    if type(outcomes) is not list:
+        return Result(None, f"{WARN} This stored answer has no results to judge again.", counts=False)
     try:
-        value = func(*args, **kwargs)
-    except BaseException as error:  # noqa: BLE001 - the student's code may raise anything, even SystemExit
-        return ("error", *_describe_error(error), isinstance(error, NotImplementedError))
-    return ("judged", judge_case(case, value))
+        for n, (case, record) in enumerate(zip(cases, outcomes), 1):
+            verdict = _case_verdict(q, n, case, *_outcome_from_store(record))
+            if verdict is not None:
+                return verdict
+    except (_Garbage, TypeError, ValueError, KeyError, RecursionError):
+        return Result(None, f"{WARN} This stored answer cannot be judged again.", counts=False)
+    if len(outcomes) < len(cases):
+        return Result(None, f"{WARN} This stored answer ran fewer cases than the check has now.", counts=False)
+    return _all_pass(q)
+
+
+def _all_pass(q: Question) -> Result:
+    cases = q.get("cases")
+    plural = "case passes" if len(cases) == 1 else f"{len(cases)} cases pass"
+    return Result(True, f"{CORRECT}: {'the' if len(cases) == 1 else 'all'} {plural}.", explanation=q.explanation)
 
 
 def check_code(q: Question, func: Any, root: Path | None = None) -> Result:
-    """Run the student's function on every case of a ``code`` question."""
+    """Run the student's function on every case of a ``code`` question (in a child, see :func:`run_cases`)
+    and judge its results here. ``Result.outcomes`` holds each case's outcome as plain data (what the
+    progress file stores, so the attempt can be judged again by :func:`judge_outcomes`)."""
     if q.type != "code":
         return Result(None, f"{WARN} '{q.id}' is not a code check: use quiz.ask('{q.id}').", counts=False)
     name = q.get("function")
@@ -603,50 +1149,44 @@ def check_code(q: Question, func: Any, root: Path | None = None) -> Result:
 
         root = repo_root()
     cases = q.get("cases")
-    timeout = q.get("timeout", 5)
+    inputs = []
     for n, case in enumerate(cases, 1):
-        label = f"Case {n} of {len(cases)} ({case.get('name', 'unnamed')})"
         try:
             args = [resolve_value(v, root) for v in case.get("args", [])]
             kwargs = {k: resolve_value(v, root) for k, v in case.get("kwargs", {}).items()}
         except Exception as error:  # a table removed or damaged since the file was validated
+            label = f"Case {n} of {len(cases)} ({case.get('name', 'unnamed')})"
             return Result(None, f"{WARN} {label}: its input could not be loaded ({_type_name(error)}).", counts=False)
-        status, outcome = run_isolated(
-            lambda args=args, kwargs=kwargs, case=case: _attempt(func, args, kwargs, case), timeout
-        )
-        if status == "timeout":
-            return Result(
-                False,
-                f"{WARN} {label}: your function took longer than {timeout:g} s "
-                "and was stopped. Is there a loop that never ends?",
-                hint=q.hint,
-            )
-        if status == "crashed" or not outcome:
-            return Result(
-                False,
-                f"{WARN} {label}: your function stopped the check itself (it ended or crashed "
-                "the process it ran in, e.g. with os._exit). Return a value instead.",
-                hint=q.hint,
-            )
-        if outcome[0] == "error":
-            _, error_name, message, not_written = outcome
-            if not_written:
-                return Result(
-                    None,
-                    f"{WARN} {name}() is not written yet: replace "
-                    "`raise NotImplementedError()` with your code, run that cell, then check again.",
-                    counts=False,
-                    not_written=True,
-                )
-            return Result(
-                False,
-                f"{WARN} {label}: your function raised {error_name}" + (f": {message}" if message else "") + ".",
-                hint=q.hint,
-            )
-        why = outcome[1]
-        if why:
-            details = [case["feedback"]] if case.get("feedback") else []
-            end = "" if why.endswith(("?", ".", "!")) else "."
-            return Result(False, f"{NOT_YET}: {label}: {why}{end}", details, hint=q.hint)
-    plural = "case passes" if len(cases) == 1 else f"{len(cases)} cases pass"
-    return Result(True, f"{CORRECT}: {'the' if len(cases) == 1 else 'all'} {plural}.", explanation=q.explanation)
+        inputs.append((args, kwargs))
+    outcomes: list[dict] = []
+    runs = run_cases(func, inputs, q.get("timeout", 5))
+    try:
+        for n, (case, (status, value)) in enumerate(zip(cases, runs), 1):
+            outcomes.append(_stored_outcome(status, value))
+            verdict = _case_verdict(q, n, case, status, value)
+            if verdict is not None:
+                verdict.outcomes = outcomes
+                return verdict
+    finally:
+        runs.close()
+    if len(outcomes) < len(cases):  # never: run_cases yields one outcome per case or stops on a failure
+        return Result(None, f"{WARN} The check could not run every case; please check again.", counts=False)
+    result = _all_pass(q)
+    result.outcomes = outcomes
+    return result
+
+
+def judge_attempt(q: Question, attempt: Any) -> bool | None:
+    """Judge a stored attempt again, from its stored answer (plain data); its stored ``correct`` is never read.
+
+    True or False as the judge finds it now (a stored answer that cannot be checked, e.g. not a number,
+    is not right); None when it is not graded (a reflection) or cannot be judged (a code attempt
+    stored without its results, as in files written before results were kept)."""
+    if type(attempt) is not dict or q.type == "reflection":
+        return None
+    try:
+        if q.type == "code":
+            return judge_outcomes(q, attempt.get("results")).correct
+        return check(q, attempt.get("answer")).correct is True
+    except Exception:  # noqa: BLE001 - a damaged stored answer is not right, never a traceback
+        return False

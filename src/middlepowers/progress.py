@@ -37,6 +37,13 @@ What the student can rely on (each promise has a test, see docs/reliability.md):
   still filled back in.
 * An answer is stored with at most :data:`MAX_ANSWER_CHARS` characters (the
   check itself saw the whole answer).
+* Only a judge writes "correct" (docs/reliability.md): each attempt's
+  ``correct`` is what the check said when it ran, but no summary or report
+  trusts it, since any code in the kernel can write this file. They grade the
+  stored answer again (:func:`middlepowers.checks.judge_attempt`); for a code
+  check that is its ``results``, the function's output on each case as plain
+  data. A code attempt without ``results`` (written before they were kept)
+  is shown as answered, not judged.
 
 No timestamps are stored: nothing here should make a notebook's output vary.
 """
@@ -78,6 +85,8 @@ MAX_FILE_BYTES = 16 * 2**20
 MAX_READ_BYTES = 512 * 2**20
 #: attempts per question carried over from a file still too large once its answers are cut
 KEEP_PER_QUESTION = 50
+#: longest stored list of a code check's results, in characters of JSON (longer: not stored, not judged again)
+MAX_RESULTS_CHARS = 200_000
 #: nesting kept when storing an answer (deeper parts are stored as "…")
 MAX_ANSWER_DEPTH = 20
 
@@ -449,11 +458,20 @@ class ProgressStore:
             and (question is None or a.get("question") == question)
         ]
 
-    def record(self, notebook: str, question: str, answer: Any, correct: bool | None) -> Saved:
+    def record(
+        self, notebook: str, question: str, answer: Any, correct: bool | None, results: list | None = None
+    ) -> Saved:
         """Append one attempt (merging with whatever other notebooks wrote) and return its number.
 
+        ``correct`` is what the check said when it ran, kept for people reading the file; no reader
+        trusts it (see the module docstring). ``results``: a code check's per-case outcomes (plain
+        data), stored when their JSON has at most :data:`MAX_RESULTS_CHARS` characters.
         When the file cannot be written the attempt is kept in memory (see the module docstring)."""
         attempt = {"notebook": notebook, "question": question, "answer": _stored_answer(answer), "correct": correct}
+        if results is not None:
+            with contextlib.suppress(TypeError, ValueError, RecursionError):
+                if len(json.dumps(results, ensure_ascii=False, allow_nan=False)) <= MAX_RESULTS_CHARS:
+                    attempt["results"] = results
         try:
             self._check_kind()
             with self._locked(write=True):
@@ -469,6 +487,39 @@ class ProgressStore:
             self._pending.append(attempt)
             return Saved(attempt["attempt"], self._unsaved_notice(error))
         return Saved(attempt["attempt"], notice)
+
+    def start_over(self, notebook: str) -> str:
+        """Set one notebook's attempts aside, so its checks start fresh; return a message saying where.
+
+        Nothing is deleted: the attempts move to ``<name>.start-over-<n>`` beside the file (the same
+        format, one attempt a line), and the other notebooks' attempts stay where they are."""
+        try:
+            self._check_kind()
+            with self._locked(write=True):
+                data, _ = self._read_unlocked(write=True)
+                every = [*data["attempts"], *self._pending]
+                moved = [a for a in every if a.get("notebook") == notebook]
+                if not moved:
+                    return f"There are no saved attempts at {notebook} to set aside."
+                n = 1
+                while os.path.lexists(aside := self.path.with_name(f"{self.path.name}.start-over-{n}")):
+                    n += 1
+                tmp = aside.with_name(f"{aside.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+                with open(tmp, "x", encoding="utf-8") as handle:
+                    handle.write(_dump({"attempts": moved}))
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp, aside)
+                data["attempts"] = [a for a in every if a.get("notebook") != notebook]
+                self._write_unlocked(data)
+                self._pending.clear()
+        except Exception as error:  # noqa: BLE001 - nothing moved: say why, never a traceback
+            reason = getattr(error, "strerror", None) or error.__class__.__name__
+            return f"⚠ Could not start {notebook} over ({reason}); your attempts are unchanged."
+        return (
+            f"↺ {len(moved)} attempt{'s' if len(moved) != 1 else ''} at {notebook} set aside in {aside.name} "
+            f"(nothing deleted). Run the notebook again (Run All) for fresh checks."
+        )
 
 
 def _lock_error(lock_path: Path, error: OSError) -> OSError:

@@ -7,6 +7,7 @@ In a notebook::
     quiz.ask("how-many-sentences")              # one check: control(s), a Check button, feedback
     quiz.check_code("count-per-section", sentences_per_section)
     quiz.summary()                              # answered / correct / to revisit
+    quiz.start_over()                           # set this notebook's attempts aside (kept) and begin again
 
 Questions and answers live in ``data/quizzes/*.toml`` (see its README), never
 in the notebook. Every attempt is saved by :mod:`middlepowers.progress`.
@@ -26,6 +27,8 @@ import html
 import inspect
 import re
 import sys
+import types
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -264,7 +267,10 @@ class QuestionView(widgets.VBox):
         if previous:
             try:
                 self.value = previous[-1].get("answer")
-                lines.append(f"Your last answer (attempt {previous[-1].get('attempt')}) is filled in.")
+                lines.append(
+                    f"Your last answer (attempt {previous[-1].get('attempt')}) is filled in"
+                    + _verdict_note(checks.judge_attempt(self.question, previous[-1]))
+                )
             except Exception:  # a strange saved answer must not stop the lesson
                 pass
         self._notice = notice
@@ -279,8 +285,9 @@ class QuestionView(widgets.VBox):
             if result.counts:
                 saved = self.quiz.store.record(self.quiz.notebook, self.question.id, self.value, result.correct)
                 notice = saved.notice
-                self._tries += 1
-                result = checks.reveal(self.question, result, max(saved.attempt, self._tries))
+                self._tries += result.correct is False
+                result = checks.reveal(self.question, result, max(self.quiz.wrong_attempts(self.question), self._tries))
+                self.quiz.refresh_summaries()
             notice, self._notice = notice or self._notice, ""  # show a set-aside file once
         except Exception as error:  # never a traceback in front of a student
             result, notice = (
@@ -301,8 +308,13 @@ class QuestionView(widgets.VBox):
         return data
 
 
+#: the summaries shown in this kernel, kept up to date after each check (without keeping them alive)
+_SUMMARIES: weakref.WeakSet = weakref.WeakSet()
+
+
 class SummaryView(widgets.VBox):
-    """Progress for one notebook (answered / correct / to revisit) and a Refresh button."""
+    """Progress for one notebook (answered / correct / to revisit), updated after every check of the
+    notebook in this kernel; the Refresh button re-reads the file (for attempts saved elsewhere)."""
 
     def __init__(self, quiz: Quiz, **kwargs):
         self.quiz = quiz
@@ -313,6 +325,7 @@ class SummaryView(widgets.VBox):
         super().__init__(children=[self.body, self.button], **kwargs)
         self.add_class("mp-summary")
         self.refresh()
+        _SUMMARIES.add(self)  # refreshed after every check of this notebook (Quiz.refresh_summaries)
 
     def refresh(self) -> str:
         self._text = self.quiz.summary_text()
@@ -415,7 +428,10 @@ class Quiz:
         display(self.view(question_id))
 
     def summary_text(self) -> str:
-        """Answered / correct / to revisit for this notebook, as deterministic text."""
+        """Answered / correct / to revisit for this notebook, as deterministic text.
+
+        Every verdict is the judge's, reached again from the stored answers
+        (:func:`checks.judge_attempt`); the ``correct`` stored with an attempt is never read."""
         attempts, notice = self.store.load()
         mine = [a for a in attempts if a.get("notebook") == self.notebook]
         rows, answered, correct, revisit = [], 0, 0, 0
@@ -427,14 +443,19 @@ class Quiz:
                 continue
             answered += 1
             n = len(tries)
+            times = f"{n} attempt{'s' if n > 1 else ''}"
             if q.type == "reflection":
                 rows.append(f"  ✎ {qid}: reflection saved")
-            elif any(a.get("correct") is True for a in tries):
+                continue
+            verdicts = [checks.judge_attempt(q, a) for a in tries]
+            if True in verdicts:
                 correct += 1
-                rows.append(f"  ✔ {qid}: correct ({n} attempt{'s' if n > 1 else ''})")
-            else:
+                rows.append(f"  ✔ {qid}: correct ({times})")
+            elif False in verdicts:
                 revisit += 1
-                rows.append(f"  ↻ {qid}: to revisit ({n} attempt{'s' if n > 1 else ''})")
+                rows.append(f"  ↻ {qid}: to revisit ({times})")
+            else:
+                rows.append(f"  ? {qid}: answered, not judged yet ({times}): check it again")
         where = self.notebook if self.part == "lesson" else f"{self.notebook} ({self.part})"
         head = (
             f"Progress in {where}: {answered} of {len(mine_q)} checks answered, "
@@ -460,14 +481,31 @@ class Quiz:
         result = checks.check_code(q, func)
         notice = ""
         if result.counts:
-            try:
-                source = inspect.getsource(func)
-            except (OSError, TypeError):
-                source = getattr(func, "__name__", repr(type(func)))
-            saved = self.store.record(self.notebook, question_id, source, result.correct)
+            saved = self.store.record(self.notebook, question_id, _source(func), result.correct, result.outcomes)
             notice = saved.notice
-            result = checks.reveal(q, result, saved.attempt)
+            result = checks.reveal(q, result, self.wrong_attempts(q))
+            self.refresh_summaries()
         return result, notice
+
+    def start_over(self) -> None:
+        """Start this notebook over: its saved attempts are set aside (kept beside the progress file,
+        never deleted), its summaries shown here are updated, and a message says where they went."""
+        message = self.store.start_over(self.notebook)
+        self.refresh_summaries()
+        print(message)
+
+    def wrong_attempts(self, q: Question) -> int:
+        """How many stored attempts at ``q`` the judge finds wrong (a right one is not counted)."""
+        return sum(checks.judge_attempt(q, a) is False for a in self.store.attempts(self.notebook, q.id))
+
+    def refresh_summaries(self) -> None:
+        """Bring every summary of this notebook shown in this kernel up to date (after each saved check)."""
+        for view in list(_SUMMARIES):
+            if view.quiz.notebook == self.notebook and view.quiz.store.path == self.store.path:
+                try:
+                    view.refresh()
+                except Exception:  # noqa: BLE001 - a summary that cannot refresh must not hide the feedback
+                    pass
 
     def assert_passes(self, question_id: str, func: Callable, cases: list[int] | None = None) -> None:
         """For autograder test cells: raise ``AssertionError`` with the check's message unless ``func`` passes.
@@ -491,6 +529,33 @@ class Quiz:
         """Run the student's function on the question's cases and display what passed or failed."""
         result, notice = self.grade_code(question_id, func)
         display(CodeCheckView(self.question(question_id), result, notice))
+
+
+def _verdict_note(verdict: bool | None) -> str:
+    """The end of the "Your last answer ... is filled in" line: what the judge finds of it now."""
+    if verdict is True:
+        return f": {checks.CORRECT.split()[0]} it is right."
+    if verdict is False:
+        return f": {checks.NOT_YET.split()[0]} it is not right yet. Change it, then press Check."
+    return "."
+
+
+def _source(func: Any) -> str:
+    """The function's source, for the instructor to read (never judged); its name when there is none.
+
+    ``inspect.unwrap`` is not followed (``f.__wrapped__ = f`` would loop), and nothing ``func`` does
+    to ``__name__`` or ``__code__`` can raise here."""
+    try:
+        code = func.__code__ if type(func) is types.FunctionType else None
+        if code is not None:
+            return inspect.getsource(code)
+    except Exception:  # noqa: BLE001 - no source file (typed at a prompt), or an odd object
+        pass
+    try:
+        name = func.__name__
+        return name if type(name) is str else type(func).__name__
+    except Exception:  # noqa: BLE001
+        return type(func).__name__
 
 
 def main(argv: list[str] | None = None) -> int:

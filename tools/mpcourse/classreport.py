@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from middlepowers.checks import parse_number
+from middlepowers.checks import judge_attempt, parse_number
 from middlepowers.paths import repo_root
 from middlepowers.quizfile import Question, QuizFormatError, load_quiz
 
@@ -64,6 +64,8 @@ class CheckStats:
     eventually: int = 0
     attempts: list[int] = field(default_factory=list)
     wrong: Counter = field(default_factory=Counter)
+    #: attempts the judge could not grade again (a code check stored without its results)
+    not_judged: int = 0
 
     @property
     def median_attempts(self) -> float | None:
@@ -263,12 +265,14 @@ def summarise(data: ClassData, specs: dict[str, dict[str, Question]]):
                 continue
             s = stats[(nb, qid)]
             s.tried += 1
-            s.first_time += tries[0].get("correct") is True
-            right_at = next((n for n, a in enumerate(tries, 1) if a.get("correct") is True), None)
+            verdicts = [judge_attempt(q, a) for a in tries]  # the judge's, never the stored "correct"
+            s.not_judged += verdicts.count(None)
+            s.first_time += verdicts[0] is True
+            right_at = next((n for n, v in enumerate(verdicts, 1) if v is True), None)
             s.eventually += right_at is not None
             s.attempts.append(right_at or len(tries))
-            for a in tries[: right_at - 1 if right_at else None]:
-                if a.get("correct") is False:
+            for a, verdict in zip(tries[: right_at - 1 if right_at else None], verdicts):
+                if verdict is False:
                     s.wrong.update(wrong_label(q, a.get("answer")))
     return list(stats.values()), dict(reflections), unknown
 
@@ -283,11 +287,21 @@ def _median(x: float | None) -> str:
 
 
 def _wrong_text(s: CheckStats) -> str:
+    unjudged = f"{s.not_judged} not judged (stored without results)" if s.not_judged else ""
     if s.question.type == "code" and s.wrong == Counter():
-        failed = sum(n - 1 for n in s.attempts) + (s.tried - s.eventually)
-        return f"{failed} failed run{'' if failed == 1 else 's'}" if failed else ""
-    return "; ".join(f"{label} ({n})" for label, n in s.wrong.most_common(TOP_WRONG))
+        failed = sum(n - 1 for n in s.attempts) + (s.tried - s.eventually) - s.not_judged
+        text = f"{failed} failed run{'' if failed == 1 else 's'}" if failed > 0 else ""
+    else:
+        text = "; ".join(f"{label} ({n})" for label, n in s.wrong.most_common(TOP_WRONG))
+    return "; ".join(part for part in (text, unjudged) if part)
 
+
+#: what the report says about its verdicts (every one graded again here, code checks only practice)
+PRACTICE_NOTE = (
+    "Every answer is graded again here from what the student's progress file stores; the verdict saved "
+    "with an attempt is never trusted. Code checks are marked practice: their results come from the "
+    "student's own kernel, which can change them, so grade code with nbgrader (autograde)."
+)
 
 HEAD = [
     "notebook",
@@ -308,7 +322,7 @@ def rows(stats: list[CheckStats]) -> list[list[str]]:
             s.notebook,
             s.question.id,
             _cut(s.question.prompt),
-            s.question.type,
+            "code (practice)" if s.question.type == "code" else s.question.type,
             str(s.tried),
             _pct(s.share(s.first_time)),
             _pct(s.share(s.eventually)),
@@ -352,7 +366,7 @@ def markdown(data: ClassData, stats, reflections, unknown, specs) -> str:
             f"- {n} attempts at {md_text(name)}: no such check in data/quizzes/" for name, n in sorted(unknown.items())
         ]
         out.append("")
-    out += ["## Checks", "", "| " + " | ".join(HEAD) + " |", "|" + "---|" * len(HEAD)]
+    out += ["## Checks", "", PRACTICE_NOTE, "", "| " + " | ".join(HEAD) + " |", "|" + "---|" * len(HEAD)]
     out += ["| " + " | ".join(md_text(c) for c in row) + " |" for row in rows(stats)]
     out += ["", "## Reflections", ""]
     for (nb, qid), answers in sorted(reflections.items()):
@@ -406,6 +420,7 @@ def page(data: ClassData, stats, reflections, unknown, specs) -> str:
         f"<h1>Class report: {students_text(len(data.students))}</h1>",
         "<p>Dark bar: right at the first attempt; light bar: right eventually. "
         "Shares are of the students who tried the check.</p>",
+        f"<p>{html.escape(PRACTICE_NOTE)}</p>",
     ]
     if data.skipped or unknown:
         body.append("<h2>Files and attempts skipped</h2><ul>")
