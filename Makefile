@@ -1,5 +1,11 @@
 # Middle Powers at Davos -- the two quick-start commands are `make lab` and `make test`.
 SHELL := /bin/bash
+# Arguments given on the command line (make link HUB=..., make class-report PROGRESS=...) are kept
+# exactly as typed: make would otherwise expand them ($(shell ...) runs) when it exports them to a
+# recipe's environment. Each becomes a simple variable holding its literal text, still exported, so
+# `make link 'HUB=$$(shell touch x)'` passes that text to Python and runs nothing. Recipes pass
+# them on as quoted environment variables ("$$MP_..."), never spliced into a shell command line.
+$(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),$(eval override $(v) := $$(value $(v)))$(eval export $(v))))
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -169,21 +175,24 @@ lock:
 # The suite benchmark's baseline: the last revision before the test tiers (make bench BENCH_OLD=rev for another).
 BENCH_OLD ?= 187e44f
 ## make bench      time every notebook against a floor notebook; make lab's install; the suite itself (old and new)
+bench: export MP_BENCH_OLD = $(value BENCH_OLD)
 bench: $(STAMP) $(NODE_STAMP) browser
 	$(BIN)/python -m mpharness.bench
 	$(BIN)/python -m mpharness.lab
 	$(BIN)/python -m mpharness.hub
 	$(BIN)/python -m mpharness.bench_install
 	$(BIN)/python -m mpharness.bench_site
-	$(BIN)/python -m mpharness.bench_suite --old $(BENCH_OLD)
+	$(BIN)/python -m mpharness.bench_suite --old "$$MP_BENCH_OLD"
 	$(MAKE) bench-class STUDENTS=3
 
 # A class arriving within a minute on a real local JupyterHub (loopback only):
 # make bench-class STUDENTS=40  (several sizes: STUDENTS="10 20 40")
 STUDENTS ?= 10
+# (the sizes are split into words by the shell, unexpanded: no $ or ` in them is run)
 ## make bench-class STUDENTS=40  a class of N students on a local JupyterHub (load test)
+bench-class: export MP_STUDENTS = $(value STUDENTS)
 bench-class: $(STAMP) $(NODE_STAMP)
-	$(BIN)/python -m mpharness.classload --students $(STUDENTS)
+	$(BIN)/python -m mpharness.classload --students $$MP_STUDENTS
 
 # the course website from the committed notebooks (nothing executed, nothing downloaded)
 ## make site       the course website in build/site (offline; INSTRUCTOR=1 adds the answer keys)

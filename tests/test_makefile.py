@@ -8,6 +8,8 @@ import subprocess
 import sys
 import tomllib
 
+import pytest
+
 from middlepowers.paths import repo_root
 
 ROOT = repo_root()
@@ -60,3 +62,56 @@ def test_fast_tier_executes_no_notebook_and_starts_no_browser_or_hub():
     ]
     for slow in ("tests/test_nbgrader.py", "tests/site/test_site_build.py", "test_answer_key_gets_full_marks"):
         assert not [i for i in ids if slow in i], slow
+
+
+# --- arguments reach the tools as typed (issue 26, part 5) ----------------------------
+
+#: (target, variable): every make variable a recipe hands to a tool.
+TOOL_ARGUMENTS = [
+    ("link", "HUB"),
+    ("link", "REPO"),
+    ("link", "BRANCH"),
+    ("link", "NOTEBOOK"),
+    ("class-report", "PROGRESS"),
+    ("class-report", "OUT"),
+    ("student-repo", "DEST"),
+    ("bench-class", "STUDENTS"),
+]
+
+
+def _fake_bin(tmp_path):
+    """A BIN whose `python` only records its arguments and environment (nothing is installed or run)."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    record = tmp_path / "record"
+    script = fake / "python"
+    script.write_text(f"#!/bin/sh\n{{ printf 'ARG=%s\\n' \"$@\"; env; }} >> '{record}'\nexit 0\n")
+    script.chmod(0o755)
+    return fake, record
+
+
+@pytest.mark.parametrize("target, variable", TOOL_ARGUMENTS)
+def test_make_arguments_reach_the_tool_unexpanded(tmp_path, target, variable):
+    """`make link 'HUB=$(shell touch pwned)'` runs nothing: neither make nor the shell expands the value."""
+    fake, record = _fake_bin(tmp_path)
+    pwned = [tmp_path / f"pwned{i}" for i in range(4)]
+    value = f"$(shell touch {pwned[0]})$$(touch {pwned[1]})`touch {pwned[2]}`\"'; touch {pwned[3]}"
+    done = subprocess.run(
+        ["make", "--no-print-directory", "-s", "STAMP=", "STUDENT_STAMP=", "NODE_STAMP=", f"BIN={fake}", target]
+        + ([] if variable == "PROGRESS" else ["PROGRESS=p"] if target == "class-report" else [])
+        + ([] if variable == "DEST" else ["DEST=d"] if target == "student-repo" else [])
+        + [f"{variable}={value}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert [p.name for p in pwned if p.exists()] == []
+    seen = record.read_text()
+    lines = seen.splitlines()
+    # the value arrives verbatim, as an argument or in the environment the tool reads
+    assert any(line == f"ARG={value}" or line.endswith(f"={value}") for line in lines), seen
+    if variable == "STUDENTS":  # split into words (several class sizes), each word as typed
+        args = [line.removeprefix("ARG=") for line in lines if line.startswith("ARG=")]
+        assert args[args.index("--students") + 1 :] == value.split(), seen
