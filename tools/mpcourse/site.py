@@ -54,6 +54,8 @@ __all__ = [
 ]
 
 HERE = Path(__file__).resolve().parent
+#: Where MathJax may be installed, first found wins: ``make site``'s own (tools/site), the maintainers' (make test).
+MATHJAX_FOLDERS = ("tools/site/node_modules", "node_modules")
 WIDGET = "application/vnd.jupyter.widget-view+json"
 ASK_RE = re.compile(r"""quiz\.ask\(\s*["']([a-z0-9-]+)["']\s*\)""")
 CODE_RE = re.compile(r"""quiz\.check_code\(\s*["']([a-z0-9-]+)["']""")
@@ -509,9 +511,14 @@ def stage(src: Path, root: Path | None = None, instructor: bool = False) -> list
         shutil.copy2(HERE / "static" / asset, src / "_static" / asset)
     shutil.copytree(HERE / "templates", src / "_templates")
     (src / "_static" / "mpcheck-texts.js").write_text(sitechecks.texts_js(), encoding="utf-8")
-    mathjax = root / "node_modules" / "mathjax" / "es5"
-    if not (mathjax / "tex-chtml.js").exists():
-        raise SiteError(f"MathJax not found in {mathjax}: run `npm ci` (package.json lists mathjax)")
+    # make site's own install (tools/site: MathJax only), else the maintainers' node_modules (make test)
+    found = [root / folder / "mathjax" / "es5" for folder in MATHJAX_FOLDERS]
+    mathjax = next((m for m in found if (m / "tex-chtml.js").exists()), None)
+    if mathjax is None:
+        raise SiteError(
+            f"MathJax not found in {' or '.join(str(m) for m in found)}: run `make site`, "
+            "or `npm ci --prefix tools/site` (tools/site/package.json lists MathJax only)"
+        )
     (src / "_static" / "mathjax").mkdir()
     shutil.copy2(mathjax / "tex-chtml.js", src / "_static" / "mathjax" / "tex-chtml.js")
     shutil.copytree(
