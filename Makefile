@@ -30,7 +30,7 @@ NODE_STAMP := node_modules/.installed
 SAY := @printf '==> %s\n'
 STUDENT_SIZE := $(shell grep -c '==' requirements-student.txt 2>/dev/null) packages, about 400 MB in .venv
 FULL_SIZE := $(shell grep -c '^[A-Za-z0-9].*==' requirements.txt 2>/dev/null) packages in all, about 600 MB more in .venv (1 GB in all)
-SITE_SIZE := $(shell grep -c '==' requirements-site.txt 2>/dev/null) packages, about 70 MB more in .venv
+SITE_SIZE := $(shell grep -c '==' requirements-site.txt 2>/dev/null) packages, about 60 MB more in .venv
 NODE_SIZE := about 300 npm packages (configurable-http-proxy, axe-core, MathJax; the lab extension's build tools), about 220 MB into node_modules
 MATHJAX_SIZE := 1 npm package: a 6 MB download, 24 MB in tools/site/node_modules
 # The suite's paths and flags (strict nbval on every notebook folder) are in pyproject.toml,
