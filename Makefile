@@ -236,7 +236,7 @@ $(MATHJAX_STAMP): $(SITE_NPM)/package.json $(SITE_NPM)/package-lock.json
 ## make site       the course website in build/site (offline; INSTRUCTOR=1 adds the answer keys)
 site: $(SITE_STAMP) $(MATHJAX_STAMP)
 	$(SAY) "building the website into build/site from the committed notebooks (nothing executed; about 30 s)"
-	PYTHONPATH=tools $(BIN)/python -m mpcourse.site $(if $(INSTRUCTOR),--instructor)
+	PYTHONPATH=tools $(BIN)/python -m mpcourse.site $(if $(value INSTRUCTOR),--instructor)
 
 # an nbgitpuller link for your hub: make link HUB=https://hub.example.edu
 # (the student install is enough: the link tool needs only the standard library)
@@ -269,7 +269,7 @@ class-report: export MP_OUT = $(or $(value OUT),class-report)
 class-report: $(STAMP)
 	@test -n "$$MP_PROGRESS" || { echo "usage: make class-report PROGRESS=dir [OUT=class-report] [PSEUDONYMISE=1]"; exit 2; }
 	$(SAY) "the class report: reading the progress files under $$MP_PROGRESS, writing $$MP_OUT/"
-	$(BIN)/python -m mpcourse.classreport "$$MP_PROGRESS" --out "$$MP_OUT" $(if $(PSEUDONYMISE),--pseudonymise)
+	$(BIN)/python -m mpcourse.classreport "$$MP_PROGRESS" --out "$$MP_OUT" $(if $(value PSEUDONYMISE),--pseudonymise)
 
 # a copy of the course for graded use: make student-repo DEST=dir
 ## make student-repo DEST=dir  a copy for graded use: no answer keys, hidden tests or instructor notes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import subprocess
@@ -173,3 +174,28 @@ def test_make_site_installs_only_what_the_site_needs():
     for needed in ("sphinx==", "myst-nb==", "sphinx-book-theme=="):
         assert f"\n{needed}" in site, needed
     assert "\npytest==" not in site and "\njupyterhub==" not in site and "\nplaywright==" not in site
+
+
+@pytest.mark.parametrize("how", ["command line", "environment"])
+@pytest.mark.parametrize(
+    "target, variable, flag",
+    [("site", "INSTRUCTOR", "--instructor"), ("class-report", "PSEUDONYMISE", "--pseudonymise")],
+)
+def test_make_flags_are_read_unexpanded(tmp_path, how, target, variable, flag):
+    """A yes/no argument only switches its flag on: `INSTRUCTOR='$(shell ...)'` runs nothing, from either place."""
+    fake, record = _fake_bin(tmp_path)
+    pwned = tmp_path / "pwned"
+    value = f"$(shell touch {pwned})"
+    stamps = ["STAMP=", "STUDENT_STAMP=", "NODE_STAMP=", "SITE_STAMP=", "MATHJAX_STAMP=", f"BIN={fake}", "PROGRESS=p"]
+    env = {**os.environ, variable: value} if how == "environment" else None
+    done = subprocess.run(
+        ["make", "--no-print-directory", "-s", *stamps, target] + ([f"{variable}={value}"] if env is None else []),
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not pwned.exists()
+    assert f"ARG={flag}" in record.read_text().splitlines()
