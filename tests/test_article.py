@@ -19,6 +19,7 @@ from middlepowers.article import (
     parse_file,
     split_sentences,
     tokenize,
+    write_tables,
 )
 from middlepowers.paths import article_path
 
@@ -459,3 +460,28 @@ def test_command_line_with_a_file_as_outdir_says_so(tmp_path):
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert f"{taken}: article: a folder to write the tables into, but {taken} is a file" in out.stderr
     assert taken.read_text() == "mine\n"
+
+
+@pytest.mark.parametrize("outdir", ["", "  "])
+def test_command_line_with_an_empty_outdir_writes_nothing(tmp_path, outdir):
+    """`python -m middlepowers.article ART ""` is an error, not the nine tables in the current folder (issue 26)."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "middlepowers.article", str(OTHER), outdir],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "OUTDIR is empty" in out.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_tables_refuses_an_empty_folder_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ArticleFormatError, match="folder name is empty"):
+        write_tables(parse_file(OTHER), "")
+    assert list(tmp_path.iterdir()) == []

@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from middlepowers.paths import repo_root
-from mpcourse.lock import RUNTIME, canonical, parse_lock, render_student, runtime_closure
+from mpcourse.lock import RUNTIME, canonical, parse_lock, render_site, render_student, runtime_closure
 
 ROOT = repo_root(Path(__file__).parent)
 
@@ -140,6 +140,16 @@ def test_student_requirements_are_the_lock_runtime_closure(lock):
     assert text == render_student((ROOT / "requirements.txt").read_text()), (
         "requirements-student.txt is stale: run `make lock` (python -m mpcourse.lock)"
     )
+
+
+def test_site_requirements_are_the_lock_site_closure(lock):
+    # `make site` installs requirements-site.txt on top of the student set; it must be current with the lock.
+    text = (ROOT / "requirements-site.txt").read_text()
+    assert text == render_site((ROOT / "requirements.txt").read_text()), (
+        "requirements-site.txt is stale: run `make lock` (python -m mpcourse.lock)"
+    )
+    student = set((ROOT / "requirements-student.txt").read_text().splitlines())
+    assert not student & set(text.splitlines()), "requirements-site.txt repeats the student set"
 
 
 def test_student_requirements_equal_environment_yml(environment):

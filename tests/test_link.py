@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -101,16 +102,52 @@ def test_binder_link_and_badge():
     assert link.binder_badge().startswith("[![Launch on Binder](https://mybinder.org/badge_logo.svg)](")
 
 
+#: A published fork: the command line refuses the repository's placeholder (issue 27).
+FORK = "https://github.com/me/middle-powers-at-davos"
+
+
 def _cli(*args):
     return subprocess.run([sys.executable, "-m", "mpcourse.link", *args], capture_output=True, text=True, timeout=60)
 
 
 def test_command_line_prints_the_link():
-    done = _cli("--hub", "https://hub.example.edu/hub/home", "--notebook", "notebooks/01-two-stage-program.ipynb")
+    done = _cli(
+        "--hub",
+        "https://hub.example.edu/hub/home",
+        "--repo",
+        FORK,
+        "--notebook",
+        "notebooks/01-two-stage-program.ipynb",
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == nbgitpuller_link(
-        "https://hub.example.edu", notebook="notebooks/01-two-stage-program.ipynb"
+        "https://hub.example.edu", FORK, notebook="notebooks/01-two-stage-program.ipynb"
     )
+
+
+@pytest.mark.parametrize("args", [(), ("--repo", "https://github.com/OWNER/middle-powers-at-davos")])
+def test_command_line_refuses_the_placeholder_repository(args, monkeypatch, capsys):
+    """No link to the placeholder OWNER: exit 2 and a message saying what to set, nothing on stdout."""
+    monkeypatch.setattr(link, "REPO_URL", "https://github.com/OWNER/middle-powers-at-davos")
+    assert link.main(["--hub", "https://hub.example.edu", *args]) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and "placeholder" in out.err and "data/course.toml" in out.err
+
+
+def test_make_link_refuses_the_placeholder_repository(tmp_path):
+    """`make link` with the placeholder exits non-zero (it printed a link to OWNER and exited 0)."""
+    from middlepowers.paths import repo_root
+
+    done = subprocess.run(
+        ["make", "--no-print-directory", "-s", "STAMP=", "STUDENT_STAMP=", f"BIN={Path(sys.executable).parent}"]
+        + ["link", "HUB=https://hub.example.edu", "REPO=https://github.com/OWNER/middle-powers-at-davos"],
+        cwd=repo_root(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0 and done.stdout == ""
+    assert "placeholder" in done.stderr and "Traceback" not in done.stderr
 
 
 @pytest.mark.parametrize("args", [("--hub", "hub.example.edu"), ("--hub", "https://x:y"), ()])
@@ -209,11 +246,133 @@ def test_make_link_passes_odd_characters_without_the_shell(hub):
 
     # the install stamps are emptied so that make runs only the link recipe (no install step)
     done = subprocess.run(
-        ["make", "--no-print-directory", "-s", "STAMP=", "STUDENT_STAMP=", "link", f"HUB={hub}"],
+        ["make", "--no-print-directory", "-s", "STAMP=", "STUDENT_STAMP=", f"BIN={Path(sys.executable).parent}"]
+        + ["link", f"HUB={hub}", f"REPO={FORK}"],
         cwd=repo_root(),
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == nbgitpuller_link(hub)
+    assert done.stdout.strip() == nbgitpuller_link(hub, FORK)
+
+
+# --- command lines (issue 26, part 5) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "host, ascii_host",
+    [
+        ("straße.de", "xn--strae-oqa.de"),  # IDNA 2003 made this strasse.de, another domain
+        ("bücher.example", "xn--bcher-kva.example"),
+        ("BÜCHER.example", "xn--bcher-kva.example"),  # UTS 46 maps case, as browsers do
+        ("faß.de", "xn--fa-hia.de"),
+    ],
+)
+def test_hub_host_names_follow_idna_2008(host, ascii_host):
+    assert normalise_hub_url(f"https://{host}/jupyter") == f"https://{ascii_host}/jupyter"
+
+
+def test_a_host_name_idna_2008_forbids_is_refused():
+    with pytest.raises(LinkError, match="host name"):
+        normalise_hub_url("https://a\u2488b.example")  # ⒈ is disallowed by IDNA 2008
+
+
+@pytest.mark.parametrize(
+    "pasted, base",
+    [
+        ("https://hub.example.edu/hub/spawn/alice", "https://hub.example.edu"),
+        ("https://hub.example.edu/hub/spawn-pending/alice", "https://hub.example.edu"),
+        ("https://example.edu/jupyter/hub/user-redirect/lab/tree/x.ipynb", "https://example.edu/jupyter"),
+        ("https://hub.example.edu/user-redirect/git-pull", "https://hub.example.edu"),
+        ("https://hub.example.edu/lab", "https://hub.example.edu"),
+        ("https://hub.example.edu/lab/tree/notebooks/index.ipynb", "https://hub.example.edu"),
+        ("https://example.edu/jupyter/tree", "https://example.edu/jupyter"),
+        ("https://hub.example.edu/hub/home/extra", "https://hub.example.edu"),
+    ],
+)
+def test_pages_that_are_not_the_hub_are_refused_with_its_address(pasted, base):
+    """/hub/spawn/alice, /hub/user-redirect/..., /lab gave broken links; now: the hub's address as the hint."""
+    with pytest.raises(LinkError) as info:
+        normalise_hub_url(pasted)
+    assert str(info.value).endswith(f"e.g. --hub {base}"), info.value
+    assert "not of the hub" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "repo",
+    [
+        "file:///etc",
+        "file:///tmp/x/repo.git",
+        "-u://x/y",
+        "--upload-pack=touch://x/y",
+        "http://github.com/me/fork",
+        "ssh://git@github.com/me/fork",
+        "git@github.com:me/fork.git",
+        "ext::sh -c touch% /tmp/pwned",
+        "https://github.com/me",
+        "https://github.com/me/-fork",
+        "https://github.com/me/.hidden",
+        "https://github.com/me/../x",
+        "https://github.com/me//fork",
+        "https://-x.example/me/fork",
+        "https://github.com/me/fork?x=1",
+        "https://github.com/me/fork#x",
+        "https://tok@github.com/me/fork",
+        "https://github.com/me/fo%6Bk",
+        "https://github.com/me/fork\x00",
+    ],
+)
+def test_only_an_https_repository_of_the_usual_shape_is_accepted(repo):
+    with pytest.raises(LinkError, match="repository"):
+        nbgitpuller_link("https://hub.example.edu", repo)
+
+
+@pytest.mark.parametrize(
+    "repo",
+    ["https://github.com/me/fork", "https://github.com/me/fork.git", "https://gitlab.com/group/sub/fork/"],
+)
+def test_usual_repositories_are_accepted(repo):
+    assert parse_qs(urlsplit(nbgitpuller_link("https://hub.example.edu", repo)).query)["repo"] == [repo]
+
+
+def test_the_harness_may_use_a_local_clone_when_it_says_so():
+    url = nbgitpuller_link("http://127.0.0.1:8000", "file:///tmp/x/source", allow_local=True)
+    assert parse_qs(urlsplit(url).query)["repo"] == ["file:///tmp/x/source"]
+
+
+@pytest.mark.parametrize(
+    "branch",
+    [
+        "--upload-pack=touch /tmp/pwned",
+        "-b",
+        "a..b",
+        "a b",
+        "a~1",
+        "a^",
+        "a:b",
+        "a?",
+        "a*",
+        "a[b",
+        "a\\b",
+        "a@{1}",
+        "@",
+        ".hidden",
+        "x/.y",
+        "x.lock",
+        "x/",
+        "/x",
+        "x//y",
+        "x.",
+        "a\x7fb",
+        "a\x01b",
+    ],
+)
+def test_branch_names_follow_git_check_ref_format(branch):
+    with pytest.raises(LinkError, match="branch"):
+        nbgitpuller_link("https://hub.example.edu", FORK, branch)
+
+
+@pytest.mark.parametrize("branch", ["main", "spring-2026", "feature/x.y", "v1.0", "ünïcode"])
+def test_usual_branch_names_are_accepted(branch):
+    assert parse_qs(urlsplit(nbgitpuller_link("https://hub.example.edu", FORK, branch)).query)["branch"] == [branch]

@@ -50,13 +50,18 @@ def test_publish_check_lists_every_placeholder_in_the_hub_config(capsys, tmp_pat
     assert publish_check.fill_ins(filled) == []
 
 
-def test_link_warns_while_the_repository_is_the_placeholder(capsys):
-    assert link.main(["--hub", "https://hub.example.edu"]) == 0
+def test_link_refuses_the_placeholder_repository(capsys, monkeypatch):
+    """While the repository is the placeholder, no link is printed and the exit status says so (issue 27)."""
+    monkeypatch.setattr(link, "REPO_URL", "https://github.com/OWNER/middle-powers-at-davos")
+    assert link.main(["--hub", "https://hub.example.edu"]) == 2
     captured = capsys.readouterr()
-    assert "github.com%2FOWNER%2F" in captured.out
-    assert "placeholder" in captured.err and "data/course.toml" in captured.err
+    assert captured.out == ""
+    assert "placeholder" in captured.err and "data/course.toml" in captured.err and "REPO=" in captured.err
+    assert link.main(["--hub", "https://hub.example.edu", "--repo", "https://github.com/OWNER/x"]) == 2
+    assert capsys.readouterr().out == ""
     assert link.main(["--hub", "https://hub.example.edu", "--repo", "https://github.com/me/fork"]) == 0
-    assert capsys.readouterr().err == ""
+    captured = capsys.readouterr()
+    assert captured.err == "" and "github.com%2Fme%2Ffork" in captured.out
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ if have_browser; then
 fi
 
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "setup-browser: installing Debian's chromium (apt-get) for the browser tests" >&2
+    echo "==> setup-browser: installing Debian's chromium (apt-get) for the browser tests: about 115 MB to download, 360 MB installed (Debian 12's chromium and chromium-common)" >&2
     export DEBIAN_FRONTEND=noninteractive
     if apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; then
         have_browser && exit 0
@@ -46,7 +46,7 @@ if [ -x "$venv_python" ] && "$venv_python" -c "import playwright" 2>/dev/null; t
     if [ "${MIDDLEPOWERS_NO_BROWSER_DOWNLOAD:-}" = "1" ]; then
         echo "setup-browser: no system chromium and downloads disabled; browser tests will skip" >&2
     else
-        echo "setup-browser: no system chromium; installing Playwright's chromium" >&2
+        echo "==> setup-browser: no system chromium; installing Playwright's chromium (a download of over 100 MB into its cache)" >&2
         "$venv_python" -m playwright install chromium || \
             echo "setup-browser: playwright install failed; browser tests will skip (fail under CI=true)" >&2
     fi

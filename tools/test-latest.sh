@@ -18,6 +18,7 @@ VENV=.venv-latest
 BIN=$VENV/bin
 
 if [[ "${KEEP:-}" != 1 || ! -x $BIN/python ]]; then
+    echo "==> test-latest: a fresh $VENV with the newest release of every package in requirements.in (about 1 GB from PyPI)"
     rm -rf "$VENV"
     "$PYTHON" -m venv "$VENV"
     "$BIN/python" -m pip install --quiet --upgrade pip setuptools wheel

@@ -677,6 +677,8 @@ def write_tables(article: Article, folder: str | Path) -> list[Path]:
     replaced atomically (written beside it, then renamed), so a reader never
     sees half a file. Returns the paths of all tables, in table order.
     """
+    if not str(folder).strip():  # Path("") is the current folder: never write there by accident
+        raise ArticleFormatError(None, "a folder to write the tables into, but the folder name is empty")
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise ArticleFormatError(None, f"a folder to write the tables into, but {folder} is a file")
@@ -721,6 +723,10 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) != 2:
         print("usage: python -m middlepowers.article ARTICLE.txt OUTDIR", file=sys.stderr)
         return 2
+    for what, arg in zip(("ARTICLE.txt", "OUTDIR"), args):
+        if not arg.strip():
+            print(f"python -m middlepowers.article: {what} is empty; usage: ARTICLE.txt OUTDIR", file=sys.stderr)
+            return 2
     try:
         article = parse_file(args[0])
     except ArticleFormatError as err:

@@ -200,3 +200,26 @@ def test_bibliography_lists_every_work_the_lessons_cite(site):
     assert not [name for name in cited if name not in listed], "cited in a lesson, missing from data/references.toml"
     page = (site / "bibliography.html").read_text(encoding="utf-8")
     assert all(r["reference"].split(",")[0] in page for r in refs)
+
+
+def test_navigation_labels_on_every_page_are_one_style(site):
+    """The sidebar on each page names numbered pages "<kind> NN · <title in data/course.toml>" (issue 27)."""
+    from mpcourse.navigation import load_course
+
+    titles = {lesson.number: lesson.title for lesson in load_course(ROOT)}
+    kinds = {"notebooks": "Lesson", "exercises": "Worksheet", "instructors": "Instructor notes"}
+    checked = 0
+    for path in html_pages(site):
+        text = path.read_text(encoding="utf-8")
+        nav = re.search(r'<nav class="[^"]*\bbd-docs-nav\b.*?</nav>', text, re.S)
+        if not nav:
+            continue
+        links = re.findall(r'<a class="reference internal" href="([^"#]+)">(.*?)</a>', nav.group(0), re.S)
+        for href, label in links:
+            label = html.unescape(re.sub(r"<[^>]+>", "", label)).strip()
+            found = re.search(r"(notebooks|exercises|instructors)/(\d\d)-[^/]*\.html$", href)
+            if found:
+                kind, number = found.groups()
+                assert label == f"{kinds[kind]} {number} · {titles[number]}", (path.name, href, label)
+                checked += 1
+    assert checked >= 12 * len(html_pages(site)) // 2, checked  # most pages carry the sidebar's 12 numbered pages

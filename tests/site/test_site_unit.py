@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
+from pathlib import Path
 
 import nbformat
 import pandas as pd
@@ -13,7 +15,7 @@ import site_driver  # noqa: F401 - puts tools/ on sys.path
 from middlepowers.checks import load_quiz
 from middlepowers.paths import repo_root
 from mpcourse import sitechecks
-from mpcourse.site import GITHUB_REPO, SiteError, name_index_headers, pages_url, stage, static_notebook
+from mpcourse.site import GITHUB_REPO, SiteError, name_index_headers, pages_url, stage, start_page, static_notebook
 
 ROOT = repo_root()
 QUIZ = load_quiz(ROOT / "data" / "quizzes" / "03-diversification.toml", ROOT)
@@ -159,3 +161,92 @@ def test_quiz_text_cannot_leave_or_change_its_script_element(text):
     body = script[len('<script type="application/json" class="mp-data">') : script.index("</script>")]
     assert not set(body) & set("<>&"), body
     assert json.loads(body)["prompt"] == text
+
+
+# --- the theme: contrast, navigation labels (issue 27, item 9) ----------------------------------------------
+
+
+def _rules(css: str) -> list[tuple[str, dict[str, str]]]:
+    """(selector, {property: value}) for every innermost rule of a stylesheet (@media wrappers dropped)."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    rules = []
+    for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        props = {}
+        for decl in body.split(";"):
+            name, colon, value = decl.partition(":")
+            if colon:
+                props[name.strip()] = value.replace("!important", "").strip()
+        rules.append((" ".join(selector.split()), props))
+    return rules
+
+
+def _theme_css() -> str:
+    import pydata_sphinx_theme
+
+    folder = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "styles"
+    return (folder / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+
+
+def _resolve(value: str, variables: dict[str, str]) -> str:
+    """A colour with its var(--x, fallback) resolved against the dark theme's custom properties."""
+    for _ in range(10):
+        match = re.search(r"var\((--[\w-]+)(?:,\s*([^()]*))?\)", value)
+        if not match:
+            return value.strip()
+        value = value.replace(match.group(0), variables.get(match.group(1), match.group(2) or ""))
+    raise AssertionError(f"cannot resolve {value}")
+
+
+def _contrast(fg: str, bg: str) -> float:
+    """WCAG 2 contrast ratio of two #rgb / #rrggbb colours."""
+
+    def luminance(colour: str) -> float:
+        hexes = colour.lstrip("#")
+        hexes = "".join(c * 2 for c in hexes) if len(hexes) == 3 else hexes
+        channels = [int(hexes[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    light, dark = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_a_charts_source_line_keeps_4_5_to_1_in_the_dark_theme():
+    """The caption under each chart was the theme's muted grey on the light box it paints outputs in: 1.71:1."""
+    theme = _rules(_theme_css())
+    ours = _rules((ROOT / "tools" / "mpcourse" / "static" / "mpcheck.css").read_text(encoding="utf-8"))
+    dark = {k: v for sel, props in theme if sel == "html[data-theme=dark]" for k, v in props.items()}
+    caption = [p["color"] for sel, p in ours if 'html[data-theme="dark"]' in sel and "mp-figure > figcaption" in sel]
+    assert caption, "no dark-theme rule for a chart's source line in mpcheck.css"
+    # the boxes a chart is shown in on the site: a notebook's HTML output (the theme's rule) and a static view (ours)
+    output = next(p for sel, p in theme if "html[data-theme=dark] .bd-content div.cell_output .text_html" in sel)
+    view = next(p for sel, p in ours if ".mp-static-view" in sel and "background" in p)
+    muted = _resolve("var(--pst-color-text-muted)", dark)
+    assert _contrast(muted, _resolve(output["background-color"], dark)) < 4.5  # what the theme alone gives
+    for box in (output, view):
+        fg = _resolve(box["color"] if caption[-1] == "inherit" else caption[-1], dark)
+        bg = _resolve(box.get("background-color") or box["background"], dark)
+        assert _contrast(fg, bg) >= 4.5, (fg, bg, round(_contrast(fg, bg), 2))
+
+
+def test_navigation_labels_are_one_style_from_the_course_map():
+    """ "00 · From article…", "Lesson 03: …", "Worksheet 00: from article…": one label style now."""
+    from mpcourse.navigation import load_course
+
+    page = start_page(ROOT, instructor=True)
+    entries = [line for line in page.splitlines() if re.search(r"^\S.* <[\w/.-]+>$", line)]
+    titles = {lesson.number: lesson.title for lesson in load_course(ROOT)}
+    numbered = [e for e in entries if re.search(r"<(notebooks|exercises|solutions|instructors)/\d\d-", e)]
+    assert len(numbered) >= 4 * 4, entries
+    kinds = {
+        "notebooks": "Lesson",
+        "exercises": "Worksheet",
+        "solutions": "Answer key",
+        "instructors": "Instructor notes",
+    }
+    for entry in numbered:
+        folder, number = re.search(r"<(\w+)/(\d\d)-", entry).groups()
+        assert entry.startswith(f"{kinds[folder]} {number} · {titles[number]} <"), entry
+    for lesson in load_course(ROOT):
+        if not lesson.number:
+            assert f"{lesson.title} <notebooks/{lesson.file[:-6]}>" in entries

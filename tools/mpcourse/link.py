@@ -17,7 +17,7 @@ Command line (``make link HUB=...`` calls this)::
 :data:`GITHUB_REPO` and :data:`BRANCH` are read from ``data/course.toml``
 (``[repository]``), the one place that names the public repository; the
 default ``--repo`` and the Binder links are built from them. While its owner
-is the placeholder ``OWNER``, :func:`main` prints a warning with every link.
+is the placeholder ``OWNER``, :func:`main` prints no link: it says what to set and exits 2.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ __all__ = [
     "repository",
     "is_placeholder",
     "placeholder_warning",
+    "placeholder_error",
     "LinkError",
     "normalise_hub_url",
     "target_dir",
@@ -95,6 +96,11 @@ START_NOTEBOOK = "notebooks/index.ipynb"
 # Path endings people copy from their browser's address bar; the hub's
 # base URL is what comes before them.
 _HUB_PAGES = {"", "home", "login", "spawn", "token", "admin"}
+#: Path parts that belong to a running server, JupyterLab or nbgitpuller, never to a hub's address.
+_SERVER_ROUTES = {
+    "user-redirect", "git-pull", "lab", "tree", "notebooks", "edit", "view", "files",
+    "doc", "terminals", "api", "services", "voila", "static", "rtc",
+}  # fmt: skip
 #: Characters kept as they are in a URL path (RFC 3986 pchar); everything else is %-encoded.
 _PATH_SAFE = "/-._~!$&'()*+,;=:@%"
 #: What a scheme looks like: ``javascript:``, ``ftp:``... (a host name followed by a port is not one).
@@ -162,20 +168,51 @@ def normalise_hub_url(url: str) -> str:
             f"the hub URL {text!r} is the address of one user's running server, not of the hub; "
             f"give the hub's address, e.g. --hub {base}"
         )
-    # Cut a trailing "/hub" or "/hub/<page>" copied from the address bar.
+    # A page of a notebook server or of JupyterLab (.../lab, .../tree/x, .../user-redirect/...):
+    # the hub's address is what comes before it (and before a "/hub" in front of it).
+    routes = [i for i, s in enumerate(segments) if s in _SERVER_ROUTES]
+    if routes:
+        prefix = segments[: routes[0]]
+        prefix = prefix[:-1] if prefix and prefix[-1] == "hub" else prefix
+        base = urlunsplit((parts.scheme, netloc, "/".join(["", *prefix]) if prefix else "", "", ""))
+        raise LinkError(
+            f"the hub URL {text!r} is the address of a page ({'/'.join(segments[routes[0] :])}), "
+            f"not of the hub; give the hub's address, e.g. --hub {base}"
+        )
+    # Cut a trailing "/hub" or "/hub/<page>" copied from the address bar; anything
+    # longer after "/hub" (/hub/spawn/alice) is a page of the hub, not its address.
     if "hub" in segments:
         cut = len(segments) - 1 - segments[::-1].index("hub")
-        if len(segments) - cut <= 2 and all(s in _HUB_PAGES for s in segments[cut + 1 :]):
-            segments = segments[:cut]
+        rest = segments[cut + 1 :]
+        if len(rest) > 1 or (rest and rest[0] not in _HUB_PAGES):
+            prefix = segments[:cut]
+            base = urlunsplit((parts.scheme, netloc, "/".join(["", *prefix]) if prefix else "", "", ""))
+            raise LinkError(
+                f"the hub URL {text!r} is the address of the hub's page {'/'.join(rest)!r}, not of the hub; "
+                f"give the hub's address, e.g. --hub {base}"
+            )
+        segments = segments[:cut]
     path = "/" + "/".join(quote(segment, safe=_PATH_SAFE) for segment in segments) if segments else ""
     return urlunsplit((parts.scheme, netloc, path, "", ""))
 
 
 def _idna(host: str, text: str) -> str:
-    """The ASCII form of a host name (``bücher.example`` -> ``xn--bcher-kva.example``)."""
+    """The ASCII form of a host name, by IDNA 2008 with UTS 46 mapping, as browsers do.
+
+    ``bücher.example`` -> ``xn--bcher-kva.example``; ``straße.de`` -> ``xn--strae-oqa.de``
+    (Python's own ``idna`` codec is IDNA 2003, which turns it into ``strasse.de``:
+    another domain). Without the ``idna`` package (pinned in both lock files), a
+    host that is not ASCII is refused rather than guessed.
+    """
+    if host.isascii():
+        return host
     try:
-        return host.encode("idna").decode("ascii")
-    except UnicodeError:
+        import idna
+    except ImportError:  # pragma: no cover - idna is in requirements-student.txt
+        raise LinkError(f"the hub URL {text!r} has a host name that is not ASCII; give its ASCII (xn--) form") from None
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
         raise LinkError(f"the hub URL {text!r} has a host name that cannot be written in ASCII") from None
 
 
@@ -194,17 +231,78 @@ def target_dir(repo: str) -> str:
     return name
 
 
-def _check_repo(repo: str) -> str:
+#: One part of a repository's path (``owner``, ``group``, ``name.git``): what GitHub and GitLab allow.
+_REPO_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
+
+
+def _check_repo(repo: str, *, allow_local: bool = False) -> str:
+    """The repository URL, if it is ``https://host/owner/name`` (GitLab groups: more parts).
+
+    A student's server clones it with git, so anything else is refused: another
+    scheme (``file://``, ``ssh``, ``git@...``, which a hub cannot clone anonymously or
+    which reads the hub's own disk), an option in disguise (``-u://...``), a user name
+    or password, a query or fragment. ``allow_local`` lets the test harness use a
+    ``file://`` clone it made itself.
+    """
     text = (repo or "").strip()
+    hint = "give it like https://github.com/owner/name"
     if not text:
         raise LinkError("the repository URL is empty")
-    if any(ch.isspace() for ch in text):
-        raise LinkError(f"the repository URL {text!r} contains a space")
-    if "://" not in text and not text.startswith("git@"):
-        raise LinkError(f"the repository {text!r} is not a URL; give it like https://github.com/owner/name")
-    if "://" in text and not urlsplit(text).path.strip("/"):
-        raise LinkError(f"the repository URL {text!r} names no repository; give it like https://github.com/owner/name")
+    if any(ch.isspace() or not ch.isprintable() for ch in text):
+        raise LinkError(f"the repository URL {text!r} contains a space or a control character")
+    if allow_local and text.startswith("file:///"):
+        return text
+    if "://" not in text:
+        raise LinkError(f"the repository {text!r} is not an https:// URL; {hint}")
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as err:
+        raise LinkError(f"the repository URL {text!r} is not a valid URL ({err})") from None
+    if parts.scheme != "https" or not text.startswith("https://"):
+        raise LinkError(f"the repository URL {text!r} must start with https://; {hint}")
+    if "@" in parts.netloc:
+        raise LinkError(f"the repository URL {text!r} holds a user name or password; {hint}")
+    if parts.query or parts.fragment:
+        raise LinkError(f"the repository URL {text!r} has a query or fragment; {hint}")
+    if not parts.hostname or not _HOST.match(parts.hostname) or parts.hostname.startswith("-"):
+        raise LinkError(f"the repository URL {text!r} has no valid host name; {hint}")
+    path = [p for p in parts.path.split("/") if p]
+    if len(path) < 2:
+        raise LinkError(f"the repository URL {text!r} names no repository; {hint}")
+    if parts.path.count("//") or not all(_REPO_PART.match(p) and p not in (".", "..") for p in path):
+        raise LinkError(
+            f"the repository URL {text!r} has a path that is not owner/name "
+            "(letters, digits, '.', '_' and '-', not starting with '.' or '-')"
+        )
     return text
+
+
+def _check_branch(branch: str) -> str:
+    """The branch, if git would accept it as one (``git check-ref-format --branch``) and it is no option.
+
+    >>> _check_branch("spring-2026")
+    'spring-2026'
+    """
+    name = (branch or "").strip()
+    bad = (
+        not name
+        or name.startswith("-")
+        or name == "@"
+        or any(ord(ch) < 0x20 or ord(ch) == 0x7F or ch in " ~^:?*[\\" for ch in name)
+        or ".." in name
+        or "@{" in name
+        or "//" in name
+        or name.startswith("/")
+        or name.endswith(("/", "."))
+        or any(part.startswith(".") or part.endswith(".lock") for part in name.split("/"))
+    )
+    if bad:
+        raise LinkError(
+            f"the branch {branch!r} is not a branch name git accepts "
+            "(no space, ~ ^ : ? * [ \\ or '..', not starting with '-' or '.')"
+        )
+    return name
 
 
 def _check_relative(path: str, what: str) -> str:
@@ -219,20 +317,22 @@ def nbgitpuller_link(
     repo: str = REPO_URL,
     branch: str = BRANCH,
     notebook: str = START_NOTEBOOK,
+    *,
+    allow_local: bool = False,
 ) -> str:
     """Return the nbgitpuller link that opens ``notebook`` in JupyterLab.
 
     The form is ``<hub>/hub/user-redirect/git-pull?repo=<url-encoded>&branch=<b>
-    &urlpath=lab/tree/<clone folder>/<notebook>``.
+    &urlpath=lab/tree/<clone folder>/<notebook>``. ``repo`` must be an
+    ``https://`` repository (``allow_local``: also a ``file:///`` one, for the
+    test harness's local hub).
 
     >>> nbgitpuller_link("https://hub.example.edu", "https://github.com/me/fork")
     'https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fme%2Ffork&branch=main&urlpath=lab/tree/fork/notebooks/index.ipynb'
     """
     base = normalise_hub_url(hub)
-    repo = _check_repo(repo)
-    branch = (branch or "").strip()
-    if not branch or any(ch.isspace() for ch in branch):
-        raise LinkError(f"the branch {branch!r} is not a branch name")
+    repo = _check_repo(repo, allow_local=allow_local)
+    branch = _check_branch(branch)
     notebook = _check_relative(notebook, "notebook")
     urlpath = f"lab/tree/{target_dir(repo)}/{notebook}"
     query = f"repo={quote(repo, safe='')}&branch={quote(branch, safe='')}&urlpath={quote(urlpath, safe='/')}"
@@ -257,8 +357,17 @@ def binder_badge(notebook: str = START_NOTEBOOK, github_repo: str = GITHUB_REPO)
     return f"[![Launch on Binder](https://mybinder.org/badge_logo.svg)]({binder_link(notebook, github_repo)})"
 
 
+def placeholder_error(github_repo: str) -> str:
+    """Why no link is printed while the repository is the placeholder (``make link`` exits 2)."""
+    return (
+        f"no link: the repository is still the placeholder {github_repo!r}, so a link would point nowhere. "
+        'Set [repository] github = "you/your-repo" in data/course.toml (then `make navigation`), '
+        "or give your fork: make link HUB=... REPO=https://github.com/you/your-repo"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Print a link; exit status 2 with a one-line message for bad input."""
+    """Print a link; exit status 2 with a one-line message for bad input or the placeholder repository."""
     parser = argparse.ArgumentParser(
         prog="python -m mpcourse.link",
         description="Print the nbgitpuller link for a JupyterHub (or, with --binder, the Binder link).",
@@ -276,14 +385,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.binder:
             if is_placeholder(GITHUB_REPO):
-                print(placeholder_warning(GITHUB_REPO), file=sys.stderr)
+                raise LinkError(placeholder_error(GITHUB_REPO))
             print(binder_link(args.notebook))
             return 0
         if not args.hub:
             parser.error("give the hub's address: --hub https://hub.example.edu (or use --binder)")
         link = nbgitpuller_link(args.hub, args.repo, args.branch, args.notebook)
         if is_placeholder(args.repo):
-            print(placeholder_warning(args.repo), file=sys.stderr)
+            raise LinkError(placeholder_error(args.repo))
         print(link)
     except LinkError as err:
         print(f"mpcourse.link: {err}", file=sys.stderr)

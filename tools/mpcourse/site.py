@@ -54,6 +54,8 @@ __all__ = [
 ]
 
 HERE = Path(__file__).resolve().parent
+#: Where MathJax may be installed, first found wins: ``make site``'s own (tools/site), the maintainers' (make test).
+MATHJAX_FOLDERS = ("tools/site/node_modules", "node_modules")
 WIDGET = "application/vnd.jupyter.widget-view+json"
 ASK_RE = re.compile(r"""quiz\.ask\(\s*["']([a-z0-9-]+)["']\s*\)""")
 CODE_RE = re.compile(r"""quiz\.check_code\(\s*["']([a-z0-9-]+)["']""")
@@ -352,6 +354,38 @@ def licences_page(root: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: What a numbered page is, in the navigation: "Lesson 01 · <its title in data/course.toml>".
+NAV_KINDS = {
+    "notebooks": "Lesson",
+    "exercises": "Worksheet",
+    "solutions": "Answer key",
+    "instructors": "Instructor notes",
+}
+
+
+def nav_label(doc: str, lessons: list) -> str | None:
+    """The navigation's label for ``doc`` (``exercises/01-two-stage-program``), from ``data/course.toml``.
+
+    Every numbered page is ``<kind> NN · <lesson title>``, matched to its lesson by
+    the number its file name starts with; an unnumbered lesson (Start here, the
+    primer) is its title. ``None``: the page's own heading is its label.
+    """
+    folder, _, stem = doc.partition("/")
+    number = stem.split("-", 1)[0] if stem.split("-", 1)[0].isdigit() else ""
+    for lesson in lessons:
+        if number and lesson.number == number:
+            return f"{NAV_KINDS[folder]} {number} · {lesson.title}" if folder in NAV_KINDS else None
+        if not number and folder == "notebooks" and lesson.file == f"{stem}.ipynb":
+            return lesson.title
+    return None
+
+
+def _toc_entry(doc: str, lessons: list) -> str:
+    label = nav_label(doc, lessons)
+    # a toctree entry "Title <doc>": < and > cannot be in a title
+    return f"{label.replace('<', '‹').replace('>', '›')} <{doc}>" if label else doc
+
+
 def start_page(root: Path, instructor: bool) -> str:
     lessons = load_course(root)
     toc = {
@@ -365,6 +399,7 @@ def start_page(root: Path, instructor: bool) -> str:
         toc["Answer keys (instructors only)"] = [
             f"solutions/{p.stem}" for p in sorted((root / "solutions").glob("*.ipynb"))
         ]
+    toc = {caption: [_toc_entry(doc, lessons) for doc in docs] for caption, docs in toc.items()}
     lines = [
         "# Middle Powers at Davos",
         "",
@@ -403,6 +438,8 @@ html_title = "Middle Powers at Davos"
 html_favicon = "_static/favicon.svg"
 html_context = {{"default_mode": "light"}}
 html_static_path = ["_static"]
+# the theme's search field, without an aria-label that hides its visible "Ctrl+K" (axe: label-content-name-mismatch)
+templates_path = ["_templates"]
 html_css_files = ["mpcheck.css"]
 html_js_files = ["mpcheck-texts.js", "mpcheck.js"]
 html_copy_source = False
@@ -419,6 +456,8 @@ html_theme_options = {{
     "use_fullscreen_button": False,
     "launch_buttons": {{"binderhub_url": "https://mybinder.org", "notebook_interface": "jupyterlab"}},
     "navigation_with_keys": False,
+    # one search field (the sidebar's): the header bar above it had a second one at desktop widths
+    "navbar_persistent": [],
 }}
 """
 
@@ -470,10 +509,16 @@ def stage(src: Path, root: Path | None = None, instructor: bool = False) -> list
     (src / "conf.py").write_text(CONF.format(repo_url=REPO_URL), encoding="utf-8")
     for asset in ("mpcheck.js", "mpcheck.css", "favicon.svg"):
         shutil.copy2(HERE / "static" / asset, src / "_static" / asset)
+    shutil.copytree(HERE / "templates", src / "_templates")
     (src / "_static" / "mpcheck-texts.js").write_text(sitechecks.texts_js(), encoding="utf-8")
-    mathjax = root / "node_modules" / "mathjax" / "es5"
-    if not (mathjax / "tex-chtml.js").exists():
-        raise SiteError(f"MathJax not found in {mathjax}: run `npm ci` (package.json lists mathjax)")
+    # make site's own install (tools/site: MathJax only), else the maintainers' node_modules (make test)
+    found = [root / folder / "mathjax" / "es5" for folder in MATHJAX_FOLDERS]
+    mathjax = next((m for m in found if (m / "tex-chtml.js").exists()), None)
+    if mathjax is None:
+        raise SiteError(
+            f"MathJax not found in {' or '.join(str(m) for m in found)}: run `make site`, "
+            "or `npm ci --prefix tools/site` (tools/site/package.json lists MathJax only)"
+        )
     (src / "_static" / "mathjax").mkdir()
     shutil.copy2(mathjax / "tex-chtml.js", src / "_static" / "mathjax" / "tex-chtml.js")
     shutil.copytree(

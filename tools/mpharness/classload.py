@@ -290,7 +290,7 @@ def measure_class(
             hub_pids = [p.pid for p in hub.started if p is not None]
             sampler.hub_pids = hub_pids
             repo_url = source.as_uri()
-            link = nbgitpuller_link(hub.url, repo_url, "main", "notebooks/index.ipynb")
+            link = nbgitpuller_link(hub.url, repo_url, "main", "notebooks/index.ipynb", allow_local=True)
             gap = arrive_within / students if students > 1 else 0.0
 
             def arrive(index: int, name: str) -> None:
