@@ -166,3 +166,14 @@ def test_an_unknown_check_is_reported(tmp_path):
     nbformat.write(nb, path)
     with pytest.raises(KeyError, match="no-such-check"):
         timing.estimate("03-diversification", root)
+
+
+def test_the_guide_shows_both_paths_a_plan_for_each_and_the_rates():
+    guide = (ROOT / "instructors" / "guide.md").read_text(encoding="utf-8")
+    lessons = navigation.load_course(ROOT)
+    assert navigation.times_table(lessons) in guide, "run `make navigation`"
+    assert "**Plan for the core path" in guide and "**Plan for the full course" in guide
+    rates = guide.split("### How the times are estimated", 1)[1].split("\n## ", 1)[0]
+    for _, minutes in timing.MINUTES_PER_CODE_TASK:
+        assert f"| {minutes} |" in rates, f"the guide does not justify the {minutes}-minute code task"
+    assert f"1 per {timing.WORDS_PER_MINUTE} words" in rates and "kappa" in rates

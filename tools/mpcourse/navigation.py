@@ -35,6 +35,7 @@ from middlepowers.paths import repo_root
 from mpcourse.link import binder_badge, binder_link, is_placeholder, placeholder_warning, repository
 
 BEGIN, END = "<!-- course-map -->", "<!-- /course-map -->"
+TIMES_BEGIN, TIMES_END = "<!-- course-times -->", "<!-- /course-times -->"
 REPO_BEGIN, REPO_END = "<!-- repository -->", "<!-- /repository -->"
 #: Files whose repository links follow ``data/course.toml``.
 REPO_FILES = ("README.md", "instructors/guide.md", "CITATION.cff")
@@ -150,6 +151,39 @@ def path_totals(lessons: list[Lesson]) -> dict[str, int]:
     }
 
 
+def times_table(lessons: list[Lesson]) -> str:
+    """The instructor guide's table of both paths' times, and each notebook's core and extension sections."""
+    rows = [
+        "| notebook | core path | full: reading | checks | worksheet | full total |",
+        "|---|---|---|---|---|---|",
+    ]
+    for lesson in lessons:
+        if not lesson.time:
+            continue
+        core = f"{lesson.core_minutes} min" + (" (self-study, before class)" if lesson.self_study else " in class")
+        parts = [lesson.time.get(part) for part in ("reading", "checks", "worksheet")]
+        cells = " | ".join(f"{n} min" if n is not None else "–" for n in parts)
+        rows.append(f"| {lesson.number or lesson.title} | {core} | {cells} | {lesson.minutes} min |")
+    totals = path_totals(lessons)
+    rows += [
+        "",
+        f"Core path: {totals['class']} minutes of class time, {totals['self_study']} minutes of self-study "
+        f"before the first class, {totals['worksheets']} minutes of worksheets as homework. "
+        f"Full course: {totals['full']} minutes ({totals['full'] / 60:.1f} hours).",
+        "",
+    ]
+    for lesson in lessons:
+        if not lesson.sections:
+            continue
+        core = [h for h, mark in lesson.sections.items() if mark == "core"]
+        extension = [h for h, mark in lesson.sections.items() if mark == "extension"]
+        rows.append(
+            f"- **{lesson.label}**: core {'; '.join(core)}."
+            + (f" *Extension:* {'; '.join(extension)}." if extension else " No extension sections.")
+        )
+    return "\n".join(rows)
+
+
 def footer(lessons: list[Lesson], index: int, folder: str, glossary: str | None = None) -> str:
     """The navigation cell for ``lessons[index]`` seen from ``folder`` (with a glossary link if given)."""
     here = "" if folder == "notebooks" else "../notebooks/"
@@ -238,6 +272,8 @@ def _planned(root: Path) -> dict[Path, str]:
         text = path.read_text(encoding="utf-8")
         if name == "README.md" and BEGIN in text and END in text:
             text = _between(text, BEGIN, END, course_map(lessons, prefix="notebooks/", github=github) + "\n")
+        if name == "instructors/guide.md" and TIMES_BEGIN in text and TIMES_END in text:
+            text = _between(text, TIMES_BEGIN, TIMES_END, times_table(lessons) + "\n")
         if REPO_BEGIN in text and REPO_END in text:
             text = _between(text, REPO_BEGIN, REPO_END, _repository_block(name, github))
         planned[path] = repository_links(text, github)
