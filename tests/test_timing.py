@@ -177,3 +177,15 @@ def test_the_guide_shows_both_paths_a_plan_for_each_and_the_rates():
     for _, minutes in timing.MINUTES_PER_CODE_TASK:
         assert f"| {minutes} |" in rates, f"the guide does not justify the {minutes}-minute code task"
     assert f"1 per {timing.WORDS_PER_MINUTE} words" in rates and "kappa" in rates
+
+
+def test_a_stale_instructor_note_is_caught_and_write_fixes_it(tmp_path):
+    root = _copy(tmp_path)
+    notes = root / "instructors" / "00-article-to-tidy-data.md"
+    sheet = timing.stated(ROOT)["00-article-to-tidy-data"]["worksheet"]
+    notes.write_text(
+        notes.read_text(encoding="utf-8").replace(f"| Worksheet | {sheet} |", "| Worksheet | 40 |"), "utf-8"
+    )
+    assert any("instructors/00-article-to-tidy-data.md states other times" in p for p in timing.mismatches(root))
+    assert "instructors/00-article-to-tidy-data.md" in timing.write(root)
+    assert timing.mismatches(root) == []

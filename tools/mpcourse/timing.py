@@ -277,6 +277,16 @@ def mismatches(root: Path | None = None) -> list[str]:
                     problems.append(
                         f"{stem}: {label}.{part} stated {have.get(part)} min, estimate rounds to {want[part]}"
                     )
+        notes = root / "instructors" / f"{stem}.md"
+        if notes.exists() and "worksheet" in time:
+            text = notes.read_text(encoding="utf-8")
+            said = re.findall(
+                r"(?m)^## Timing \((\d+) minutes in all: (\d+) reading.*?, (\d+) checks.*?, (\d+) worksheet\)", text
+            )
+            said += [("", "", "", n) for n in re.findall(r"(?m)^\| Worksheet[^|\n]*\| (\d+) \|", text)]
+            want = (str(sum(time.values())), str(time["reading"]), str(time["checks"]), str(time["worksheet"]))
+            if not said or any(n and n != w for got in said for n, w in zip(got, want)):
+                problems.append(f"{stem}: instructors/{stem}.md states other times than {time}")
         if entry.get("minutes") != sum(entry["time"].values()):
             problems.append(
                 f"{stem}: minutes = {entry.get('minutes')}, its time parts add up to {sum(entry['time'].values())}"
@@ -367,6 +377,7 @@ def write(root: Path | None = None) -> list[str]:
                 ),
                 old,
             )
+            new = re.sub(r"(?m)^(\| Worksheet[^|\n]*\| )\d+( \|)", rf"\g<1>{time['worksheet']}\g<2>", new)
             if new != old:
                 notes.write_text(new, encoding="utf-8")
                 changed.append(str(notes.relative_to(root)))
