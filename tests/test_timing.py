@@ -189,3 +189,14 @@ def test_a_stale_instructor_note_is_caught_and_write_fixes_it(tmp_path):
     assert any("instructors/00-article-to-tidy-data.md states other times" in p for p in timing.mismatches(root))
     assert "instructors/00-article-to-tidy-data.md" in timing.write(root)
     assert timing.mismatches(root) == []
+
+
+def test_the_guides_core_plan_adds_up():
+    """Meeting 1 is lessons 00 and 01, meeting 2 lessons 02 and 03: each as long as the plan says, within 90."""
+    import re
+
+    guide = (ROOT / "instructors" / "guide.md").read_text(encoding="utf-8")
+    core = {stem: sum(parts.values()) for stem, parts in timing.stated_core(ROOT).items()}
+    said = dict(re.findall(r"\*Meeting (\d) \(about (\d+) minutes\):\*", guide))
+    assert int(said["1"]) == core["00-article-to-tidy-data"] + core["01-two-stage-program"] <= 90
+    assert int(said["2"]) == core["02-trump-rhetoric"] + core["03-diversification"] <= 90
