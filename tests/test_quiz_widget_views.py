@@ -100,8 +100,11 @@ def test_summary_deterministic_when_empty_and_counts_attempts(progress):
     quiz = Quiz(NB)
     empty = SummaryView(quiz)
     assert "mp-summary" in empty._dom_classes
-    assert empty._repr_mimebundle_()["text/plain"].splitlines()[0] == (
-        "Progress in 00-article-to-tidy-data: 0 of 5 checks answered, 0 correct, 0 to revisit."
+    assert (
+        empty._repr_mimebundle_()["text/plain"].splitlines()[0]
+        == (
+            "Progress in 00-article-to-tidy-data: 0 of 8 checks answered, 0 correct, 0 to revisit."  # 5 + 3 your-turn code checks
+        )
     )
     view = quiz.view("how-many-sentences")
     view.control.value = "26"

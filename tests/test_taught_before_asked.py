@@ -11,13 +11,18 @@ A notebook *teaches* a construct (:func:`taught`) when
    tagged ``your-turn``),
 2. the Markdown cell just before or just after that cell names it in a code span
    (for example `` `groupby` `` or `` `**` ``, see :data:`SPELLING`), and
-3. a check (``quiz.ask`` / ``quiz.check_code``) follows in the same section
-   (before the next Markdown heading), so the student practises it at once.
+3. a check (``quiz.ask`` / ``quiz.check_code``) or a "your turn" cell follows in the
+   same section (before the next Markdown heading), so the student practises it at once.
 
 What each notebook teaches is declared once, in ``data/teaches.toml``, and the test
 checks every declared construct against the cells, so the declaration cannot drift
 from the text. A worksheet may use what the primer and the lessons up to its own
 number declare (order: ``data/course.toml``).
+
+Before a worksheet asks for a function, its lesson (or the primer) asks for a smaller one
+(issue 24, part 3): every worksheet task has a "your turn" cell, tagged ``your-turn``, whose
+metadata ``your_turn = {"check": <question id>, "worksheet_task": <nbgrader grade id>}`` names
+the code check that follows it and the task it prepares (:func:`your_turns`).
 """
 
 from __future__ import annotations
@@ -133,6 +138,10 @@ def _is_check(cell) -> bool:
     return cell.cell_type == "code" and re.search(r"\bquiz\.(ask|check_code)\(", cell.source) is not None
 
 
+def _is_your_turn(cell) -> bool:
+    return cell.cell_type == "code" and "your-turn" in cell.metadata.get("tags", [])
+
+
 def _is_heading(cell) -> bool:
     return cell.cell_type == "markdown" and re.search(r"^#{1,6} ", cell.source, re.M) is not None
 
@@ -142,7 +151,7 @@ def taught(nb) -> dict[str, int]:
     cells = nb.cells
     out: dict[str, int] = {}
     for i, cell in enumerate(cells):
-        if cell.cell_type != "code" or _is_check(cell) or "your-turn" in cell.metadata.get("tags", []):
+        if cell.cell_type != "code" or _is_check(cell) or _is_your_turn(cell):
             continue
         try:
             used = constructs(cell.source)
@@ -153,7 +162,7 @@ def taught(nb) -> dict[str, int]:
         for later in cells[i + 1 :]:
             if _is_heading(later):
                 break
-            if _is_check(later):
+            if _is_check(later) or _is_your_turn(later):
                 practised = True
                 break
         if not practised:
@@ -203,6 +212,44 @@ def untaught(root: Path = ROOT, teaching: dict[str, list[str]] | None = None) ->
     return problems
 
 
+def your_turns(nb) -> list[tuple[int, dict, str | None]]:
+    """(cell index, its ``your_turn`` metadata, the id the next code cell checks) for every "your turn" cell."""
+    out = []
+    for i, cell in enumerate(nb.cells):
+        if not _is_your_turn(cell):
+            continue
+        after = next((c for c in nb.cells[i + 1 :] if c.cell_type == "code"), None)
+        asked = re.search(r"""\bquiz\.(?:ask|check_code)\(\s*["']([\w-]+)["']""", after.source) if after else None
+        out.append((i, dict(cell.metadata.get("your_turn", {})), asked.group(1) if asked else None))
+    return out
+
+
+def worksheet_tasks(stem: str, root: Path = ROOT) -> list[str]:
+    """The grade ids of the code tasks of worksheet ``stem`` (its nbgrader solution cells)."""
+    key = nbformat.read(root / "solutions" / f"{stem}.ipynb", as_version=4)
+    return [
+        c.metadata["nbgrader"]["grade_id"]
+        for c in key.cells
+        if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")
+    ]
+
+
+def unprepared(root: Path = ROOT) -> list[str]:
+    """Every worksheet task with no "your turn" cell for it in the primer or a lesson up to its own."""
+    problems, prepared = [], set()
+    for stem in course(root):
+        lesson = root / "notebooks" / f"{stem}.ipynb"
+        if lesson.exists():
+            prepared |= {meta.get("worksheet_task") for _, meta, _ in your_turns(nbformat.read(lesson, as_version=4))}
+        if (root / "solutions" / f"{stem}.ipynb").exists():
+            problems += [
+                f"worksheet {stem}: task {task} has no your-turn cell before it"
+                for task in worksheet_tasks(stem, root)
+                if task not in prepared
+            ]
+    return problems
+
+
 STEMS = [s for s in course() if (ROOT / "notebooks" / f"{s}.ipynb").exists()]
 
 
@@ -224,6 +271,47 @@ def test_the_declaration_is_what_the_cells_teach(stem):
 def test_no_worksheet_asks_for_what_was_not_taught():
     problems = untaught()
     assert not problems, "\n".join(problems)
+
+
+def test_every_worksheet_task_has_a_your_turn_cell_before_it():
+    """Issue 24, part 3: the lesson (or the primer) asks for a smaller version of each task first."""
+    problems = unprepared()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_every_your_turn_cell_is_followed_by_its_check(stem):
+    """The next code cell checks what the cell asked for; in the lessons (after `def`) it is a code check."""
+    from middlepowers.quizfile import load_quiz
+
+    nb = nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4)
+    questions = load_quiz(ROOT / "data" / "quizzes" / f"{stem}.toml", root=ROOT).questions
+    tasks = {t for s in course() if (ROOT / "solutions" / f"{s}.ipynb").exists() for t in worksheet_tasks(s)}
+    for index, meta, asked in your_turns(nb):
+        where = f"notebooks/{stem}.ipynb cell {index}"
+        assert meta.get("check") and meta["check"] == asked, (
+            f"{where}: metadata names {meta.get('check')!r}, next check {asked!r}"
+        )
+        assert asked in questions, f"{where}: {asked!r} is not in data/quizzes/{stem}.toml"
+        if stem != "primer":
+            assert questions[asked].type == "code", f"{where}: a lesson's your-turn cell needs a code check"
+            assert meta.get("worksheet_task") in tasks, (
+                f"{where}: names no worksheet task ({meta.get('worksheet_task')!r})"
+            )
+        elif "worksheet_task" in meta:
+            assert meta["worksheet_task"] in tasks, where
+
+
+def test_a_task_without_a_your_turn_cell_is_reported(tmp_path):
+    import shutil
+
+    for folder in ("data", "notebooks", "solutions"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    path = tmp_path / "notebooks" / "03-diversification.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells = [c for c in nb.cells if c.metadata.get("your_turn", {}).get("worksheet_task") != "my-bounds"]
+    nbformat.write(nb, path)
+    assert unprepared(tmp_path) == ["worksheet 03-diversification: task my-bounds has no your-turn cell before it"]
 
 
 # -- the rule itself -----------------------------------------------------------------------------
@@ -253,6 +341,16 @@ def test_a_construct_explained_and_practised_is_taught():
         ("md", "## Rounding\n\n`round(x, 1)` keeps one decimal."),
         ("code", "round(3.14159, 1)"),
         ("code", 'quiz.ask("rounded")'),
+    )
+    assert "round()" in taught(nb)
+
+
+def test_a_your_turn_cell_counts_as_practice():
+    nb = _nb(
+        ("md", "## Rounding\n\n`round(x, 1)` keeps one decimal."),
+        ("code", "round(3.14159, 1)"),
+        ("md", "**Your turn.**"),
+        ("code", "def r(x):\n    raise NotImplementedError()", "your-turn"),
     )
     assert "round()" in taught(nb)
 

@@ -49,6 +49,17 @@ def test_reflection_and_code_say_how_to_do_them_live():
         assert 'class="mp-live' in html and 'href="https://example.org/launch"' in html
 
 
+def test_a_lessons_your_turn_check_points_to_the_launch_button():
+    """No kernel on the site: a "your turn" code check in a lesson says to open that lesson live (issue 24, part 6)."""
+    quiz = load_quiz(ROOT / "data" / "quizzes" / "00-article-to-tidy-data.toml", ROOT)
+    nb = _nb('quiz.check_code("yt-quotes-per-speaker", quotes_per_speaker)')
+    html = (
+        static_notebook(nb, quiz, "notebooks/00", "https://example.org/launch").cells[0].outputs[0]["data"]["text/html"]
+    )
+    assert 'href="https://example.org/launch"' in html and "Open this lesson live" in html
+    assert "worksheet" not in html and "<code>quotes_per_speaker</code>" in html
+
+
 def test_an_unexplained_widget_stops_the_build():
     with pytest.raises(SiteError, match="no static view"):
         static_notebook(_nb("SomeNewWidget()"), QUIZ, "x", "u")

@@ -35,6 +35,7 @@ from middlepowers.paths import repo_root
 from mpcourse.link import binder_badge, binder_link, is_placeholder, placeholder_warning, repository
 
 BEGIN, END = "<!-- course-map -->", "<!-- /course-map -->"
+TIMES_BEGIN, TIMES_END = "<!-- course-times -->", "<!-- /course-times -->"
 REPO_BEGIN, REPO_END = "<!-- repository -->", "<!-- /repository -->"
 #: Files whose repository links follow ``data/course.toml``.
 REPO_FILES = ("README.md", "instructors/guide.md", "CITATION.cff")
@@ -53,6 +54,16 @@ class Lesson:
     summary: str
     #: The parts ``minutes`` is built from (reading, checks, worksheet); see mpcourse.timing.
     time: dict | None = None
+    #: The core path's class time: reading and checks of the sections marked core.
+    core: dict | None = None
+    #: Each heading of the notebook, marked "core" or "extension".
+    sections: dict | None = None
+    #: Done before class, like a worksheet (the primer): not class time on the core path.
+    self_study: bool = False
+
+    @property
+    def core_minutes(self) -> int | None:
+        return sum(self.core.values()) if self.core else None
 
     @property
     def number(self) -> str:
@@ -96,27 +107,80 @@ def course_map(lessons: list[Lesson], prefix: str = "", github: str | None = Non
     """
     binder = bool(prefix)
     rows = [
-        "| # | Lesson | Time | What you will do | Worksheet |" + (" Binder |" if binder else ""),
-        "|---|---|---|---|---|" + ("---|" if binder else ""),
+        "| # | Lesson | Core path | Full | What you will do | Worksheet |" + (" Binder |" if binder else ""),
+        "|---|---|---|---|---|---|" + ("---|" if binder else ""),
     ]
     for lesson in lessons:
         if lesson.file == "index.ipynb":
             continue
         worksheet = f"../exercises/{lesson.file}" if not prefix else f"exercises/{lesson.file}"
+        core = "–" if lesson.core_minutes is None else f"{lesson.core_minutes} min"
+        if lesson.self_study and lesson.core_minutes is not None:
+            core += ", before class"
+        sheet = (lesson.time or {}).get("worksheet")
         # a notebook without a number (the primer) comes with no worksheet
         row = (
-            f"| {lesson.number or '–'} | [{lesson.title}]({prefix}{lesson.file}) | {lesson.minutes} min "
-            f"| {lesson.summary} | {f'[worksheet]({worksheet})' if lesson.number else '–'} |"
+            f"| {lesson.number or '–'} | [{lesson.title}]({prefix}{lesson.file}) | {core} | {lesson.minutes} min "
+            f"| {lesson.summary} | {f'[worksheet]({worksheet})' + (f' ({sheet} min)' if sheet else '') if lesson.number else '–'} |"
         )
         if binder:
             row += f" [launch]({binder_link(f'notebooks/{lesson.file}', github or repository()['github'])}) |"
         rows.append(row)
-    total = sum(lesson.minutes for lesson in lessons)
+    totals = path_totals(lessons)
     rows.append("")
     rows.append(
-        f"Total: about {total} minutes, or {total / 60:.1f} hours, including the checks and the worksheets. "
-        "Each lesson's time adds reading, checks and its worksheet (data/course.toml)."
+        f"**Core path:** about {totals['class']} minutes of class time (the core sections of each lesson, "
+        f"checks included), with {totals['self_study']} minutes of self-study before the first class "
+        f"(the primer) and {totals['worksheets']} minutes of worksheets as homework. "
+        f"**Full course:** about {totals['full']} minutes, or {totals['full'] / 60:.1f} hours, "
+        "every section, check and worksheet. The times are estimates for a student new to Python "
+        "(data/course.toml; instructors/guide.md says how they are made)."
     )
+    return "\n".join(rows)
+
+
+def path_totals(lessons: list[Lesson]) -> dict[str, int]:
+    """Stated minutes of both paths: ``class`` (core sections of the lessons), ``self_study``
+    (core of the notebooks done before class), ``worksheets`` and ``full`` (everything but the index)."""
+    timed = [lesson for lesson in lessons if lesson.time]
+    return {
+        "class": sum(lesson.core_minutes or 0 for lesson in timed if not lesson.self_study),
+        "self_study": sum(lesson.core_minutes or 0 for lesson in timed if lesson.self_study),
+        "worksheets": sum(lesson.time.get("worksheet", 0) for lesson in timed),
+        "full": sum(lesson.minutes for lesson in timed),
+    }
+
+
+def times_table(lessons: list[Lesson]) -> str:
+    """The instructor guide's table of both paths' times, and each notebook's core and extension sections."""
+    rows = [
+        "| notebook | core path | full: reading | checks | worksheet | full total |",
+        "|---|---|---|---|---|---|",
+    ]
+    for lesson in lessons:
+        if not lesson.time:
+            continue
+        core = f"{lesson.core_minutes} min" + (" (self-study, before class)" if lesson.self_study else " in class")
+        parts = [lesson.time.get(part) for part in ("reading", "checks", "worksheet")]
+        cells = " | ".join(f"{n} min" if n is not None else "–" for n in parts)
+        rows.append(f"| {lesson.number or lesson.title} | {core} | {cells} | {lesson.minutes} min |")
+    totals = path_totals(lessons)
+    rows += [
+        "",
+        f"Core path: {totals['class']} minutes of class time, {totals['self_study']} minutes of self-study "
+        f"before the first class, {totals['worksheets']} minutes of worksheets as homework. "
+        f"Full course: {totals['full']} minutes ({totals['full'] / 60:.1f} hours).",
+        "",
+    ]
+    for lesson in lessons:
+        if not lesson.sections:
+            continue
+        core = [h for h, mark in lesson.sections.items() if mark == "core"]
+        extension = [h for h, mark in lesson.sections.items() if mark == "extension"]
+        rows.append(
+            f"- **{lesson.label}**: core {'; '.join(core)}."
+            + (f" *Extension:* {'; '.join(extension)}." if extension else " No extension sections.")
+        )
     return "\n".join(rows)
 
 
@@ -208,6 +272,8 @@ def _planned(root: Path) -> dict[Path, str]:
         text = path.read_text(encoding="utf-8")
         if name == "README.md" and BEGIN in text and END in text:
             text = _between(text, BEGIN, END, course_map(lessons, prefix="notebooks/", github=github) + "\n")
+        if name == "instructors/guide.md" and TIMES_BEGIN in text and TIMES_END in text:
+            text = _between(text, TIMES_BEGIN, TIMES_END, times_table(lessons) + "\n")
         if REPO_BEGIN in text and REPO_END in text:
             text = _between(text, REPO_BEGIN, REPO_END, _repository_block(name, github))
         planned[path] = repository_links(text, github)

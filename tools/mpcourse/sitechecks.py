@@ -128,8 +128,9 @@ def live_only_html(q: Question, launch_url: str, what: str = "Open this lesson l
     """A code check or a reflection: the question, and how to do it live."""
     if q.type == "code":
         how = (
-            f"This check runs your function, so it needs Python: open the worksheet live, write "
-            f"<code>{_esc(q.get('function'))}</code>, run its cell, then run "
+            f"This check runs your function, so it needs Python, which this page does not have: "
+            f"open this page live with the button below, write <code>{_esc(q.get('function'))}</code> "
+            f"in the cell above, run that cell, then run "
             f"<code>quiz.check_code({_esc(repr(q.id))}, {_esc(q.get('function'))})</code>."
         )
     else:
