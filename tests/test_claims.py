@@ -110,3 +110,12 @@ def test_claim_figures_carry_their_source():
     assert copies["note"].str.contains("not read").all(), (
         "a figure read from a report must say the publisher's page was not read"
     )
+
+
+def test_values_gives_the_numbers_of_the_evidence_rows():
+    deficit = cl.values("C-TRUMP-1", CLAIMS, folder=EXTERNAL)
+    assert deficit["claim_figures.csv#F-USTD-2025-01"] == 131.4
+    surplus = cl.values("C-TRUMP-5", CLAIMS, column="value_cad_billion", folder=EXTERNAL)
+    assert list(surplus.index) == ["canada_trade.csv:4"]  # the share rows have no value there
+    with pytest.raises(cl.ClaimsError, match="has no column 'nope'"):
+        cl.values("C-TRUMP-1", CLAIMS, column="nope", folder=EXTERNAL)

@@ -9,7 +9,8 @@ Evidence is named by reference: ``claim_figures.csv#F-USTD-2025-01`` (a
 ``data/external``, counting the header as line 1). :func:`load_claims` reads
 and checks the table, :func:`evidence` resolves one claim's references to the
 rows themselves, and :func:`side_by_side` lays both leaders out under the same
-headings. Bad input raises :class:`ClaimsError` with a message saying what to
+headings; :func:`values` gives the numbers of the evidence rows for the
+arithmetic behind a verdict. Bad input raises :class:`ClaimsError` with a message saying what to
 fix.
 """
 
@@ -22,7 +23,7 @@ import pandas as pd
 from . import _errors
 from .paths import data_dir
 
-__all__ = ["VERDICTS", "ClaimsError", "load_claims", "evidence", "side_by_side"]
+__all__ = ["VERDICTS", "ClaimsError", "load_claims", "evidence", "values", "side_by_side"]
 
 #: The only verdicts a claim may get.
 VERDICTS = ("supported", "partly supported", "not supported", "cannot be tested with these data")
@@ -101,6 +102,18 @@ def evidence(claim_id: str, claims: pd.DataFrame | None = None, folder=None) -> 
         return pd.DataFrame(columns=["ref", "file"])
     frame = pd.concat(out, ignore_index=True).fillna("")
     return frame[["ref", "file", *[c for c in frame.columns if c not in ("ref", "file")]]]
+
+
+def values(claim_id: str, claims: pd.DataFrame | None = None, column: str = "value", folder=None) -> pd.Series:
+    """The numbers in ``column`` of a claim's evidence rows, indexed by reference, in the order given.
+
+    A row without a number there (an empty cell) is left out.
+    """
+    rows = evidence(claim_id, claims, folder)
+    if column not in rows.columns:
+        raise ClaimsError(f"{claim_id}: its evidence has no column {column!r}; choose from {', '.join(rows.columns)}")
+    numbers = pd.to_numeric(rows.set_index("ref")[column].replace("", None), errors="coerce")
+    return numbers.dropna()
 
 
 def side_by_side(claims: pd.DataFrame | None = None, fields=("words", "verdict")) -> pd.DataFrame:
