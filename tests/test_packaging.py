@@ -31,6 +31,7 @@ STUDENT_MODULES = {
     "align",
     "article",
     "checks",
+    "claims",
     "coalition",
     "concentration",
     "figures",

@@ -40,7 +40,8 @@ def test_ids_are_stable_and_every_reading_is_sourced():
         ("TRUMP: x\n@P02\nText.\n", "line 2: expected @P01"),
         ("TRUMP: x\nText.\n", "line 2: text before the first '@Pnn' line"),
         ("TRUMP: x\n@P01\n@P02\nText.\n", "line 3: paragraph @P01 has no text"),
-        ("TRUMP: x\n@X1\n", "line 2: expected '@Pnn' or '@Pnn fr'"),
+        ("TRUMP: x\n@X1\n", "line 2: expected '@Pnn', '@Pnn fr' or '@Pnn fr-en'"),
+        ("TRUMP: x\n@P01 de\n", "line 2: expected '@Pnn', '@Pnn fr' or '@Pnn fr-en'"),
     ],
 )
 def test_malformed_speech_names_the_line(tmp_path, text, message):
@@ -48,6 +49,21 @@ def test_malformed_speech_names_the_line(tmp_path, text, message):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(sp.SpeechFormatError, match=message.replace("(", r"\(").replace(")", r"\)")):
         sp.read(path)
+
+
+def test_a_translated_paragraph_is_marked_as_such(tmp_path):
+    path = tmp_path / "carney-2026-01-20.txt"
+    path.write_text("CARNEY: x\n@P01\nThank you.\n@P02 fr-en\nIt is a pleasure.\n@P03 fr\nMerci.\n", encoding="utf-8")
+    paras, sents = sp.read(path)
+    assert list(paras["lang"]) == ["en", "fr-en", "fr"]
+    assert list(sents["lang"]) == ["en", "fr-en", "fr"]
+
+
+def test_the_opening_in_french_is_kept_as_a_rendering():
+    sents = pd.read_csv(FOLDER / "tables" / "speech_sentences.csv")
+    rendered = sents[sents["lang"] == "fr-en"]
+    assert set(rendered["speaker"]) == {"carney"}
+    assert rendered["text"].str.contains("rupture in the world order").any()
 
 
 def test_a_sentence_on_one_reading_is_unsettled():
@@ -60,6 +76,27 @@ def test_a_sentence_on_one_reading_is_unsettled():
     assert sp.agreement(sents, one)["status"].item() == "unsettled"
     assert sp.agreement(sents, same_host)["status"].item() == "unsettled"
     assert sp.agreement(sents, two)["status"].item() == "settled"
+
+
+def test_two_blogs_do_not_settle_a_sentence():
+    sents = pd.DataFrame(
+        [{"sentence_id": "CARNEY-P01-S01", "speaker": "carney", "text": "The powerful have their power."}]
+    )
+    blog = pd.DataFrame(
+        [
+            {
+                "reading_id": "R1",
+                "speaker": "carney",
+                "url": "https://a.example/x",
+                "kind": "blog",
+                "text": "The powerful have their power",
+            }
+        ]
+    )
+    two_blogs = pd.concat([blog, blog.assign(reading_id="R2", url="https://b.example/y", kind="forum post")])
+    blog_and_news = pd.concat([blog, blog.assign(reading_id="R2", url="https://b.example/y", kind="news report")])
+    assert sp.agreement(sents, two_blogs)["status"].item() == "unsettled"
+    assert sp.agreement(sents, blog_and_news)["status"].item() == "settled"
 
 
 ALIGN = pd.read_csv(ROOT / "data" / "speeches" / "alignment.csv", dtype=str, keep_default_na=False)

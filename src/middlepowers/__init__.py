@@ -16,7 +16,8 @@ test harness live in ``tools/``). Modules:
   sentence beside the speech sentences it rests on.
 - :mod:`middlepowers.coalition` (lesson 01), :mod:`middlepowers.rhetoric`
   (lesson 02) and :mod:`middlepowers.concentration` (lesson 03) hold the
-  lessons' methods.
+  lessons' methods; :mod:`middlepowers.claims` lays out the same claim tests
+  for both leaders (lesson 03).
 - :mod:`middlepowers.figures` draws colour-blind-safe charts with alt text;
   :mod:`middlepowers.ui` shares the widgets' layout and style models.
 - :mod:`middlepowers._errors` turns a helper's failure into a clear message.

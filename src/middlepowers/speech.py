@@ -8,12 +8,17 @@ A speech file is plain text::
     One paragraph on one line.
     @P02 fr
     A paragraph in French (the flag marks its language; English by default).
+    @P03 fr-en
+    An English rendering of a passage spoken in French (a translation, such as
+    an interpreter's: not the speaker's own words).
 
 :func:`read` gives paragraph and sentence tables with stable ids
 (``TRUMP-P04-S07``). :func:`agreement` compares every sentence with every
 reading in ``data/speeches/readings.csv`` word for word: a sentence is
 *settled* when readings from at least two different hosts contain it word for
-word, and *unsettled* otherwise. Anything that does not fit the format raises
+word and at least one of them is not of a weak kind (:data:`WEAK_KINDS`: a
+blog, a forum post, a newsletter count only beside another reading), and
+*unsettled* otherwise. Anything that does not fit the format raises
 :class:`SpeechFormatError`, whose message names the file, the line and what
 was expected.
 """
@@ -28,10 +33,13 @@ import pandas as pd
 
 from .align import words
 
-__all__ = ["SpeechFormatError", "read", "agreement", "build_tables", "write_tables", "align_article"]
+__all__ = ["WEAK_KINDS", "SpeechFormatError", "read", "agreement", "build_tables", "write_tables", "align_article"]
+
+#: Kinds of reading that count only beside a reading of another kind, never alone.
+WEAK_KINDS = frozenset({"blog", "forum post", "newsletter"})
 
 _HEAD = re.compile(r"^(?P<speaker>[A-Z]+): \S")
-_PARA = re.compile(r"^@P(?P<n>\d{2})(?: (?P<lang>fr|en))?$")
+_PARA = re.compile(r"^@P(?P<n>\d{2})(?: (?P<lang>fr-en|fr|en))?$")
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u00c0-\u00dd\"\u201c])")
 
 
@@ -63,7 +71,7 @@ def read(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             current, expect = (int(m.group("n")), m.group("lang") or "en"), expect + 1
             continue
         if line.startswith("@"):
-            _fail(path.name, lineno, f"expected '@Pnn' or '@Pnn fr', found {line!r}")
+            _fail(path.name, lineno, f"expected '@Pnn', '@Pnn fr' or '@Pnn fr-en', found {line!r}")
         if current is None:
             _fail(path.name, lineno, "text before the first '@Pnn' line")
         pid = f"{speaker}-P{current[0]:02d}"
@@ -96,13 +104,16 @@ def agreement(sentences: pd.DataFrame, readings: pd.DataFrame) -> pd.DataFrame:
         target = words(s.text)
         same = readings[readings["speaker"] == s.speaker]
         found = [r.reading_id for r in same.itertuples() if _contains(words(r.text), target)]
-        hosts = {urlsplit(u).hostname for u in same.set_index("reading_id").loc[found, "url"]} if found else set()
+        rows_found = same.set_index("reading_id").loc[found]
+        hosts = {urlsplit(u).hostname for u in rows_found["url"]} if found else set()
+        kinds = set(rows_found["kind"]) if "kind" in rows_found else {""}
+        strong = bool(found) and not kinds <= WEAK_KINDS
         rows.append(
             {
                 "sentence_id": s.sentence_id,
                 "readings": " ".join(found),
                 "hosts": len(hosts),
-                "status": "settled" if len(hosts) >= 2 else "unsettled",
+                "status": "settled" if len(hosts) >= 2 and strong else "unsettled",
             }
         )
     return pd.DataFrame(rows)
