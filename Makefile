@@ -226,7 +226,7 @@ class-report: $(STAMP)
 student-repo: export MP_DEST = $(value DEST)
 student-repo: $(STAMP)
 	@test -n "$$MP_DEST" || { echo "usage: make student-repo DEST=dir"; exit 2; }
-	$(BIN)/python -m mpcourse.studentrepo "$$MP_DEST"
+	$(BIN)/python -m mpcourse.studentrepo -- "$$MP_DEST"
 
 ## make clean      remove the environments, node_modules and test artefacts
 clean:
