@@ -152,7 +152,7 @@ def tricked(released: Path, trick: str, target: Path) -> None:
     nbformat.write(nb, target)
 
 
-def build_and_grade(tmp: Path, config: str) -> dict[str, dict[str, tuple[float, float]]]:
+def build_and_grade(tmp: Path, config: str, students=STUDENTS) -> dict[str, dict[str, tuple[float, float]]]:
     """scores[student][notebook] = (code points, max code points), from nbgrader's gradebook."""
     from nbgrader.api import Gradebook
 
@@ -173,7 +173,7 @@ def build_and_grade(tmp: Path, config: str) -> dict[str, dict[str, tuple[float, 
         encoding="utf-8",
     )
     nbgrader(course, home, "generate_assignment", ASSIGNMENT, "--force")
-    for student in STUDENTS:
+    for student in students:
         nbgrader(course, home, "db", "student", "add", student)
         submitted = course / "submitted" / student / ASSIGNMENT
         submitted.mkdir(parents=True)
@@ -187,7 +187,7 @@ def build_and_grade(tmp: Path, config: str) -> dict[str, dict[str, tuple[float, 
     nbgrader(course, home, "generate_feedback", ASSIGNMENT, "--force")
     scores: dict = {}
     with Gradebook(f"sqlite:///{db}") as gb:
-        for student in STUDENTS:
+        for student in students:
             for key in KEYS:
                 nb = gb.find_submission_notebook(key.stem, ASSIGNMENT, student)
                 scores.setdefault(student, {})[key.stem] = (nb.code_score, nb.max_code_score)
@@ -227,3 +227,12 @@ def test_feedback_shows_the_verdict_but_not_the_graded_cases(graded):
             html = (course / "feedback" / student / ASSIGNMENT / f"{key.stem}.html").read_text(encoding="utf-8")
             assert "[[cases]]" not in html and "GRADED =" not in html, f"{student} {key.name}"
             assert ("judged outside your kernel" if student == "key" else "GradedTestFailed") in html
+
+
+def test_autograde_without_the_judge_fails_closed(tmp_path):
+    """An nbgrader config without mpcourse.judge gives zero points and says why; it never trusts the kernel."""
+    scores = build_and_grade(tmp_path, "", students=("key",))
+    assert sum(s for s, _ in scores["key"].values()) == 0, scores
+    course = tmp_path / "course"
+    html = (course / "feedback" / "key" / ASSIGNMENT / f"{KEYS[0].stem}.html").read_text(encoding="utf-8")
+    assert "nbgrader_config.py" in html
