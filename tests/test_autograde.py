@@ -342,6 +342,13 @@ def test_judge_child_has_a_memory_limit_and_a_crash_is_no_points():
     assert status == "crashed" and report is None
 
 
+def _deep(n):
+    value = []
+    for _ in range(n):
+        value = [value]
+    return value
+
+
 @pytest.mark.parametrize(
     "report",
     [
@@ -351,10 +358,34 @@ def test_judge_child_has_a_memory_limit_and_a_crash_is_no_points():
         {"defined": True, "results": [{"value": {"__object__": "Everything"}}] * 9},
         {"defined": True, "results": [{"value": {"__series__": {"index": [], "values": []}}}] * 9},
         {"defined": True, "results": [{"error": ["NotImplementedError", "", True]}] * 9},
+        {"defined": True, "results": [{"value": {"__frame__": {"columns": ["a"], "rows": [[1, 2]]}}}] * 9},
+        {"defined": True, "results": [{"value": _deep(5000)}] * 9},
     ],
-    ids=["none", "list", "results-not-a-list", "object", "empty-series", "not-written"],
+    ids=["none", "list", "results-not-a-list", "object", "empty-series", "not-written", "bad-frame", "deep"],
 )
 def test_judge_gives_no_points_for_a_forged_or_odd_report(report):
     from mpcourse.judge import judge
 
     assert not judge(report, _hhi_spec()).ok
+
+
+def test_shipped_config_is_nbgraders_default_autograde_list_with_the_judge_before_save_auto_grades():
+    """If an nbgrader upgrade changes its default list, this fails, and the shipped config is updated to match."""
+    from nbgrader.converters import Autograde
+    from traitlets.config import Config
+
+    config = Config()
+    exec(CONFIG.read_text(encoding="utf-8"), {"get_config": lambda: config})  # noqa: S102 - our own config file
+    shipped = list(config.Autograde.autograde_preprocessors)
+    from traitlets.utils.importstring import import_item
+
+    default = list(Autograde.autograde_preprocessors.default())
+    assert "mpcourse.judge.JudgeTests" in shipped
+    without = [import_item(n) for n in shipped if n != "mpcourse.judge.JudgeTests"]
+    assert without == default
+
+    def short(name):
+        return name.rsplit(".", 1)[1]
+
+    assert shipped.index("mpcourse.judge.JudgeTests") == [short(n) for n in shipped].index("SaveAutoGrades") - 1
+    assert shipped.index("mpcourse.judge.JudgeTests") > [short(n) for n in shipped].index("Execute")

@@ -297,7 +297,14 @@ def _label(spec: Spec, n: int) -> str:
 
 
 def judge(report: Any, spec: Spec) -> Verdict:
-    """Compare the child's plain report with every case; never raises."""
+    """Compare the child's plain report with every case; never raises (a report it cannot read: no points)."""
+    try:
+        return _judge(report, spec)
+    except Exception as error:  # noqa: BLE001 - e.g. a forged table whose rows do not fit its columns
+        return Verdict(False, f"the report for {spec.function}() could not be judged ({type(error).__name__})")
+
+
+def _judge(report: Any, spec: Spec) -> Verdict:
     from middlepowers.checks import judge_case
 
     fn = spec.function
@@ -390,7 +397,10 @@ class JudgeTests(NbGraderPreprocessor):
             if not is_test_cell(cell):
                 continue
             grade_id = cell.metadata["nbgrader"].get("grade_id", f"cell {index + 1}")
-            verdict = judge_cell(nb, cell, root, f"{name}, test cell {grade_id!r}")
+            try:
+                verdict = judge_cell(nb, cell, root, f"{name}, test cell {grade_id!r}")
+            except Exception as error:  # noqa: BLE001 - one cell that cannot be judged scores zero, never crashes autograde
+                verdict = Verdict(False, f"this test cell could not be judged ({type(error).__name__}: {error})")
             self.log.info("judge %s %s: %s", name, grade_id, "pass" if verdict.ok else verdict.message)
             cell.outputs = outputs_for(verdict)
             if self.redact_graded:
