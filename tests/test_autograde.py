@@ -389,3 +389,17 @@ def test_shipped_config_is_nbgraders_default_autograde_list_with_the_judge_befor
 
     assert shipped.index("mpcourse.judge.JudgeTests") == [short(n) for n in shipped].index("SaveAutoGrades") - 1
     assert shipped.index("mpcourse.judge.JudgeTests") > [short(n) for n in shipped].index("Execute")
+
+
+def test_answer_cells_that_read_files_or_walk_frames_are_named_for_the_instructor():
+    from mpcourse.judge import student_sources, suspicious_names
+
+    assert suspicious_names([RIGHT]) == []
+    assert suspicious_names(["import os, glob\nfrom pathlib import Path\nx = open('k').read()"]) == [
+        "glob",
+        "open",
+        "os",
+        "pathlib",
+    ]
+    for key in KEYS:  # the answer keys' own cells are not suspicious
+        assert suspicious_names(student_sources(nbformat.read(key, as_version=4))[1:]) == [], key.name

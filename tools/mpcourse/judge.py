@@ -170,6 +170,30 @@ def student_sources(nb) -> list[str]:
     return sources
 
 
+#: names an answer cell needs no reason to use: file access, other processes, introspection
+SUSPICIOUS = frozenset(
+    {"open", "os", "sys", "glob", "pathlib", "Path", "shutil", "subprocess", "importlib", "__import__", "exec",
+     "eval", "compile", "inspect", "ctypes", "gc", "builtins", "sqlite3", "io", "socket", "urllib"}
+)  # fmt: skip
+
+
+def suspicious_names(sources: list[str]) -> list[str]:
+    """The :data:`SUSPICIOUS` names the answer cells use (for the instructor's log; they cost no points)."""
+    found: set[str] = set()
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id in SUSPICIOUS:
+                found.add(node.id)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                found |= {m.split(".")[0] for m in modules if m.split(".")[0] in SUSPICIOUS}
+    return sorted(found)
+
+
 def _limits() -> None:  # runs in the child between fork and exec
     try:
         import resource
@@ -402,6 +426,11 @@ class JudgeTests(NbGraderPreprocessor):
             except Exception as error:  # noqa: BLE001 - one cell that cannot be judged scores zero, never crashes autograde
                 verdict = Verdict(False, f"this test cell could not be judged ({type(error).__name__}: {error})")
             self.log.info("judge %s %s: %s", name, grade_id, "pass" if verdict.ok else verdict.message)
+            odd = suspicious_names(student_sources(nb)) if verdict.ok else []
+            if odd:
+                self.log.warning(
+                    "judge %s %s: full marks, but the answer cells use %s: read them by hand", name, grade_id, odd
+                )
             cell.outputs = outputs_for(verdict)
             if self.redact_graded:
                 cell.source = redact(cell.source)
