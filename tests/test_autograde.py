@@ -403,3 +403,28 @@ def test_answer_cells_that_read_files_or_walk_frames_are_named_for_the_instructo
     ]
     for key in KEYS:  # the answer keys' own cells are not suspicious
         assert suspicious_names(student_sources(nbformat.read(key, as_version=4))[1:]) == [], key.name
+
+
+@pytest.mark.parametrize(
+    ("hidden", "says"),
+    [
+        ("assert True\n", "no GRADED"),
+        ('GRADED = """\nquiz = \n"""\n', "not valid TOML"),
+        ('GRADED = """\nquiz = "03-diversification"\nquestion = "my-hhi"\ncase = 1\n"""\n', "case"),
+        (
+            'GRADED = """\nquiz = "03-diversification"\nquestion = "nope"\n[[cases]]\nargs = [1]\nexpect = 1\n"""\n',
+            "nope",
+        ),
+        ('GRADED = """\nquiz = "03-diversification"\nquestion = "my-hhi"\n[[cases]]\nargs = [1]\n"""\n', "expect"),
+    ],
+    ids=["missing", "bad-toml", "unknown-field", "unknown-question", "no-expectation"],
+)
+def test_a_malformed_graded_block_is_named_and_scores_zero_without_a_crash(hidden, says):
+    from mpcourse.judge import SpecError, judge_cell, read_spec
+
+    source = f"### BEGIN HIDDEN TESTS\n{hidden}### END HIDDEN TESTS\n"
+    with pytest.raises(SpecError, match=says):
+        read_spec(source, "test cell x", ROOT)
+    cell = nbformat.v4.new_code_cell(source)
+    verdict = judge_cell(nbformat.v4.new_notebook(cells=[cell]), cell, ROOT, "test cell x")
+    assert not verdict.ok and "cannot be judged" in verdict.message
