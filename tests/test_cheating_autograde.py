@@ -125,6 +125,33 @@ def _stolen():
 """,
         "_stolen()",
     ),
+    # the practice cases are public (in the student copy): answer them by table lookup
+    "memorised-practice-cases": (
+        """
+import glob, sys
+def _memorised():
+    from middlepowers.checks import resolve_value
+    from middlepowers.paths import data_dir, repo_root
+    from middlepowers.quizfile import load_quiz
+    frame = sys._getframe(1)
+    code = frame.f_code
+    given = [frame.f_locals[n] for n in code.co_varnames[: code.co_argcount]]
+    def same(a, b):
+        try:
+            return bool(a.equals(b)) if hasattr(a, "equals") else a == b
+        except Exception:
+            return False
+    for path in glob.glob(str(data_dir("quizzes", "*.toml"))):
+        for q in load_quiz(path).questions.values():
+            if q.type == "code" and q.get("function") == code.co_name:
+                for case in q.get("cases"):
+                    args = [resolve_value(v, repo_root()) for v in case.get("args", [])]
+                    if len(args) == len(given) and all(same(a, b) for a, b in zip(args, given)):
+                        return case.get("expect")
+    return None
+""",
+        "_memorised()",
+    ),
     "showtraceback-disabled": (
         "import IPython.core.interactiveshell\n"
         "IPython.core.interactiveshell.InteractiveShell.showtraceback = lambda *args, **kwargs: None\n",
