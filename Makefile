@@ -277,7 +277,7 @@ student-repo: export MP_DEST = $(value DEST)
 student-repo: $(STAMP)
 	@test -n "$$MP_DEST" || { echo "usage: make student-repo DEST=dir"; exit 2; }
 	$(SAY) "copying the course for graded use into $$MP_DEST (no answer keys, hidden tests or instructor notes)"
-	$(BIN)/python -m mpcourse.studentrepo "$$MP_DEST"
+	$(BIN)/python -m mpcourse.studentrepo -- "$$MP_DEST"
 
 ## make clean      remove the environments, node_modules and test artefacts
 clean:

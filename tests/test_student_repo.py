@@ -127,3 +127,67 @@ def test_every_notebook_runs_from_the_copy(copy, notebook, tmp_path, monkeypatch
         if o.output_type == "error"
     ]
     assert not errors, errors
+
+
+def test_copy_carries_practice_cases_and_rubrics_but_no_graded_cases_or_model_answers(copy):
+    """Issue 25: the quiz files keep what the instant checks and students need; what grades stays behind."""
+    import tomllib
+
+    from mpcourse.judge import graded_text
+
+    assert not studentrepo.leaks(copy)
+    text = "\n".join(
+        p.read_text(encoding="utf-8")
+        for p in copy.rglob("*")
+        if p.is_file() and p.suffix in (".ipynb", ".toml", ".md", ".py")
+    )
+    assert "GRADED =" not in text and "One possible answer" not in text
+    quizzes = {p.stem: tomllib.loads(p.read_text(encoding="utf-8")) for p in (copy / "data" / "quizzes").glob("*.toml")}
+    code = [q for quiz in quizzes.values() for q in quiz["questions"] if q["type"] == "code"]
+    reflections = [q for quiz in quizzes.values() for q in quiz["questions"] if q["type"] == "reflection"]
+    assert code and all(q["cases"] for q in code)  # the practice cases
+    assert reflections and all(q["rubric"] and "explanation" not in q for q in reflections)  # rubrics, no model answers
+    # no graded case (its inputs) is in the copy
+    for key in (ROOT / "solutions").glob("*.ipynb"):
+        for cell in nbformat.read(key, as_version=4).cells:
+            block = graded_text(cell.source) if "GRADED" in cell.source else None
+            for case in tomllib.loads(block)["cases"] if block else []:
+                assert all(case["args"] != p.get("args") for q in code for p in q["cases"]), case["name"]
+
+
+def test_leaks_names_graded_cases_and_model_answers(tmp_path):
+    (tmp_path / "exercises").mkdir()
+    (tmp_path / "exercises" / "x.ipynb").write_text('{"source": "GRADED = \\"\\"\\"\\nquiz = 1"}', encoding="utf-8")
+    (tmp_path / "data" / "quizzes").mkdir(parents=True)
+    (tmp_path / "data" / "quizzes" / "q.toml").write_text(
+        '[[questions]]\nid = "r"\ntype = "reflection"\nexplanation = "One possible answer: ..."\n', encoding="utf-8"
+    )
+    found = studentrepo.leaks(tmp_path)
+    assert any("graded cases" in f for f in found) and any("model answer" in f for f in found), found
+
+
+def test_make_student_repo_dest_dash_h_is_refused_not_help(tmp_path):
+    """Issue 26 part 5: `make student-repo DEST=-h` printed argparse's help and exited 0."""
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    run = subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            f"BIN={Path(sys.executable).parent}",
+            "-o",
+            ".venv/.installed",
+            "student-repo",
+            "DEST=-h",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert run.returncode != 0, run.stdout
+    assert "usage:" not in run.stdout and "starts with '-'" in run.stderr
+    assert studentrepo.main(["--", "-h"]) == 2 and studentrepo.main(["--", "--dest"]) == 2

@@ -278,6 +278,13 @@ def validate_numeric(w: _Where, q: dict) -> None:
 
 
 def validate_reflection(w: _Where, q: dict) -> None:
+    if "explanation" in q:
+        # a reflection is graded with its rubric; the quiz files reach the student copy (make student-repo)
+        w.fail(
+            "explanation",
+            "a reflection carries no model answer: it is graded with its rubric, and the quiz files are in the "
+            "student copy. Put the worked answer in the answer key (solutions/), in the answer's solution cell.",
+        )
     w.number(q, "min_words", "min_words", default=1, least=0, whole=True)
     w.text(q, "guidance", "guidance", required=False)
     rubric_points(w, q)
@@ -483,3 +490,25 @@ def _shown(path: Path, root: Path) -> str:
 def table_path(name: str, root: Path) -> Path:
     """Where ``{ table = NAME }`` is read from: ``data/tables/NAME.csv`` or ``data/NAME.csv`` for a path."""
     return root / "data" / (name + ".csv" if "/" in name else f"tables/{name}.csv")
+
+
+#: the fields of a graded block (the ``GRADED`` TOML in an answer key's hidden tests; see mpcourse.judge)
+GRADED_FIELDS = {"quiz", "question", "practice", "timeout", "cases"}
+
+
+def validate_graded(raw: Any, where: str, root: Path) -> list[dict]:
+    """Check a graded block (``quiz``, ``question``, ``cases`` as in a code question); return its cases.
+
+    Graded blocks live in the answer keys' hidden tests, never in ``data/quizzes/``:
+    the student copy carries the practice cases only.
+    """
+    w = _Where(where, None, root)
+    w.table(raw, "")
+    w.only(raw, GRADED_FIELDS, "", "a graded block")
+    w.text(raw, "quiz", "quiz")
+    w.text(raw, "question", "question")
+    w.qid = raw["question"]
+    if not isinstance(raw.get("practice", True), bool):
+        w.fail("practice", f"must be true or false, found {_kind(raw['practice'])}")
+    validate_code(w, {"function": "graded", "timeout": raw.get("timeout", 5), "cases": raw.get("cases")})
+    return list(raw["cases"])

@@ -10,10 +10,14 @@ It leaves out:
   (instructor notes, guide, rubrics as generated notes);
 - ``tests/``, ``tools/`` and the other maintainer files (they need the keys).
 
-The quiz files stay, expected values included: the instant checks compare a
-student's answer with them in the student's own kernel, offline, so they must
-be on the student's disk. That makes the checks practice, not assessment:
-grade with nbgrader (hidden tests and rubrics, which are not in the copy).
+The quiz files stay: the instant checks need their practice cases (inputs and
+expected values) on the student's disk, offline, and students should see the
+rubric criteria. They are practice, not assessment. What grades is not in the
+copy: the graded cases (the ``GRADED`` blocks in the answer keys' hidden
+tests, judged outside the student's kernel by ``mpcourse.judge``; they differ
+from the practice cases) and the model answers of the written tasks (in the
+answer keys only; a quiz file's reflection may not carry one). The copy is
+refused when it would carry either.
 
 Only files git has committed are copied, as committed (``git show HEAD:path``):
 never a progress file, a local venv, or a lesson JupyterLab autosaved after a
@@ -37,6 +41,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 from middlepowers.paths import repo_root
@@ -54,6 +59,8 @@ EXCLUDE = (
     ".github",
 )
 MARKERS = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS")
+#: an answer key's graded cases (mpcourse.judge), in a notebook's JSON text
+GRADED_BLOCK = re.compile(r'GRADED = \\"\\"\\"')
 NOTE = """> **Student copy.** This copy of the course has no answer keys, hidden tests or instructor notes;
 > links to `solutions/` and `instructors/` below point to the instructor's repository
 > ({url}). Run `make lab`; `make test` is the maintainers' and needs that repository.
@@ -92,12 +99,22 @@ def kept(rel: str) -> bool:
 
 
 def leaks(dest: Path) -> list[str]:
-    """Notebooks in ``dest`` that still hold a solution or hidden-test marker."""
+    """What in ``dest`` is answer material: solution or hidden-test markers, graded cases, model answers."""
     found = []
     for path in sorted(dest.rglob("*.ipynb")):
         if path.is_file():
             text = path.read_text(encoding="utf-8", errors="replace")
             found += [f"{path.relative_to(dest)}: {m}" for m in MARKERS if m in text]
+            if GRADED_BLOCK.search(text):
+                found.append(f"{path.relative_to(dest)}: graded cases (GRADED = ...)")
+    for path in sorted((dest / "data" / "quizzes").glob("*.toml")):
+        try:
+            questions = tomllib.loads(path.read_text(encoding="utf-8")).get("questions", [])
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue  # the copy's own tests report a broken quiz file
+        for q in questions if isinstance(questions, list) else []:
+            if isinstance(q, dict) and q.get("type") == "reflection" and "explanation" in q:
+                found.append(f"{path.relative_to(dest)}: a model answer (explanation) for {q.get('id')!r}")
     return found
 
 
@@ -161,6 +178,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dest", type=Path, help="a new (or empty) folder outside this repository")
     args = parser.parse_args(argv)
+    if str(args.dest).startswith("-"):
+        # make passes DEST after `--`, so `make student-repo DEST=-h` lands here, not in --help
+        print(
+            f"error: DEST {str(args.dest)!r} starts with '-' and reads as an option: "
+            f"choose another folder name (or write it as ./{args.dest})",
+            file=sys.stderr,
+        )
+        return 2
     try:
         files = write_copy(args.dest)
     except (FileExistsError, ValueError, RuntimeError, OSError) as error:
