@@ -232,16 +232,21 @@ export function keepLessonClean(context) {
 
 export const WIDGET_MIME = 'application/vnd.jupyter.widget-view+json';
 
-/** Draw `model`'s representation other than the widget (text/html, text/plain) in `renderer`. */
-async function drawFallback(renderer, model, rendermime) {
-  const data = { ...model.data };
-  delete data[WIDGET_MIME];
+function clear(renderer) {
   while (renderer.widgets.length) {
     renderer.widgets[0].dispose();
   }
   renderer.node.textContent = '';
+  renderer.removeClass('mp-widget-fallback');
+  renderer.show();
+}
+
+/** Draw `model`'s representation other than the widget (text/html, text/plain) in `renderer`. */
+async function drawFallback(renderer, model, rendermime) {
+  const data = { ...model.data };
+  delete data[WIDGET_MIME];
+  clear(renderer);
   renderer.removeClass('jupyter-widgets');
-  renderer._rerenderMimeModel = null; // no later restore can bring a model from a kernel that is gone
   const mime = rendermime.preferredMimeType(data, model.trusted ? 'any' : 'ensure');
   if (!mime) {
     renderer.hide();
@@ -253,11 +258,28 @@ async function drawFallback(renderer, model, rendermime) {
   await fallback.renderModel({ data, metadata: model.metadata || {}, trusted: model.trusted, setData: () => {} });
 }
 
+/** Resolve when `manager` has restored its widgets (from the kernel and the notebook). */
+function restored(manager) {
+  if (manager.restoredStatus) {
+    return Promise.resolve();
+  }
+  return new Promise(resolve => {
+    const done = () => {
+      manager.restored.disconnect(done);
+      resolve();
+    };
+    manager.restored.connect(done);
+  });
+}
+
 /**
  * Make one ipywidgets WidgetRenderer draw its output's fallback when its model
- * is missing once the widget manager has restored. The renderer stays the
- * same object (ipywidgets finds its renderers by class, to hand them their
- * manager and to redraw them once restored, which calls `renderModel` again).
+ * is missing. Until the widget manager has restored (the kernel is still
+ * coming), the fallback is shown; then the widget is drawn if its model is
+ * there, else the fallback stays. (ipywidgets itself waits 2 s for the model,
+ * by when the manager has restored, and shows "model not found".) The renderer
+ * stays the same object: ipywidgets finds its renderers by class, to hand
+ * them their manager.
  */
 export function fallBackWhenModelMissing(renderer, rendermime) {
   if (renderer.middlepowersFallback || typeof renderer.renderModel !== 'function') {
@@ -268,18 +290,26 @@ export function fallBackWhenModelMissing(renderer, rendermime) {
   renderer.renderModel = async function (model) {
     const source = model.data[WIDGET_MIME];
     const waiting = this._manager && this._manager.promise;
-    if (source && source.model_id && waiting) {
-      const manager = await waiting;
-      if (
-        manager &&
-        manager.restoredStatus &&
-        typeof manager.has_model === 'function' &&
-        !manager.has_model(source.model_id)
-      ) {
-        return drawFallback(this, model, rendermime);
-      }
+    if (!source || !source.model_id || !waiting) {
+      return render.call(this, model);
     }
-    return render.call(this, model);
+    const manager = await waiting;
+    if (!manager || typeof manager.has_model !== 'function' || manager.has_model(source.model_id)) {
+      return render.call(this, model); // a live widget: drawn at once, as before
+    }
+    if (!manager.restoredStatus) {
+      await drawFallback(this, model, rendermime);
+      await restored(manager);
+      if (this.isDisposed) {
+        return;
+      }
+      if (manager.has_model(source.model_id)) {
+        clear(this);
+        return render.call(this, model);
+      }
+      return;
+    }
+    return drawFallback(this, model, rendermime);
   };
   return renderer;
 }
