@@ -189,11 +189,33 @@ export function keepLessonClean(context) {
   }
   context.middlepowersClean = true;
   let saved = null;
+  // Set by any change of a source or of the cell list; until then a dirty lesson is known unedited
+  // without reading its sources (Run All turns it dirty at every output)
+  let touched = false;
   let pending = false;
   const snapshot = () => {
     saved = cellSources(context.model);
+    touched = false;
   };
-  const unedited = () => saved !== null && sameSources(saved, cellSources(context.model));
+  const unedited = () => {
+    if (saved === null) {
+      return false;
+    }
+    if (touched && sameSources(saved, cellSources(context.model))) {
+      touched = false; // edited back to the file's sources
+    }
+    return !touched;
+  };
+  const watchCell = cell => {
+    if (!cell.middlepowersWatched) {
+      cell.middlepowersWatched = true;
+      cell.changed.connect((_, change) => {
+        if (change.sourceChange) {
+          touched = true;
+        }
+      });
+    }
+  };
   const check = () => {
     pending = false;
     if (!context.isDisposed && isLesson(context.path) && context.model.dirty && unedited()) {
@@ -204,6 +226,14 @@ export function keepLessonClean(context) {
     if (context.isDisposed) {
       return;
     }
+    const shared = context.model.sharedModel;
+    shared.cells.forEach(watchCell);
+    shared.changed.connect((_, change) => {
+      if (change.cellsChange) {
+        touched = true;
+        shared.cells.forEach(watchCell);
+      }
+    });
     snapshot();
     context.model.stateChanged.connect((_, change) => {
       // The check waits for the change in hand to finish (a microtask: before any autosave timer)
