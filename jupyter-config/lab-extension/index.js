@@ -183,6 +183,41 @@ function sameSources(a, b) {
  * running it are not edits. Idempotent per context; the path is read at each
  * check, so a lesson moved out of `notebooks/` is saved as any notebook.
  */
+/**
+ * Make `shared` (a notebook's shared model) ignore "dirty" while `clean()` says so.
+ *
+ * Outputs, execution counts, metadata and cell changes mark the document dirty
+ * through its `dirty` setter, after their own change is applied (so a source
+ * or cell-list change is already seen by `clean`). Refusing the mark there
+ * costs nothing while Run All writes output after output: the document never
+ * turns dirty, no state change is sent around, no tab is redrawn. Typing in
+ * an editor marks the document itself (JupyterLab's editor binding), and is
+ * never refused.
+ */
+export function holdCleanWhile(shared, clean) {
+  let proto = Object.getPrototypeOf(shared);
+  while (proto && !Object.getOwnPropertyDescriptor(proto, 'dirty')) {
+    proto = Object.getPrototypeOf(proto);
+  }
+  const own = proto && Object.getOwnPropertyDescriptor(proto, 'dirty');
+  if (!own || !own.get || !own.set || Object.getOwnPropertyDescriptor(shared, 'dirty')) {
+    return false;
+  }
+  Object.defineProperty(shared, 'dirty', {
+    configurable: true,
+    get() {
+      return own.get.call(this);
+    },
+    set(value) {
+      if (value && !own.get.call(this) && clean()) {
+        return;
+      }
+      own.set.call(this, value);
+    }
+  });
+  return true;
+}
+
 export function keepLessonClean(context) {
   if (context.middlepowersClean) {
     return;
@@ -235,6 +270,7 @@ export function keepLessonClean(context) {
       }
     });
     snapshot();
+    holdCleanWhile(shared, () => isLesson(context.path) && unedited());
     context.model.stateChanged.connect((_, change) => {
       // The check waits for the change in hand to finish (a microtask: before any autosave timer)
       if (change.name === 'dirty' && change.newValue && !pending) {
