@@ -17,7 +17,8 @@ the same JupyterLab. It copies (see README.md next to this file):
   notebook's kernel name is not yet read and no default may be started) and
   the lesson is left without its widgets. The environment has one kernel,
   ``python3``, the one every notebook names. And Markdown files (the
-  glossary, the guide) open rendered, not as source.
+  glossary, the guide) open rendered, not as source. ipywidgets' ``saveState``
+  stays off: no widget state is written into a notebook.
 
 * ``lab-extension/dist/middlepowers-lab/`` to
   ``<prefix>/share/jupyter/labextensions/middlepowers-lab/``: a prebuilt
@@ -26,7 +27,10 @@ the same JupyterLab. It copies (see README.md next to this file):
   waits for it: JupyterLab otherwise skips the cell silently, so Run All
   pressed as a lesson appears gave no outputs (jupyterlab/jupyterlab#8490).
   And each set of radio buttons is a named radio group (role, its "Answer:"
-  label, arrow keys), which ipywidgets 8.1 does not give.
+  label, arrow keys), which ipywidgets 8.1 does not give. A lesson
+  (``notebooks/``) that was only run is not autosaved: running and answering
+  are not edits, so the file stays the course's; and a saved widget output
+  whose model is gone shows its text preview, not "model not found".
 
 ``<prefix>`` is ``sys.prefix`` (the venv, or Binder's ``${NB_PYTHON_PREFIX}``).
 A user's own ``~/.jupyter`` config and ``overrides.json`` still win.

@@ -32,6 +32,10 @@ def test_install_writes_server_config_and_lab_overrides(tmp_path):
     overrides = json.loads((tmp_path / "share/jupyter/lab/settings/overrides.d/middlepowers.json").read_text())
     assert overrides["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false", "checkForUpdates": False}
     assert overrides["@jupyterlab/notebook-extension:tracker"]["autoStartDefaultKernel"] is True
+    # widget state is never written into a notebook (the lab extension keeps run lessons clean), and
+    # autosave stays on: a worksheet is the student's work
+    assert overrides["@jupyter-widgets/jupyterlab-manager:plugin"] == {"saveState": False}
+    assert overrides["@jupyterlab/docmanager-extension:plugin"].get("autosave", True) is True
 
 
 def test_install_puts_the_lab_extension_where_jupyterlab_finds_it(tmp_path):

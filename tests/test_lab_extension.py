@@ -61,7 +61,12 @@ def test_dist_is_what_the_source_builds(tmp_path):
 
 def test_the_plugins_are_in_the_build():
     code = "".join(p.read_text(encoding="utf-8") for p in DIST.glob("static/*.js"))
-    for plugin in ("middlepowers-lab:kernel-wait", "middlepowers-lab:radio-groups"):
+    for plugin in (
+        "middlepowers-lab:kernel-wait",
+        "middlepowers-lab:radio-groups",
+        "middlepowers-lab:clean-lessons",
+        "middlepowers-lab:widget-fallback",
+    ):
         assert plugin in code, plugin
     package = json.loads((SOURCE / "package.json").read_text(encoding="utf-8"))
     # JupyterLab's own CodeCell, shared, not a second copy bundled in: the wrapper must replace the one Lab calls

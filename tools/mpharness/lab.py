@@ -195,6 +195,13 @@ class LabServer:
 
     source: Path = field(default_factory=repo_root)
     startup_timeout: float = 60.0
+    #: Serve ``source`` itself instead of a scratch copy (a test's own clone, whose git status it reads).
+    in_place: bool = False
+    #: Install ``source``'s ``jupyter-config/`` (its lab extension and Lab defaults) as ``make lab``
+    #: does (``install.py``), into a scratch prefix the server reads before the venv's own.
+    project_config: bool = False
+    #: ``None``: no autosave (the tests' default). A number: JupyterLab's autosave, every so many seconds.
+    autosave_interval: float | None = None
     port: int = 0
     token: str = ""
     scratch: Path | None = None
@@ -202,11 +209,12 @@ class LabServer:
     progress_file: Path | None = None
     log_path: Path | None = None
     process: subprocess.Popen | None = None
+    _dirs: dict[str, Path] = field(default_factory=dict, repr=False)
 
     # -- lifecycle ---------------------------------------------------------
     def start(self) -> LabServer:
         self.scratch = Path(tempfile.mkdtemp(prefix="mp-lab-"))
-        self.root = copy_repository(Path(self.source), self.scratch / "repo")
+        self.root = Path(self.source) if self.in_place else copy_repository(Path(self.source), self.scratch / "repo")
         self.progress_file = self.scratch / "progress" / "progress.json"
         self.progress_file.parent.mkdir()
         dirs = {
@@ -214,7 +222,13 @@ class LabServer:
         }
         for d in dirs.values():
             d.mkdir()
-        for rel, value in LAB_SETTINGS.items():
+        settings = json.loads(json.dumps(LAB_SETTINGS))
+        if self.autosave_interval is not None:
+            settings["@jupyterlab/docmanager-extension/plugin.jupyterlab-settings"] = {
+                "autosave": True,
+                "autosaveInterval": self.autosave_interval,
+            }
+        for rel, value in settings.items():
             path = dirs["settings"] / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(value, indent=2))
@@ -229,8 +243,22 @@ class LabServer:
         )
         self.port = free_port()
         self.token = secrets.token_hex(16)
+        self._dirs = dirs
+        self._launch()
+        return self
+
+    def _launch(self) -> None:
+        dirs = self._dirs
         venv_bin = Path(sys.executable).parent
         env = dict(os.environ)
+        extra: list[str] = []
+        if self.project_config:
+            prefix = self.scratch / "prefix"
+            if not prefix.exists():
+                _install_project_config(self.root, prefix)
+            # JUPYTER_PATH comes before the venv's share/jupyter: this lab extension wins over an installed one
+            env["JUPYTER_PATH"] = str(prefix / "share" / "jupyter")
+            extra.append(f"--LabApp.app_settings_dir={prefix / 'share' / 'jupyter' / 'lab' / 'settings'}")
         env.update(
             JUPYTER_CONFIG_DIR=str(dirs["config"]),
             JUPYTER_DATA_DIR=str(dirs["data"]),
@@ -256,9 +284,10 @@ class LabServer:
             f"--ServerApp.root_dir={self.root}",
             "--ServerApp.port_retries=0",
             "--LabApp.news_url=",
+            *extra,
         ]
         self.log_path = self.scratch / "jupyter-lab.log"
-        log = open(self.log_path, "wb")
+        log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             cmd,
             cwd=self.root,
@@ -270,7 +299,6 @@ class LabServer:
         )
         log.close()
         self._wait_until_up()
-        return self
 
     def _wait_until_up(self) -> None:
         deadline = time.monotonic() + self.startup_timeout
@@ -285,7 +313,24 @@ class LabServer:
             time.sleep(0.1)  # polling the server, not waiting for the UI
         raise LabError(f"jupyter lab not up after {self.startup_timeout} s:\n{self.log()}")
 
+    def restart(self) -> None:
+        """Stop the server and its kernels, and start it again on the same port, folders and settings.
+
+        What a student's next day looks like: a new server and new kernels, the
+        same files, JupyterLab settings and saved workspaces.
+        """
+        self._terminate()
+        self._launch()
+
     def stop(self) -> None:
+        """Shut down the server and its kernels, and remove the scratch folder."""
+        if self.process is None:
+            return
+        self._terminate()
+        if self.scratch and not os.environ.get("MIDDLEPOWERS_KEEP_LAB"):
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def _terminate(self) -> None:
         """Shut down the server and its kernels (politely, then by process group)."""
         if self.process is None:
             return
@@ -314,8 +359,6 @@ class LabServer:
         except ProcessLookupError:
             pass
         self.process = None
-        if self.scratch and not os.environ.get("MIDDLEPOWERS_KEEP_LAB"):
-            shutil.rmtree(self.scratch, ignore_errors=True)
 
     def __enter__(self) -> LabServer:
         return self.start()
@@ -389,6 +432,17 @@ class LabServer:
                     return last
             time.sleep(0.1)  # polling the server's kernel state
         raise LabError(f"kernel for {notebook} not ready after {timeout} s (last: {last})\n{self.log()}")
+
+
+def _install_project_config(root: Path, prefix: Path) -> None:
+    """Run ``root``'s ``jupyter-config/install.py`` into ``prefix`` (what ``make lab`` does into the venv)."""
+    done = subprocess.run(
+        [sys.executable, str(Path(root) / "jupyter-config" / "install.py"), str(prefix)],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise LabError(f"jupyter-config/install.py failed:\n{done.stdout}{done.stderr}")
 
 
 # --------------------------------------------------------------------------- #
