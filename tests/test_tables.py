@@ -71,6 +71,11 @@ def test_tables_use_unix_line_endings_and_utf8():
 SOURCE_COLUMNS = {"url", "note", "source_publisher", "source_title", "source_url", "source_date", "source_note"}
 
 
+#: tables the course made itself (issue 23's claim tests: each claim and figure row cites
+#: the page it was read from); the shared research folder has no counterpart to keep
+COURSE_MADE = {"claim_figures.csv", "speech_claims.csv"}
+
+
 def test_external_tables_keep_every_figure_of_shared_data():
     """Every row of the shared research folder is in data/external/ with the same figures.
 
@@ -87,7 +92,7 @@ def test_external_tables_keep_every_figure_of_shared_data():
         pytest.skip("the shared research folder (../shared/data) is not beside this checkout")
     names = sorted(p.name for p in source.glob("*.csv"))
     assert names, f"no CSV files in {source}"
-    assert sorted(p.name for p in EXTERNAL.glob("*.csv")) == names, (
+    assert sorted(p.name for p in EXTERNAL.glob("*.csv") if p.name not in COURSE_MADE) == names, (
         "data/external/ and shared/data hold different files"
     )
     for name in names:
