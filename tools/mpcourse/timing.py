@@ -341,6 +341,16 @@ def _rewrite_timing_line(source: str, time: dict) -> str:
     return new
 
 
+def _rewrite_first_cell(root: Path, path: Path, rewrite, changed: list[str]) -> None:
+    """Apply ``rewrite`` to the notebook's first cell; write it (and note it) only if it changed."""
+    nb = nbformat.read(path, as_version=4)
+    new = rewrite(nb.cells[0].source)
+    if new != nb.cells[0].source:
+        nb.cells[0].source = new
+        nbformat.write(nb, path)
+        changed.append(str(path.relative_to(root)))
+
+
 def write(root: Path | None = None) -> list[str]:
     """Rewrite every stated time to its rounded estimate; return the files changed."""
     root = root or repo_root()
@@ -351,21 +361,21 @@ def write(root: Path | None = None) -> list[str]:
     for stem in stated(root):
         time, core = expected(stem, root)
         new_text = _rewrite_course(new_text, stem, time, core)
-        nb_path = root / "notebooks" / f"{stem}.ipynb"
-        nb = nbformat.read(nb_path, as_version=4)
-        first = _rewrite_timing_line(nb.cells[0].source, time)
-        if first != nb.cells[0].source:
-            nb.cells[0].source = first
-            nbformat.write(nb, nb_path)
-            changed.append(str(nb_path.relative_to(root)))
+        _rewrite_first_cell(
+            root,
+            root / "notebooks" / f"{stem}.ipynb",
+            lambda text, time=time: _rewrite_timing_line(text, time),
+            changed,
+        )
         key_path = root / "solutions" / f"{stem}.ipynb"
         if key_path.exists():
-            key = nbformat.read(key_path, as_version=4)
-            said = re.sub(r"About \d+ minutes,", f"About {time['worksheet']} minutes,", key.cells[0].source, count=1)
-            if said != key.cells[0].source:
-                key.cells[0].source = said
-                nbformat.write(key, key_path)
-                changed.append(str(key_path.relative_to(root)))
+            minutes = f"About {time['worksheet']} minutes,"
+            _rewrite_first_cell(
+                root,
+                key_path,
+                lambda text, minutes=minutes: re.sub(r"About \d+ minutes,", minutes, text, count=1),
+                changed,
+            )
         notes = root / "instructors" / f"{stem}.md"
         if notes.exists():
             old = notes.read_text(encoding="utf-8")
