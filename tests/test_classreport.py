@@ -6,6 +6,9 @@ import csv
 import json
 import os
 import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -50,6 +53,15 @@ def write_progress(folder, name, plan, code=None):
     if code:
         for func in code:
             quiz.grade_code("count-per-section", func)
+
+
+@pytest.fixture(autouse=True)
+def instructor_config(tmp_path, monkeypatch):
+    """The instructor's config folder (where the pseudonym key lives), never the real home's."""
+    config = tmp_path / "config"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    monkeypatch.delenv("MIDDLEPOWERS_PSEUDONYM_KEY", raising=False)
+    return config
 
 
 @pytest.fixture
@@ -121,7 +133,6 @@ def test_pseudonyms_are_stable_and_hide_names(progress, tmp_path):
         for file in ("report.md", "index.html", "report.csv"):
             text = (out / file).read_text(encoding="utf-8")
             assert not any(f"**{n}**" in text or f">{n}<" in text for n in PLANS), file
-    assert (progress / classreport.KEY_FILE).stat().st_mode & 0o077 == 0
 
 
 def test_cli(progress, tmp_path, capsys):
@@ -221,3 +232,138 @@ def test_checks_are_listed_with_the_question_students_saw(progress, tmp_path):
     row = read_csv(out)["how-many-sentences"]
     prompt = classreport.quizzes(repo_root())[NB]["how-many-sentences"].prompt
     assert row["question"] and prompt.startswith(row["question"].rstrip("…").rstrip())
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_pseudonym_key_never_sits_in_the_folder_handed_around(progress, tmp_path, instructor_config, capsys):
+    """Issue 26: whoever holds the progress folder (or the report) cannot reverse the pseudonyms."""
+    before = tree(progress)
+    assert classreport.main([str(progress), "--out", str(tmp_path / "one"), "--pseudonymise"]) == 0
+    assert "created a new pseudonym key" in capsys.readouterr().err
+    assert tree(progress) == before  # nothing written into the progress folder
+    key = instructor_config / "middlepowers" / "pseudonym-key"
+    assert key.stat().st_mode & 0o077 == 0 and (key.parent.stat().st_mode & 0o077) == 0
+    assert not any("key" in name for name in tree(tmp_path / "one"))
+    first = classreport.build(progress, tmp_path / "two", pseudonymise=True).students
+    assert sorted(first) == sorted(classreport.build(progress, tmp_path / "three", pseudonymise=True).students)
+    other = tmp_path / "keys" / "term-2"
+    assert (
+        classreport.main([str(progress), "--out", str(tmp_path / "four"), "--pseudonymise", "--key-file", str(other)])
+        == 0
+    )
+    assert other.exists() and sorted(
+        classreport.build(progress, tmp_path / "five", True, key_file=other).students
+    ) != sorted(first)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "key inside the progress folder",
+        "key inside the report folder",
+        "old key in the progress folder",
+        "readable by others",
+        "not a key",
+        "a folder",
+    ],
+)
+def test_a_pseudonym_key_that_could_leak_is_refused(progress, tmp_path, capsys, case):
+    """Configs fail closed: a key where others could read it stops the report before it writes anything."""
+    out = tmp_path / "report"
+    key = {
+        "key inside the progress folder": progress / "ada" / "key",
+        "key inside the report folder": out / "key",
+        "old key in the progress folder": None,
+        "readable by others": tmp_path / "open-key",
+        "not a key": tmp_path / "short-key",
+        "a folder": tmp_path / "key-folder",
+    }[case]
+    if case == "old key in the progress folder":
+        (progress / ".pseudonym-key").write_text("ab" * 32 + "\n")
+    elif case == "readable by others":
+        key.write_text("ab" * 32 + "\n")
+        key.chmod(0o644)
+    elif case == "not a key":
+        key.write_text("x\n")
+        key.chmod(0o600)
+    elif case == "a folder":
+        key.mkdir()
+    before = tree(progress)
+    args = [str(progress), "--out", str(out), "--pseudonymise"] + (["--key-file", str(key)] if key else [])
+    assert classreport.main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Traceback" not in err and len(err.splitlines()) <= 3, err
+    assert tree(progress) == before and not (out / "index.html").exists()
+
+
+def test_no_real_name_reaches_any_output_with_pseudonyms(tmp_path, capsys):
+    """Every output (the three files, stdout, stderr) is searched for every real name, skipped files included."""
+    folder = tmp_path / "progress"
+    write_progress(folder, "zelda-realname", {"how-many-sentences": ["25", "27"]})
+    write_progress(folder, "class-b/yusuf-realname", {"focus-table-section": ["sec5"]})
+    (folder / "wanda-realname.json").write_text("", encoding="utf-8")
+    (folder / "xena-realname").mkdir()
+    (folder / "xena-realname" / "notes.json").write_text("{", encoding="utf-8")
+    (folder / "vera-realname.json").write_text('{"attempts": [5]}', encoding="utf-8")
+    (folder / "ulla-realname.json").symlink_to(folder / "nowhere")
+    (folder / "tom-realname.json").write_text('{"name": "x"}', encoding="utf-8")
+    out = tmp_path / "report"
+    assert classreport.main([str(folder), "--out", str(out), "--pseudonymise"]) == 0
+    said = capsys.readouterr()
+    outputs = {"stdout": said.out, "stderr": said.err} | {k: v.decode() for k, v in tree(out).items()}
+    assert set(outputs) == {"stdout", "stderr", "report.md", "report.csv", "index.html"}
+    assert said.err.count("skipped student-") == 5, said.err  # wanda, xena, vera, ulla, tom
+    for where, text in outputs.items():
+        for real in ("zelda", "yusuf", "wanda", "xena", "vera", "ulla", "tom-", "realname", "class-b"):
+            assert real not in text.lower(), (where, real, text)
+
+
+READ_ONLY = """
+import sys
+from mpcourse import classreport
+sys.exit(classreport.main(sys.argv[1:]))
+"""
+
+
+def run_without_override(args, env, timeout=120):
+    """Run the report as a user whom permissions bind (root loses the capability to override them)."""
+    drop = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
+    return subprocess.run(
+        [*drop, sys.executable, "-c", READ_ONLY, *args], capture_output=True, text=True, timeout=timeout, env=env
+    )
+
+
+def test_a_read_only_progress_folder_with_pseudonyms(progress, tmp_path, instructor_config):
+    """Issue 26: a read-only progress folder (a copy from the hub) works with pseudonyms; so does a second run."""
+    folders = [progress, *(p for p in progress.rglob("*") if p.is_dir())]
+    env = {**os.environ, "XDG_CONFIG_HOME": str(instructor_config)}
+    for folder in folders:
+        folder.chmod(0o555)
+    try:
+        runs = [
+            run_without_override([str(progress), "--out", str(tmp_path / f"r{n}"), "--pseudonymise"], env)
+            for n in (1, 2)
+        ]
+    finally:
+        for folder in folders:
+            folder.chmod(0o755)
+    for run in runs:
+        assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    assert (tmp_path / "r1" / "report.md").read_text() == (tmp_path / "r2" / "report.md").read_text()
+    assert "5 students" in runs[1].stdout
+
+
+def test_a_key_that_cannot_be_created_gets_a_message(progress, tmp_path):
+    """The instructor's config folder read-only: a clear message and exit 2, no traceback, nothing written."""
+    config = tmp_path / "locked-config"
+    config.mkdir(mode=0o555)
+    env = {**os.environ, "XDG_CONFIG_HOME": str(config)}
+    try:
+        run = run_without_override([str(progress), "--out", str(tmp_path / "r"), "--pseudonymise"], env)
+    finally:
+        config.chmod(0o755)
+    assert run.returncode == 2 and run.stderr.startswith("error: ") and "Traceback" not in run.stderr, run.stderr
+    assert "pseudonym key" in run.stderr and not (tmp_path / "r" / "index.html").exists()
