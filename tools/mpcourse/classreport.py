@@ -201,7 +201,7 @@ def _read_large(handle) -> tuple[list[dict], str]:
             last_budget -= len(text) - last_size.get(key, 0)
             last[key], last_size[key] = item, len(text)
     attempts = [a for key, tries in kept.items() for a in tries + ([last[key]] if key in last else [])]
-    if not attempts and not bad:
+    if not attempts and not bad and not too_long:
         return [], f"is larger than {MAX_FILE_BYTES // 2**20} MB and holds no attempt a line"
     notes = [f"is larger than {MAX_FILE_BYTES // 2**20} MB: read record by record, {len(attempts):,} attempts counted"]
     if left_out := records - len(attempts):
@@ -210,9 +210,9 @@ def _read_large(handle) -> tuple[list[dict], str]:
             f"{MAX_FILE_BYTES // 2**20} MB in all)"
         )
     if too_long:
-        notes.append(f"{too_long:,} records over {MAX_RECORD_BYTES // 2**20} MB were skipped")
+        notes.append(f"{too_long:,} record{'s' * (too_long > 1)} over {MAX_RECORD_BYTES // 2**20} MB skipped")
     if bad:
-        notes.append(f"{bad:,} malformed records were skipped")
+        notes.append(f"{bad:,} malformed record{'s' * (bad > 1)} skipped")
     return attempts, "; ".join(notes)
 
 
