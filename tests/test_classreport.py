@@ -441,3 +441,20 @@ def test_a_key_that_cannot_be_created_gets_a_message(progress, tmp_path):
         config.chmod(0o755)
     assert run.returncode == 2 and run.stderr.startswith("error: ") and "Traceback" not in run.stderr, run.stderr
     assert "pseudonym key" in run.stderr and not (tmp_path / "r" / "index.html").exists()
+
+
+def test_a_folder_that_cannot_be_read_is_named_not_skipped_silently(progress, tmp_path, instructor_config):
+    """A student's folder the instructor cannot list is reported (by pseudonym), and everyone else is counted."""
+    (progress / "cleo").chmod(0o000)
+    env = {**os.environ, "XDG_CONFIG_HOME": str(instructor_config)}
+    try:
+        runs = {
+            flag: run_without_override([str(progress), "--out", str(tmp_path / f"r{len(flag)}"), *flag], env)
+            for flag in ((), ("--pseudonymise",))
+        }
+    finally:
+        (progress / "cleo").chmod(0o755)
+    plain, hidden = runs[()], runs[("--pseudonymise",)]
+    assert plain.returncode == hidden.returncode == 0, plain.stderr + hidden.stderr
+    assert "skipped cleo/: folder cannot be read" in plain.stderr and "4 students" in plain.stdout
+    assert "folder cannot be read" in hidden.stderr and "cleo" not in hidden.stderr

@@ -220,15 +220,21 @@ def _read_large(handle) -> tuple[list[dict], str]:
 SKIP_DIRS = {"node_modules", "__pycache__", "site-packages"}
 
 
-def progress_candidates(progress: Path) -> list[Path]:
+def progress_candidates(progress: Path, unreadable: list[Path] | None = None) -> list[Path]:
     """Every ``*.json`` under ``progress``, except inside hidden folders (``.git``, ``.venv``) and :data:`SKIP_DIRS`.
 
     An instructor may point the report at a course checkout (where a student's
     ``.middlepowers-progress.json`` sits beside ``node_modules`` and ``.venv``):
-    only the course's own folders are read.
+    only the course's own folders are read. A folder that cannot be listed is
+    added to ``unreadable`` (never skipped silently).
     """
     found = []
-    for folder, dirs, files in os.walk(progress):
+
+    def cannot_list(error: OSError) -> None:
+        if unreadable is not None and error.filename:
+            unreadable.append(Path(error.filename))
+
+    for folder, dirs, files in os.walk(progress, onerror=cannot_list):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
         found += [Path(folder) / f for f in files if f.endswith(".json")]
     return sorted(found)
@@ -250,7 +256,13 @@ def collect(
     skipped: list[str] = []
     notices: list[str] = []
     key = pseudonym_key(progress, key_file, out, notices) if pseudonymise else b""
-    for path in progress_candidates(progress):
+    unreadable: list[Path] = []
+    candidates = progress_candidates(progress, unreadable)
+    for folder in unreadable:
+        rel = folder.relative_to(progress).as_posix() if folder != progress else progress.name
+        shown = pseudonym(rel, key) if pseudonymise else rel + "/"
+        skipped.append(f"{shown}: folder cannot be read (permission denied?); its files were not counted")
+    for path in candidates:
         attempts, problem = read_progress(path)
         name = student_name(path, progress)
         if pseudonymise:
