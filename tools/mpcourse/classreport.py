@@ -103,6 +103,8 @@ class ClassData:
     skipped: list[str]
     #: what the instructor is told on stderr (a new pseudonym key, where it is)
     notices: list[str] = field(default_factory=list)
+    #: attempts read from the website's downloads ("Download my answers")
+    from_site: int = 0
 
 
 # --------------------------------------------------------------------------- reading
@@ -114,43 +116,71 @@ def student_name(path: Path, base: Path) -> str:
     return path.relative_to(base).with_suffix("").as_posix()
 
 
+#: how a download from the website ("Download my answers", docs/site-answers.md) begins: its browser's id
+SITE_HEADER = re.compile(
+    rb'\A\{"format": "middlepowers-progress", "version": 1, "source": "website", "browser": "([0-9a-f]{16})"'
+)
+
+
+def site_student_name(path: Path, base: Path) -> str:
+    """Whose website download this is: its folder's (``alice/middlepowers-site-answers.json``: alice),
+    or at the top its stem without the browser's `` (1)`` (``alice (1).json``: alice)."""
+    if path.parent != base:
+        return path.parent.relative_to(base).as_posix()
+    return re.sub(r" ?\(\d+\)$", "", path.stem) or path.stem
+
+
 def read_progress(path: Path) -> tuple[list[dict], str]:
     """(valid attempts, problem) for one file; problem is "" when the file is usable.
 
     Only regular files are opened (never a FIFO or a device). A file up to MAX_FILE_BYTES is read
     whole; a damaged one gives its readable records; a larger one is read record by record."""
+    return read_file(path)[:2]
+
+
+def read_file(path: Path) -> tuple[list[dict], str, str]:
+    """(valid attempts, problem, browser): ``browser`` is the id of the browser a website download
+    came from, "" for a progress file the kernel wrote."""
+    attempts, problem, raw = _read(path)
+    site = SITE_HEADER.match(raw[:200])
+    return attempts, problem, site.group(1).decode() if site else ""
+
+
+def _read(path: Path) -> tuple[list[dict], str, bytes]:
+    """(attempts, problem, the bytes read: at least the file's first ones)."""
+    raw = b""
     try:
         mode = os.stat(path).st_mode
         if not stat.S_ISREG(mode):
-            return [], "is not a regular file (a FIFO, a device or a folder)"
+            return [], "is not a regular file (a FIFO, a device or a folder)", raw
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return [], "is not a regular file (a FIFO, a device or a folder)"
+                return [], "is not a regular file (a FIFO, a device or a folder)", raw
             with os.fdopen(os.dup(fd), "rb") as handle:
                 raw = handle.read(MAX_FILE_BYTES + 1)
                 if len(raw) > MAX_FILE_BYTES:
                     handle.seek(0)
-                    return _read_large(handle)
+                    return (*_read_large(handle), raw[:200])
         finally:
             os.close(fd)
     except OSError as error:
-        return [], f"cannot be read ({error.strerror or error})"
+        return [], f"cannot be read ({error.strerror or error})", raw
     if not raw.strip():
-        return [], "is empty"
+        return [], "is empty", raw
     try:
         data = json.loads(raw.decode("utf-8"))
     except (RecursionError, UnicodeDecodeError, ValueError) as error:  # ValueError: also 4,300+ digits
         why = "nested too deeply" if isinstance(error, RecursionError) else error.__class__.__name__
         salvaged = [a for a in _salvage(raw.decode("utf-8", "replace")) if _usable(a)]
         if salvaged:
-            return salvaged, f"is damaged ({why}); its {len(salvaged)} readable attempts were counted"
-        return [], f"is not JSON ({why})"
+            return salvaged, f"is damaged ({why}); its {len(salvaged)} readable attempts were counted", raw
+        return [], f"is not JSON ({why})", raw
     if not isinstance(data, dict) or not isinstance(data.get("attempts"), list):
-        return [], "is not a middlepowers progress file (no list of attempts)"
+        return [], "is not a middlepowers progress file (no list of attempts)", raw
     good = [a for a in data["attempts"] if _usable(a)]
     bad = len(data["attempts"]) - len(good)
-    return good, (f"{bad} of {len(data['attempts'])} attempts are malformed and were skipped" if bad else "")
+    return good, (f"{bad} of {len(data['attempts'])} attempts are malformed and were skipped" if bad else ""), raw
 
 
 def _usable(a: Any) -> bool:
@@ -262,9 +292,10 @@ def collect(
         rel = folder.relative_to(progress).as_posix() if folder != progress else progress.name
         shown = pseudonym(rel, key) if pseudonymise else rel + "/"
         skipped.append(f"{shown}: folder cannot be read (permission denied?); its files were not counted")
+    downloads: list[tuple[str, str, list[dict]]] = []
     for path in candidates:
-        attempts, problem = read_progress(path)
-        name = student_name(path, progress)
+        attempts, problem, browser = read_file(path)
+        name = (site_student_name if browser else student_name)(path, progress)
         if pseudonymise:
             name = pseudonym(name, key)
         rel = name if pseudonymise else path.relative_to(progress).as_posix()
@@ -274,10 +305,21 @@ def collect(
             if not problem:
                 skipped.append(f"{rel}: has no attempts yet")
             continue
+        if browser:
+            downloads.append((name, browser, attempts))
+            continue
         while name in students:
             name += "+"
         students[name] = attempts
-    return ClassData(students, skipped, notices)
+    seen: set[tuple] = set()
+    for name, browser, attempts in downloads:  # after the kernel's files: one student, kernel attempts first
+        mine = students.setdefault(name, [])
+        for a in attempts:
+            number = a.get("attempt") if type(a.get("attempt")) is int else id(a)
+            if (name, browser, a["notebook"], a["question"], number) not in seen:  # the same attempt downloaded twice
+                seen.add((name, browser, a["notebook"], a["question"], number))
+                mine.append(a)
+    return ClassData(students, skipped, notices, sum(len(d[2]) for d in downloads))
 
 
 class PseudonymKeyError(ValueError):
@@ -466,6 +508,14 @@ PRACTICE_NOTE = (
     "student's own kernel, which can change them, so grade code with nbgrader (autograde)."
 )
 
+
+def site_note(data: ClassData) -> str:
+    return (
+        f"{data.from_site} attempts come from the website's downloads (Download my answers), graded again "
+        "here like the rest; a student's kernel and website attempts count as one student's."
+    )
+
+
 HEAD = [
     "notebook",
     "check",
@@ -529,6 +579,7 @@ def markdown(data: ClassData, stats, reflections, unknown, specs) -> str:
             f"- {n} attempts at {md_text(name)}: no such check in data/quizzes/" for name, n in sorted(unknown.items())
         ]
         out.append("")
+    out += [site_note(data), ""] if data.from_site else []
     out += ["## Checks", "", PRACTICE_NOTE, "", "| " + " | ".join(HEAD) + " |", "|" + "---|" * len(HEAD)]
     out += ["| " + " | ".join(md_text(c) for c in row) + " |" for row in rows(stats)]
     out += ["", "## Reflections", ""]
@@ -585,6 +636,8 @@ def page(data: ClassData, stats, reflections, unknown, specs) -> str:
         "Shares are of the students who tried the check.</p>",
         f"<p>{html.escape(PRACTICE_NOTE)}</p>",
     ]
+    if data.from_site:
+        body.append(f"<p>{html.escape(site_note(data))}</p>")
     if data.skipped or unknown:
         body.append("<h2>Files and attempts skipped</h2><ul>")
         body += [f"<li>{esc(line)}</li>" for line in data.skipped]
