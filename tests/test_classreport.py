@@ -458,3 +458,40 @@ def test_a_folder_that_cannot_be_read_is_named_not_skipped_silently(progress, tm
     assert plain.returncode == hidden.returncode == 0, plain.stderr + hidden.stderr
     assert "skipped cleo/: folder cannot be read" in plain.stderr and "4 students" in plain.stdout
     assert "folder cannot be read" in hidden.stderr and "cleo" not in hidden.stderr
+
+
+def site_download(browser: str, rows: list[tuple]) -> str:
+    """A download from the website, as mpcheck.js writes it (docs/site-answers.md)."""
+    lines = [
+        json.dumps(
+            {"answer": a, "attempt": n, "correct": c, "notebook": NB, "question": q}, ensure_ascii=False
+        )  # the page writes the keys in this (sorted) order
+        for q, n, a, c in rows
+    ]
+    return (
+        f'{{"format": "middlepowers-progress", "version": 1, "source": "website", "browser": "{browser}", '
+        '"attempts": [\n' + ",\n".join(lines) + "\n]}\n"
+    )
+
+
+def test_a_website_download_is_graded_again_and_joins_the_kernels_student(tmp_path):
+    """Issue 27 item 10: a student who used the kernel and the site is one student; the site's verdicts are not trusted."""
+    folder = tmp_path / "progress"
+    write_progress(folder, "alice", {"how-many-sentences": ["25"]})  # the kernel: one wrong attempt
+    first = [("how-many-sentences", 1, "26", False), ("focus-table-section", 1, "sec4", True)]  # forged: sec4 is wrong
+    (folder / "alice" / "middlepowers-site-answers.json").write_text(site_download("a1" * 8, first))
+    later = first + [("how-many-sentences", 2, "27", True)]  # a second download from the same browser
+    (folder / "alice (1).json").write_text(site_download("a1" * 8, later))
+    (folder / "bob.json").write_text(site_download("b2" * 8, [("how-many-sentences", 1, "٢٧", None)]))
+    out = tmp_path / "report"
+    data = classreport.build(folder, out)
+    assert sorted(data.students) == ["alice", "bob"] and data.skipped == []
+    assert [a["answer"] for a in data.students["alice"]] == ["25", "26", "sec4", "27"]  # kernel first, no repeats
+    rows = read_csv(out)
+    numeric = rows["how-many-sentences"]  # alice: 25, 26, 27 (right at 3); bob: ٢٧ (Arabic-Indic digits) right first
+    assert (numeric["students"], numeric["right first time"], numeric["right eventually"]) == ("2", "50%", "100%")
+    single = rows["focus-table-section"]
+    assert (single["students"], single["right first time"], single["right eventually"]) == ("1", "0%", "0%")
+    assert "come from the website's downloads" in (out / "report.md").read_text(encoding="utf-8")
+    hidden = classreport.build(folder, tmp_path / "hidden", pseudonymise=True)
+    assert len(hidden.students) == 2 and all(n.startswith("student-") for n in hidden.students)
