@@ -28,6 +28,13 @@ folder stops the report before it writes anything (fail closed); no real name
 then reaches any output, the skipped-files list and stderr included, and the
 progress folder is only read (it may be read-only).
 
+A student's download from the course website ("Download my answers",
+``middlepowers-site-answers.json``; format in ``docs/site-answers.md``) is read
+too: it belongs to the folder it sits in (or, at the top, to its stem), so a
+student who used the kernel and the site is one student, and its answers are
+graded again like every other attempt (the verdict the page saved is never
+trusted).
+
 Broken, empty and foreign files are listed in the report and skipped; one bad
 file never stops it. A damaged file's readable attempts are still counted
 (record by record, as the progress file itself salvages them), and a file over
@@ -40,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import errno
 import hashlib
 import hmac
 import html
@@ -385,7 +393,7 @@ def pseudonym_key(
                 )
             text = handle.read(1024).strip()
     except OSError as error:
-        hint = "a symbolic link is not followed" if error.errno == 40 else error.strerror or str(error)
+        hint = "a symbolic link is not followed" if error.errno == errno.ELOOP else error.strerror or str(error)
         raise PseudonymKeyError(f"the pseudonym key {path} cannot be read or created ({hint})") from None
     if len(text) < 32 or not re.fullmatch(rb"[0-9a-fA-F]+", text):
         raise PseudonymKeyError(f"{path} is not a pseudonym key (64 hexadecimal digits, as the report writes them)")
