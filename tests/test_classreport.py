@@ -495,3 +495,27 @@ def test_a_website_download_is_graded_again_and_joins_the_kernels_student(tmp_pa
     assert "come from the website's downloads" in (out / "report.md").read_text(encoding="utf-8")
     hidden = classreport.build(folder, tmp_path / "hidden", pseudonymise=True)
     assert len(hidden.students) == 2 and all(n.startswith("student-") for n in hidden.students)
+
+
+def test_a_file_over_the_size_cap_is_read_in_bounded_memory(tmp_path):
+    """A 100 MB file (2,500 answers of 40,000 characters at 20 checks) costs well under its size to read.
+
+    (Issue 26 measured 927 MB for a 300 MB file; `docs/reliability.md` gives the peak of a 300 MB one.)"""
+    import tracemalloc
+
+    path = tmp_path / "big.json"
+    lines = (record(n, BIG, f"q{n % 20}") for n in range(1, 2501))
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write('{"format": "middlepowers-progress", "version": 1, "attempts": [\n')
+        handle.write(",\n".join(lines) + "\n]}\n")
+    assert path.stat().st_size > 100_000_000
+    tracemalloc.start()
+    try:
+        attempts, problem = classreport.read_progress(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    print(f"peak traced memory reading {path.stat().st_size:,} bytes: {peak / 2**20:.0f} MB")
+    assert peak < 3 * classreport.MAX_FILE_BYTES, f"peak {peak / 2**20:.0f} MB"
+    assert 0 < len(attempts) <= 20 * (classreport.KEEP_PER_QUESTION + 1)
+    assert f"{2500 - len(attempts):,} attempts were not counted" in problem
