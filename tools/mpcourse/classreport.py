@@ -16,16 +16,38 @@ out of the hub's home folders, or ``<student>.json``) and writes to ``DIR``
 A student's name is the file's stem, or the folder's name for a file called
 ``.middlepowers-progress.json`` or ``progress.json``. ``--pseudonymise``
 replaces names with stable pseudonyms (``student-3f9a2c``): an HMAC of the
-name under a random key kept in ``PROGRESS_DIR/.pseudonym-key`` (created on
-first use), so the same student gets the same pseudonym on every run but the
-pseudonyms cannot be reversed by hashing a class list. Broken, empty and
-foreign files are listed in the report and skipped; one bad file never stops it.
+name under a random key, so the same student gets the same pseudonym on every
+run but the pseudonyms cannot be reversed by hashing a class list. The key is
+the instructor's, never the class's: it lives in
+``$XDG_CONFIG_HOME/middlepowers/pseudonym-key`` (``~/.config/...``; created on
+first use, mode 0600), or in the file named by ``--key-file`` or by the
+environment variable ``MIDDLEPOWERS_PSEUDONYM_KEY``. A key inside the progress
+folder or the report folder (the folders an instructor hands around), a key
+others can read, or the ``.pseudonym-key`` older versions left in the progress
+folder stops the report before it writes anything (fail closed); no real name
+then reaches any output, the skipped-files list and stderr included, and the
+progress folder is only read (it may be read-only).
+
+A student's download from the course website ("Download my answers",
+``middlepowers-site-answers.json``; format in ``docs/site-answers.md``) is read
+too: it belongs to the folder it sits in (or, at the top, to its stem), so a
+student who used the kernel and the site is one student, and its answers are
+graded again like every other attempt (the verdict the page saved is never
+trusted).
+
+Broken, empty and foreign files are listed in the report and skipped; one bad
+file never stops it. A damaged file's readable attempts are still counted
+(record by record, as the progress file itself salvages them), and a file over
+:data:`MAX_FILE_BYTES` is read one record at a time with bounded memory: at
+most :data:`KEEP_PER_QUESTION` attempts a question (and the last), the number
+left out named in the report.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import errno
 import hashlib
 import hmac
 import html
@@ -44,13 +66,21 @@ from typing import Any
 
 from middlepowers.checks import judge_attempt, parse_number
 from middlepowers.paths import repo_root
+from middlepowers.progress import KEEP_PER_QUESTION, _salvage
 from middlepowers.quizfile import Question, QuizFormatError, load_quiz
 
 GENERIC_NAMES = {".middlepowers-progress.json", "progress.json"}
-KEY_FILE = ".pseudonym-key"
+#: where older versions kept the pseudonym key (inside the progress folder): refused, with how to move it
+OLD_KEY_FILE = ".pseudonym-key"
+#: the environment variable naming the pseudonym key file (``--key-file`` wins)
+KEY_ENV = "MIDDLEPOWERS_PSEUDONYM_KEY"
 TOP_WRONG = 3
-#: a progress file larger than this is skipped unread (the student's store keeps its files under 16 MB)
+#: a progress file up to this size is read whole; a larger one (the student's store keeps its files
+#: under it) is read one record a line, keeping at most this much of its attempts
 MAX_FILE_BYTES = 16 * 2**20
+#: one record (one line of a progress file) longer than this is skipped: the store writes none
+#: (an answer is at most 20,000 characters and a code check's results 200,000)
+MAX_RECORD_BYTES = 2 * 2**20
 
 
 @dataclass
@@ -79,6 +109,10 @@ class CheckStats:
 class ClassData:
     students: dict[str, list[dict]]
     skipped: list[str]
+    #: what the instructor is told on stderr (a new pseudonym key, where it is)
+    notices: list[str] = field(default_factory=list)
+    #: attempts read from the website's downloads ("Download my answers")
+    from_site: int = 0
 
 
 # --------------------------------------------------------------------------- reading
@@ -90,61 +124,155 @@ def student_name(path: Path, base: Path) -> str:
     return path.relative_to(base).with_suffix("").as_posix()
 
 
+#: how a download from the website ("Download my answers", docs/site-answers.md) begins: its browser's id
+SITE_HEADER = re.compile(
+    rb'\A\{"format": "middlepowers-progress", "version": 1, "source": "website", "browser": "([0-9a-f]{16})"'
+)
+
+
+def site_student_name(path: Path, base: Path) -> str:
+    """Whose website download this is: its folder's (``alice/middlepowers-site-answers.json``: alice),
+    or at the top its stem without the browser's `` (1)`` (``alice (1).json``: alice)."""
+    if path.parent != base:
+        return path.parent.relative_to(base).as_posix()
+    return re.sub(r" ?\(\d+\)$", "", path.stem) or path.stem
+
+
 def read_progress(path: Path) -> tuple[list[dict], str]:
     """(valid attempts, problem) for one file; problem is "" when the file is usable.
 
-    Only regular files are opened (never a FIFO or a device), and at most MAX_FILE_BYTES are read."""
+    Only regular files are opened (never a FIFO or a device). A file up to MAX_FILE_BYTES is read
+    whole; a damaged one gives its readable records; a larger one is read record by record."""
+    return read_file(path)[:2]
+
+
+def read_file(path: Path) -> tuple[list[dict], str, str]:
+    """(valid attempts, problem, browser): ``browser`` is the id of the browser a website download
+    came from, "" for a progress file the kernel wrote."""
+    attempts, problem, raw = _read(path)
+    site = SITE_HEADER.match(raw[:200])
+    return attempts, problem, site.group(1).decode() if site else ""
+
+
+def _read(path: Path) -> tuple[list[dict], str, bytes]:
+    """(attempts, problem, the bytes read: at least the file's first ones)."""
+    raw = b""
     try:
         mode = os.stat(path).st_mode
         if not stat.S_ISREG(mode):
-            return [], "is not a regular file (a FIFO, a device or a folder)"
+            return [], "is not a regular file (a FIFO, a device or a folder)", raw
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return [], "is not a regular file (a FIFO, a device or a folder)"
+                return [], "is not a regular file (a FIFO, a device or a folder)", raw
             with os.fdopen(os.dup(fd), "rb") as handle:
                 raw = handle.read(MAX_FILE_BYTES + 1)
+                if len(raw) > MAX_FILE_BYTES:
+                    handle.seek(0)
+                    return (*_read_large(handle), raw[:200])
         finally:
             os.close(fd)
     except OSError as error:
-        return [], f"cannot be read ({error.strerror or error})"
-    if len(raw) > MAX_FILE_BYTES:
-        return [], f"is larger than {MAX_FILE_BYTES // 2**20} MB and was not read"
+        return [], f"cannot be read ({error.strerror or error})", raw
     if not raw.strip():
-        return [], "is empty"
+        return [], "is empty", raw
     try:
         data = json.loads(raw.decode("utf-8"))
-    except RecursionError:
-        return [], "is not JSON (nested too deeply)"
-    except (UnicodeDecodeError, ValueError) as error:  # ValueError: also a number of over 4,300 digits
-        return [], f"is not JSON ({error.__class__.__name__})"
+    except (RecursionError, UnicodeDecodeError, ValueError) as error:  # ValueError: also 4,300+ digits
+        why = "nested too deeply" if isinstance(error, RecursionError) else error.__class__.__name__
+        salvaged = [a for a in _salvage(raw.decode("utf-8", "replace")) if _usable(a)]
+        if salvaged:
+            return salvaged, f"is damaged ({why}); its {len(salvaged)} readable attempts were counted", raw
+        return [], f"is not JSON ({why})", raw
     if not isinstance(data, dict) or not isinstance(data.get("attempts"), list):
-        return [], "is not a middlepowers progress file (no list of attempts)"
-    good = [
-        a
-        for a in data["attempts"]
-        if isinstance(a, dict)
+        return [], "is not a middlepowers progress file (no list of attempts)", raw
+    good = [a for a in data["attempts"] if _usable(a)]
+    bad = len(data["attempts"]) - len(good)
+    return good, (f"{bad} of {len(data['attempts'])} attempts are malformed and were skipped" if bad else ""), raw
+
+
+def _usable(a: Any) -> bool:
+    """Whether a decoded item is an attempt the report can count."""
+    return (
+        isinstance(a, dict)
         and isinstance(a.get("notebook"), str)
         and isinstance(a.get("question"), str)
         and a.get("correct") in (True, False, None)
-    ]
-    bad = len(data["attempts"]) - len(good)
-    return good, (f"{bad} of {len(data['attempts'])} attempts are malformed and were skipped" if bad else "")
+    )
+
+
+def _read_large(handle) -> tuple[list[dict], str]:
+    """A file over MAX_FILE_BYTES, read one line (one record, as the store writes them) at a time.
+
+    Memory stays bounded: a line over MAX_RECORD_BYTES is skipped unread, and at most
+    KEEP_PER_QUESTION attempts a question are kept (the store's own cap for an oversized file),
+    plus the last one (a reflection's answer), in all at most twice MAX_FILE_BYTES of records. What is
+    left out is counted and named, never dropped silently."""
+    kept: dict[tuple[str, str], list[dict]] = {}
+    last: dict[tuple[str, str], dict] = {}
+    last_size: dict[tuple[str, str], int] = {}
+    budget, last_budget, records, too_long, bad = MAX_FILE_BYTES, MAX_FILE_BYTES, 0, 0, 0
+    while line := handle.readline(MAX_RECORD_BYTES + 1):
+        if len(line) > MAX_RECORD_BYTES:
+            too_long += 1
+            while line and not line.endswith(b"\n"):  # the rest of this line, a chunk at a time
+                line = handle.readline(MAX_RECORD_BYTES)
+            continue
+        text = line.strip().rstrip(b",")
+        if not text.startswith(b'{"') or text.startswith(b'{"format"'):
+            continue  # not a record of the one-attempt-a-line layout
+        try:
+            item = json.loads(text.decode("utf-8"))
+        except (RecursionError, UnicodeDecodeError, ValueError):
+            bad += 1
+            continue
+        if not _usable(item):
+            bad += 1
+            continue
+        records += 1
+        key = (item["notebook"], item["question"])
+        tries = kept.get(key)  # (never a new empty list per key: a million keys would be a million lists)
+        if (tries is None or len(tries) < KEEP_PER_QUESTION) and budget >= len(text):
+            kept.setdefault(key, []).append(item)
+            budget -= len(text)
+        elif tries and last_budget >= len(text) - last_size.get(key, 0):
+            last_budget -= len(text) - last_size.get(key, 0)
+            last[key], last_size[key] = item, len(text)
+    attempts = [a for key, tries in kept.items() for a in tries + ([last[key]] if key in last else [])]
+    if not attempts and not bad and not too_long:
+        return [], f"is larger than {MAX_FILE_BYTES // 2**20} MB and holds no attempt a line"
+    notes = [f"is larger than {MAX_FILE_BYTES // 2**20} MB: read record by record, {len(attempts):,} attempts counted"]
+    if left_out := records - len(attempts):
+        notes.append(
+            f"{left_out:,} attempts were not counted (at most {KEEP_PER_QUESTION} a question and the last, "
+            f"{MAX_FILE_BYTES // 2**20} MB in all)"
+        )
+    if too_long:
+        notes.append(f"{too_long:,} record{'s' * (too_long > 1)} over {MAX_RECORD_BYTES // 2**20} MB skipped")
+    if bad:
+        notes.append(f"{bad:,} malformed record{'s' * (bad > 1)} skipped")
+    return attempts, "; ".join(notes)
 
 
 #: folders never searched for progress files: environments, packages, caches, git
 SKIP_DIRS = {"node_modules", "__pycache__", "site-packages"}
 
 
-def progress_candidates(progress: Path) -> list[Path]:
+def progress_candidates(progress: Path, unreadable: list[Path] | None = None) -> list[Path]:
     """Every ``*.json`` under ``progress``, except inside hidden folders (``.git``, ``.venv``) and :data:`SKIP_DIRS`.
 
     An instructor may point the report at a course checkout (where a student's
     ``.middlepowers-progress.json`` sits beside ``node_modules`` and ``.venv``):
-    only the course's own folders are read.
+    only the course's own folders are read. A folder that cannot be listed is
+    added to ``unreadable`` (never skipped silently).
     """
     found = []
-    for folder, dirs, files in os.walk(progress):
+
+    def cannot_list(error: OSError) -> None:
+        if unreadable is not None and error.filename:
+            unreadable.append(Path(error.filename))
+
+    for folder, dirs, files in os.walk(progress, onerror=cannot_list):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
         found += [Path(folder) / f for f in files if f.endswith(".json")]
     return sorted(found)
@@ -155,36 +283,121 @@ def students_text(n: int) -> str:
     return f"{n} student" if n == 1 else f"{n} students"
 
 
-def collect(progress: Path, pseudonymise: bool = False) -> ClassData:
-    """Read every progress file under ``progress``; report the ones skipped and why."""
+def collect(
+    progress: Path, pseudonymise: bool = False, key_file: Path | None = None, out: Path | None = None
+) -> ClassData:
+    """Read every progress file under ``progress``; report the ones skipped and why.
+
+    With ``pseudonymise`` no real name (a file's or a folder's) is kept: a skipped file is named by
+    its pseudonym alone. Nothing is written under ``progress``."""
     students: dict[str, list[dict]] = {}
     skipped: list[str] = []
-    key = pseudonym_key(progress) if pseudonymise else b""
-    for path in progress_candidates(progress):
-        attempts, problem = read_progress(path)
-        name = student_name(path, progress)
+    notices: list[str] = []
+    key = pseudonym_key(progress, key_file, out, notices) if pseudonymise else b""
+    unreadable: list[Path] = []
+    candidates = progress_candidates(progress, unreadable)
+    for folder in unreadable:
+        rel = folder.relative_to(progress).as_posix() if folder != progress else progress.name
+        shown = pseudonym(rel, key) if pseudonymise else rel + "/"
+        skipped.append(f"{shown}: folder cannot be read (permission denied?); its files were not counted")
+    downloads: list[tuple[str, str, list[dict]]] = []
+    for path in candidates:
+        attempts, problem, browser = read_file(path)
+        name = (site_student_name if browser else student_name)(path, progress)
         if pseudonymise:
             name = pseudonym(name, key)
-        rel = f"{name} ({path.name})" if pseudonymise else path.relative_to(progress).as_posix()
+        rel = name if pseudonymise else path.relative_to(progress).as_posix()
         if problem:
             skipped.append(f"{rel}: {problem}")
         if not attempts:
             if not problem:
                 skipped.append(f"{rel}: has no attempts yet")
             continue
+        if browser:
+            downloads.append((name, browser, attempts))
+            continue
         while name in students:
             name += "+"
         students[name] = attempts
-    return ClassData(students, skipped)
+    seen: set[tuple] = set()
+    for name, browser, attempts in downloads:  # after the kernel's files: one student, kernel attempts first
+        mine = students.setdefault(name, [])
+        for a in attempts:
+            number = a.get("attempt") if type(a.get("attempt")) is int else id(a)
+            if (name, browser, a["notebook"], a["question"], number) not in seen:  # the same attempt downloaded twice
+                seen.add((name, browser, a["notebook"], a["question"], number))
+                mine.append(a)
+    return ClassData(students, skipped, notices, sum(len(d[2]) for d in downloads))
 
 
-def pseudonym_key(progress: Path) -> bytes:
-    """The course's random pseudonym key (``PROGRESS_DIR/.pseudonym-key``), created on first use."""
-    path = progress / KEY_FILE
-    if not path.exists():
-        path.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
-        path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip().encode()
+class PseudonymKeyError(ValueError):
+    """The pseudonym key cannot be used safely (where others could read it) or at all."""
+
+
+def default_key_path() -> Path:
+    """``$MIDDLEPOWERS_PSEUDONYM_KEY``, else ``$XDG_CONFIG_HOME/middlepowers/pseudonym-key`` (``~/.config``)."""
+    named = os.environ.get(KEY_ENV, "").strip()
+    if named:
+        return Path(named).expanduser()
+    config = os.environ.get("XDG_CONFIG_HOME", "").strip()
+    return (Path(config) if config else Path.home() / ".config") / "middlepowers" / "pseudonym-key"
+
+
+def _inside(path: Path, folder: Path | None) -> bool:
+    if folder is None:
+        return False
+    path, folder = path.resolve(), folder.resolve()
+    return path == folder or folder in path.parents
+
+
+def pseudonym_key(
+    progress: Path, key_file: Path | None = None, out: Path | None = None, notices: list[str] | None = None
+) -> bytes:
+    """The instructor's random pseudonym key, created on first use (mode 0600), never inside ``progress`` or ``out``.
+
+    Fails closed (:class:`PseudonymKeyError`): a key in a folder handed around, one others can read,
+    one that is not a key, or the key older versions kept in ``progress/.pseudonym-key``."""
+    path = Path(key_file).expanduser() if key_file else default_key_path()
+    old = progress / OLD_KEY_FILE
+    if os.path.lexists(old):
+        raise PseudonymKeyError(
+            f"{old} is a pseudonym key inside the progress folder: whoever holds the folder could reverse the "
+            f"pseudonyms. Move it out of the folder (mv {old} {path}) to keep the same pseudonyms, or delete it."
+        )
+    for folder, what in ((progress, "the progress folder"), (out, "the report folder")):
+        if _inside(path, folder):
+            raise PseudonymKeyError(
+                f"the pseudonym key {path} is inside {what}: whoever holds the folder could reverse the "
+                "pseudonyms. Keep the key elsewhere (--key-file, or the default in ~/.config/middlepowers/)."
+            )
+    try:
+        if not os.path.lexists(path):
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(secrets.token_hex(32) + "\n")
+            if notices is not None:
+                notices.append(
+                    f"created a new pseudonym key in {path}: keep it (and out of the folders you hand around) "
+                    "to get the same pseudonyms next time"
+                )
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise PseudonymKeyError(f"the pseudonym key {path} is not a regular file")
+            if info.st_mode & 0o077:
+                raise PseudonymKeyError(
+                    f"the pseudonym key {path} can be read by others (mode {stat.filemode(info.st_mode)}): "
+                    f"whoever reads it could reverse the pseudonyms. Run: chmod 600 {path}"
+                )
+            text = handle.read(1024).strip()
+    except OSError as error:
+        hint = "a symbolic link is not followed" if error.errno == errno.ELOOP else error.strerror or str(error)
+        raise PseudonymKeyError(f"the pseudonym key {path} cannot be read or created ({hint})") from None
+    if len(text) < 32 or not re.fullmatch(rb"[0-9a-fA-F]+", text):
+        raise PseudonymKeyError(f"{path} is not a pseudonym key (64 hexadecimal digits, as the report writes them)")
+    return text
 
 
 def pseudonym(name: str, key: bytes) -> str:
@@ -303,6 +516,14 @@ PRACTICE_NOTE = (
     "student's own kernel, which can change them, so grade code with nbgrader (autograde)."
 )
 
+
+def site_note(data: ClassData) -> str:
+    return (
+        f"{data.from_site} attempts come from the website's downloads (Download my answers), graded again "
+        "here like the rest; a student's kernel and website attempts count as one student's."
+    )
+
+
 HEAD = [
     "notebook",
     "check",
@@ -366,6 +587,7 @@ def markdown(data: ClassData, stats, reflections, unknown, specs) -> str:
             f"- {n} attempts at {md_text(name)}: no such check in data/quizzes/" for name, n in sorted(unknown.items())
         ]
         out.append("")
+    out += [site_note(data), ""] if data.from_site else []
     out += ["## Checks", "", PRACTICE_NOTE, "", "| " + " | ".join(HEAD) + " |", "|" + "---|" * len(HEAD)]
     out += ["| " + " | ".join(md_text(c) for c in row) + " |" for row in rows(stats)]
     out += ["", "## Reflections", ""]
@@ -422,6 +644,8 @@ def page(data: ClassData, stats, reflections, unknown, specs) -> str:
         "Shares are of the students who tried the check.</p>",
         f"<p>{html.escape(PRACTICE_NOTE)}</p>",
     ]
+    if data.from_site:
+        body.append(f"<p>{html.escape(site_note(data))}</p>")
     if data.skipped or unknown:
         body.append("<h2>Files and attempts skipped</h2><ul>")
         body += [f"<li>{esc(line)}</li>" for line in data.skipped]
@@ -457,11 +681,13 @@ def page(data: ClassData, stats, reflections, unknown, specs) -> str:
     )
 
 
-def build(progress: Path, out: Path, pseudonymise: bool = False, root: Path | None = None) -> ClassData:
+def build(
+    progress: Path, out: Path, pseudonymise: bool = False, root: Path | None = None, key_file: Path | None = None
+) -> ClassData:
     """Write report.md, report.csv and index.html to ``out``; return what was read."""
     root = root or repo_root()
     specs = quizzes(root)
-    data = collect(progress, pseudonymise)
+    data = collect(progress, pseudonymise, key_file, out)
     stats, reflections, unknown = summarise(data, specs)
     tried = {s.notebook for s in stats if s.tried}
     stats = [s for s in stats if s.notebook in tried]  # notebooks nobody has reached yet add only empty rows
@@ -477,6 +703,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("progress", type=Path, help="folder holding the students' progress files (*.json)")
     parser.add_argument("--out", type=Path, default=Path("class-report"), help="where to write (default class-report/)")
     parser.add_argument("--pseudonymise", action="store_true", help="replace student names with stable pseudonyms")
+    parser.add_argument(
+        "--key-file",
+        type=Path,
+        help=f"the pseudonym key (default ${KEY_ENV}, else ~/.config/middlepowers/pseudonym-key; created on first use)",
+    )
     args = parser.parse_args(argv)
     if not args.progress.is_dir():
         print(f"error: {args.progress} is not a folder of progress files", file=sys.stderr)
@@ -485,10 +716,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.out} is a file; --out names the folder to write the report in", file=sys.stderr)
         return 2
     try:
-        data = build(args.progress, args.out, args.pseudonymise)
+        data = build(args.progress, args.out, args.pseudonymise, key_file=args.key_file)
+    except PseudonymKeyError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except OSError as error:
         print(f"error: {error.filename or args.out}: {error.strerror or error}", file=sys.stderr)
         return 2
+    for line in data.notices:
+        print(line, file=sys.stderr)
     for line in data.skipped:
         print(f"skipped {line}", file=sys.stderr)
     print(f"{len(data.students)} students; wrote {args.out / 'index.html'}, report.md, report.csv")

@@ -182,7 +182,9 @@ def static_notebook(nb, quiz, lesson: str, launch_url: str):
                 raise SiteError(f"cell {n}: question {qid!r} is not in the quiz file {lesson!r}")
             q = quiz.questions[qid]
             what = "Open this worksheet live" if lesson.startswith("exercises/") else "Open this lesson live"
-            parts.append(check_html(q, lesson) if q.type in STATIC_TYPES else live_only_html(q, launch_url, what))
+            parts.append(
+                check_html(q, lesson, quiz.notebook) if q.type in STATIC_TYPES else live_only_html(q, launch_url, what)
+            )
         if "quiz.summary()" in src:
             parts.append(summary_html(lesson))
         if "CoalitionBuilder(" in src:

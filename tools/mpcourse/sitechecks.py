@@ -72,8 +72,11 @@ def _inline(text) -> str:
     return re.sub(r"`([^`]+)`", r"<code>\1</code>", _esc(text))
 
 
-def check_html(q: Question, lesson: str) -> str:
-    """One answerable check: prompt, labelled controls, a Check button, a live feedback area."""
+def check_html(q: Question, lesson: str, notebook: str = "") -> str:
+    """One answerable check: prompt, labelled controls, a Check button, a live feedback area.
+
+    ``notebook`` is the quiz's notebook id, which the page saves with each answer so that
+    "Download my answers" names the notebook as the kernel's progress file does."""
     if q.type not in STATIC_TYPES:
         raise ValueError(f"{q.id}: a {q.type} question cannot be checked without a kernel")
     base = f"mp-{lesson}-{q.id}"
@@ -116,7 +119,8 @@ def check_html(q: Question, lesson: str) -> str:
         )
     return (
         f'<div class="mp-check mp-q-{_esc(q.id)}" data-lesson="{_esc(lesson)}" data-qid="{_esc(q.id)}" '
-        f'data-type="{q.type}" role="group" aria-labelledby="{prompt_id}">'
+        + (f'data-notebook="{_esc(notebook)}" ' if notebook else "")
+        + f'data-type="{q.type}" role="group" aria-labelledby="{prompt_id}">'
         + "".join(parts)
         + '<button type="button" class="mp-check-button">Check</button>'
         + '<div class="mp-feedback" role="status" aria-live="polite"></div>'
@@ -147,9 +151,11 @@ def live_only_html(q: Question, launch_url: str, what: str = "Open this lesson l
 
 
 def summary_html(lesson: str) -> str:
-    """The lesson's progress line (filled in by the page) and its reset button."""
+    """The lesson's progress line (filled in by the page), its reset button and "Download my answers"
+    (every answer this browser keeps, as a file for the class report: docs/site-answers.md)."""
     return (
         f'<div class="mp-summary" data-lesson="{_esc(lesson)}">'
         '<p class="mp-summary-text" role="status" aria-live="polite">Your answers are kept in this browser only.</p>'
-        '<button type="button" class="mp-reset">Reset my answers on this page</button></div>'
+        '<button type="button" class="mp-reset">Reset my answers on this page</button>'
+        '<button type="button" class="mp-export">Download my answers</button></div>'
     )

@@ -10,7 +10,14 @@
  * the same answers to both and fails when a verdict or a feedback text differs; checks.reveal
  * (the explanation after explain_after attempts) is followed too, with the attempts kept here.
  *
- * Progress: localStorage["mp-progress:<lesson>"] = {qid: {answer, attempts, correct}}.
+ * Progress: localStorage["mp-progress:<lesson>"] = {qid: {answer, attempts, correct, notebook, history}}:
+ * the last answer, the number of attempts, the page's verdict, the quiz's notebook id and the first
+ * HISTORY answers in order (entries saved before the history was kept have none).
+ *
+ * "Download my answers" writes every answer this browser keeps, on every page, as a progress file
+ * (docs/site-answers.md): the format of middlepowers.progress, one attempt a line, with
+ * "source": "website" and this browser's random id. The class report reads it and grades every
+ * answer again; the verdict saved here is never trusted.
  */
 (function () {
   "use strict";
@@ -190,7 +197,10 @@
   }
 
   // ------------------------------------------------------------------ the page
-  function storeKey(lesson) { return "mp-progress:" + lesson; }
+  var PREFIX = "mp-progress:";
+  // answers kept per check, in order (the progress file's own cap for an oversized file: 50 a question)
+  var HISTORY = 50;
+  function storeKey(lesson) { return PREFIX + lesson; }
   // Local storage is the reader's to change: anything but {qid: {answer, attempts, correct}} counts as nothing saved.
   function isObject(v) { return v !== null && typeof v === "object" && !Array.isArray(v); }
   function load(lesson) {
@@ -269,6 +279,7 @@
   function setUp(box) {
     var q = JSON.parse(box.querySelector("script.mp-data").textContent);
     var lesson = box.dataset.lesson;
+    var notebook = box.dataset.notebook || notebookOf(lesson);
     box.mpQuestion = q;
     var saved = entryOf(load(lesson), q.id);
     if (saved) {
@@ -282,10 +293,14 @@
       var result = check(q, answer);
       if (result.counts) {
         var data = load(lesson);
-        var entry = entryOf(data, q.id) || { attempts: 0 };
+        var entry = entryOf(data, q.id) || { attempts: 0, history: [] };
+        if (!Array.isArray(entry.history) || entry.history.length > entry.attempts) entry.history = [];
         entry.attempts += 1;
         entry.answer = answer;
         entry.correct = result.correct === true;
+        entry.notebook = notebook;
+        // the history starts where it starts: only if it holds every earlier attempt is this one added
+        if (entry.history.length === entry.attempts - 1 && entry.history.length < HISTORY) entry.history.push(answer);
         data[q.id] = entry;
         save(lesson, data);
         result = reveal(q, result, entry.attempts);
@@ -294,6 +309,72 @@
       summarise(lesson);
     });
     box.dataset.ready = "1";
+  }
+
+  // ------------------------------------------------------------------ Download my answers
+  // The quiz's notebook id of a page saved without one: "notebooks/03-diversification" -> "03-diversification".
+  function notebookOf(lesson) { return String(lesson).split("/").pop(); }
+  var NOTEBOOK_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+  function browserId() {
+    var id = null;
+    try { id = window.localStorage.getItem("mp-browser"); } catch (e) { /* no storage */ }
+    if (!id || !/^[0-9a-f]{16}$/.test(id)) {
+      var bytes = new Uint8Array(8);
+      window.crypto.getRandomValues(bytes);
+      id = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+      try { window.localStorage.setItem("mp-browser", id); } catch (e) { /* private mode: a new id each time */ }
+    }
+    return id;
+  }
+  function record(notebook, qid, attempt, answer, correct) {  // the store's keys, in its (sorted) order
+    // correct: the page's verdict for the last attempt, null for earlier ones (not kept); never trusted
+    return JSON.stringify({ answer: answer === undefined ? null : answer, attempt: attempt,
+                            correct: correct === true ? true : correct === false ? false : null,
+                            notebook: notebook, question: qid });
+  }
+  // Every answer kept in this browser, as the text of a progress file (docs/site-answers.md).
+  function exportText() {
+    var lessons = [], rows = [];
+    try {
+      for (var i = 0; i < window.localStorage.length; i++) {
+        var key = window.localStorage.key(i);
+        if (key && key.indexOf(PREFIX) === 0) lessons.push(key.slice(PREFIX.length));
+      }
+    } catch (e) { /* no storage: nothing kept */ }
+    lessons.sort().forEach(function (lesson) {
+      var data = load(lesson);
+      Object.keys(data).sort().forEach(function (qid) {
+        var entry = entryOf(data, qid);
+        if (!entry) return;
+        var notebook = (typeof entry.notebook === "string" && NOTEBOOK_ID.test(entry.notebook)) ? entry.notebook : notebookOf(lesson);
+        var history = Array.isArray(entry.history) && entry.history.length <= entry.attempts ? entry.history : [];
+        var n = Math.floor(entry.attempts);
+        history.forEach(function (answer, k) {
+          rows.push([notebook, qid, k + 1, record(notebook, qid, k + 1, answer, k === n - 1 ? entry.correct : null)]);
+        });
+        if (history.length < n) rows.push([notebook, qid, n, record(notebook, qid, n, entry.answer, entry.correct)]);
+      });
+    });
+    rows.sort(function (a, b) { return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[2] - b[2]; });
+    return '{"format": "middlepowers-progress", "version": 1, "source": "website", "browser": "' + browserId() +
+      '", "attempts": [\n' + rows.map(function (r) { return r[3]; }).join(",\n") + "\n]}\n";
+  }
+  var EXPORT_NAME = "middlepowers-site-answers.json";
+  function download(summaryBox) {
+    var text = exportText(), status = summaryBox.querySelector(".mp-summary-text");
+    var n = (text.match(/\n\{/g) || []).length;
+    if (!n) { status.textContent = "Nothing answered in this browser yet: there is nothing to download."; return; }
+    var url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+    var a = document.createElement("a");
+    a.href = url;
+    a.download = EXPORT_NAME;
+    a.hidden = true;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+    status.textContent = "Downloaded " + EXPORT_NAME + ": " + n + " attempt" + (n === 1 ? "" : "s") +
+      " from every page of this site in this browser. Give the file to your instructor.";
   }
 
   function reset(lesson) {
@@ -316,6 +397,8 @@
     each(".mp-check", setUp);
     each(".mp-summary", function (s) {
       s.querySelector("button.mp-reset").addEventListener("click", function () { reset(s.dataset.lesson); });
+      var exporter = s.querySelector("button.mp-export");
+      if (exporter) exporter.addEventListener("click", function () { download(s); });
       summarise(s.dataset.lesson);
     });
     each(".mp-states select", function (sel) {
@@ -328,7 +411,8 @@
     window.mpReadyAt = performance.now();  // when every check on the page answers a click (make bench)
   }
 
-  window.mpcheck = { check: check, reveal: reveal, lines: lines, parseNumber: parseNumber, shown: shown, pyRepr: pyRepr };
+  window.mpcheck = { check: check, reveal: reveal, lines: lines, parseNumber: parseNumber, shown: shown, pyRepr: pyRepr,
+                     exportText: exportText };
   // Start as soon as the page is parsed ("interactive"), before the theme's deferred scripts
   // (its icon font script alone is 1.5 MB) run and DOMContentLoaded fires.
   function whenParsed() {
