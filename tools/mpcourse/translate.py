@@ -37,7 +37,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po, unescape, write_po
 
 from middlepowers import i18n
 from middlepowers.quizfile import load_quiz
@@ -245,7 +245,15 @@ def read(name: str, root: Path = ROOT) -> Catalog:
     if not path.is_file():
         return new_catalog()
     with path.open("rb") as f:
-        return read_po(f, locale=LANG)
+        cat = read_po(f, locale=LANG)
+    for m in cat:  # babel writes a fuzzy string's previous English as "#| msgid", but reads it as a comment
+        previous = [c[1:].strip() for c in m.user_comments if c.startswith("|")]
+        if previous:
+            m.user_comments = [c for c in m.user_comments if not c.startswith("|")]
+            if m.fuzzy:
+                previous[0] = previous[0].removeprefix("msgid").strip()
+                m.previous_id = ["".join(unescape(part) for part in previous)]
+    return cat
 
 
 def write(cat: Catalog, name: str, root: Path = ROOT) -> None:
