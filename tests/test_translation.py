@@ -37,7 +37,13 @@ def test_start_notebook_and_primer_have_french_editions_with_their_quiz():
 @pytest.fixture
 def copy(tmp_path: Path) -> Path:
     """The parts of the repository the edition reads, copied (data/ is linked: only read)."""
-    for rel in ["notebooks/index.ipynb", "notebooks/primer.ipynb", "notebooks/fr", "locale", "src/middlepowers/data/locale"]:
+    for rel in [
+        "notebooks/index.ipynb",
+        "notebooks/primer.ipynb",
+        "notebooks/fr",
+        "locale",
+        "src/middlepowers/data/locale",
+    ]:
         src, dst = ROOT / rel, tmp_path / rel
         dst.parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, dst)
@@ -122,10 +128,17 @@ def test_an_english_edit_marks_exactly_the_affected_french_strings_fuzzy(copy):
     text = translate.po_path("notebook-primer", copy).read_text(encoding="utf-8")
     assert f'#| msgid "{old}"' in text
     found = translate.problems(copy)
-    assert [p for p in found if "fuzzy" in p] == [f"notebook-primer.po: fuzzy (the English changed; review it): {new!r}"]
+    assert [p for p in found if "fuzzy" in p] == [
+        f"notebook-primer.po: fuzzy (the English changed; review it): {new!r}"
+    ]
     assert any("notebooks/fr/primer.ipynb: differs" in p for p in found)
     # the translator revises it: clearing the flag (and building) is all that is left
-    _set(copy, "notebook-primer", new, before[old].replace("le nombre de phrases par section", "les phrases de chaque section"))
+    _set(
+        copy,
+        "notebook-primer",
+        new,
+        before[old].replace("le nombre de phrases par section", "les phrases de chaque section"),
+    )
     cat = translate.read("notebook-primer", copy)
     cat[new].flags.discard("fuzzy")
     translate.write(cat, "notebook-primer", copy)
@@ -155,7 +168,9 @@ def test_canadian_french_typography(french, problem):
 
 
 def test_good_typography_and_code_are_not_flagged():
-    assert translate.typography("Essayez\u00a0: `for n in counts:` «\u00a0oui\u00a0» Vraiment\u202f? [a](b.ipynb)") == []
+    assert (
+        translate.typography("Essayez\u00a0: `for n in counts:` «\u00a0oui\u00a0» Vraiment\u202f? [a](b.ipynb)") == []
+    )
 
 
 def test_quotations_stay_in_english_with_a_marked_translation():
@@ -291,7 +306,9 @@ def test_every_text_the_primer_checks_show_is_in_french(french_quiz, tmp_path, m
     same = [e for e, f in zip(english, french) if e == f and e.strip()]
     assert [s for s in same if not any(a in s for a in allowed)] == []
     # and no English line is left without a template (a translated field must not hide English around it)
-    assert sorted({e for e in english if e.strip() and i18n.line(e, "fr") == e and not any(a in e for a in allowed)}) == []
+    assert (
+        sorted({e for e in english if e.strip() and i18n.line(e, "fr") == e and not any(a in e for a in allowed)}) == []
+    )
     assert "Progression dans primer\u00a0:" in "\n".join(french)
 
 

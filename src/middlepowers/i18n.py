@@ -208,7 +208,9 @@ def _templates(lang: str) -> list[tuple[re.Pattern, str]]:
     out = []
     for msgid in RUNTIME:
         parts = re.split(r"(\{\w*\})", msgid)
-        pattern = "".join(f"(?P<{p[1:-1]}>.+?)" if p.startswith("{") and p.endswith("}") else re.escape(p) for p in parts)
+        pattern = "".join(
+            f"(?P<{p[1:-1]}>.+?)" if p.startswith("{") and p.endswith("}") else re.escape(p) for p in parts
+        )
         out.append((re.compile(pattern, re.DOTALL), tr.gettext(msgid)))
     # the most specific first: most fixed characters
     out.sort(key=lambda t: -len(re.sub(r"\(\?P<\w+>\.\+\?\)", "", t[0].pattern)))

@@ -282,7 +282,9 @@ class QuestionView(widgets.VBox):
         """Grade the current answer, save it, show and return the result."""
         q = self.question
         try:
-            answer, reason = i18n.numeric_answer(self.value, self.quiz.lang) if q.type == "numeric" else (self.value, "")
+            answer, reason = (
+                i18n.numeric_answer(self.value, self.quiz.lang) if q.type == "numeric" else (self.value, "")
+            )
             result = Result(None, f"{checks.WARN} {reason}", counts=False) if reason else checks.check(q, answer)
             notice = ""
             if result.counts:

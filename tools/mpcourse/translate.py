@@ -118,8 +118,15 @@ def markdown_pieces(source: str) -> list[tuple[bool, str]]:
             i = j
         else:
             j = i + 1
-            while j < len(lines) and lines[j].strip() and not (
-                _FENCE.match(lines[j]) or _HEADING.match(lines[j]) or _ITEM.match(lines[j]) or lines[j].lstrip().startswith("|")
+            while (
+                j < len(lines)
+                and lines[j].strip()
+                and not (
+                    _FENCE.match(lines[j])
+                    or _HEADING.match(lines[j])
+                    or _ITEM.match(lines[j])
+                    or lines[j].lstrip().startswith("|")
+                )
             ):
                 j += 1
             add("".join(lines[i:j]))
@@ -197,7 +204,9 @@ def quiz_units(path: Path, root: Path = ROOT) -> list[Unit]:
 
 
 def runtime_units() -> list[Unit]:
-    return [Unit(t, ("src/middlepowers/i18n.py", 0), ("python-brace-format",) if "{" in t else ()) for t in i18n.RUNTIME]
+    return [
+        Unit(t, ("src/middlepowers/i18n.py", 0), ("python-brace-format",) if "{" in t else ()) for t in i18n.RUNTIME
+    ]
 
 
 def sources(root: Path = ROOT) -> dict[str, list[Unit]]:
@@ -387,8 +396,10 @@ def typography(french: str) -> list[str]:
     problems = []
     if re.search(rf"[^\s{_SPACES}][;:!?](?=\s|$|\*|\))", prose):
         problems.append("a no-break space (U+00A0 before ':', U+202F before ; ! ?) goes before high punctuation")
-    if re.search(rf"[ ][;!?]|[ ]:", prose):
-        problems.append("the space before ; : ! ? must be a no-break one (U+00A0 or U+202F), or the line may break there")
+    if re.search(r"[ ][;!?]|[ ]:", prose):
+        problems.append(
+            "the space before ; : ! ? must be a no-break one (U+00A0 or U+202F), or the line may break there"
+        )
     if '"' in prose or "“" in prose or "”" in prose:
         problems.append("quotation marks are « guillemets » in French")
     if re.search(r"«(?!\u00a0)|(?<!\u00a0)»", prose):
@@ -420,12 +431,16 @@ def problems(root: Path = ROOT) -> list[str]:
             elif not m.string:
                 out.append(f"{name}.po: untranslated: {short!r}")
             elif m.string == msgid and msgid not in allowed:
-                out.append(f"{name}.po: translation identical to the English (translate it, or allowlist it): {short!r}")
+                out.append(
+                    f"{name}.po: translation identical to the English (translate it, or allowlist it): {short!r}"
+                )
             else:
                 if m.string == msgid:
                     used_allowed.add(msgid)
                     continue
-                if "python-brace-format" in m.flags and set(re.findall(r"\{\w*\}", msgid)) != set(re.findall(r"\{\w*\}", m.string)):
+                if "python-brace-format" in m.flags and set(re.findall(r"\{\w*\}", msgid)) != set(
+                    re.findall(r"\{\w*\}", m.string)
+                ):
                     out.append(f"{name}.po: the fields {{...}} differ from the English: {short!r}")
                 out += [f"{name}.po: {p}: {short!r}" for p in typography(m.string)]
         for m in cat:
