@@ -219,6 +219,18 @@ def test_the_language_is_read_from_the_notebook_metadata(tmp_path, monkeypatch):
         i18n.notebook_language("primer")
 
 
+def test_a_missing_compiled_catalogue_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(i18n, "LOCALE", tmp_path)
+    i18n.catalogue.cache_clear()
+    try:
+        with pytest.raises(FileNotFoundError, match="reinstall the course"):
+            i18n.catalogue("fr")
+    finally:
+        monkeypatch.undo()
+        i18n.catalogue.cache_clear()
+        i18n._templates.cache_clear()
+
+
 @pytest.fixture
 def french_quiz(tmp_path, monkeypatch):
     monkeypatch.delenv("JPY_SESSION_NAME", raising=False)

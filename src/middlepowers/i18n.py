@@ -161,7 +161,14 @@ def catalogue(lang: str) -> gettext.NullTranslations:
         return gettext.NullTranslations()
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; known: {', '.join(LANGS)}")
-    return gettext.translation(DOMAIN, LOCALE, [lang])
+    try:
+        return gettext.translation(DOMAIN, LOCALE, [lang])
+    except OSError:
+        raise FileNotFoundError(
+            f"This notebook is in {lang!r}, but the texts of its checks are missing "
+            f"({LOCALE / lang / 'LC_MESSAGES' / (DOMAIN + '.mo')}): reinstall the course (make lab) "
+            f"/ les textes des vérifications manquent : réinstallez le cours (make lab)."
+        ) from None
 
 
 def _entry(entry: dict, tr: Any) -> dict:
