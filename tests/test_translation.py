@@ -329,3 +329,38 @@ def test_widget_labels_are_french(french_quiz):
     assert view.control.description == "Réponse (mots par phrase)\u00a0:"
     assert view.control.placeholder == "tapez un nombre"
     assert view.button.description == "Vérifier"
+
+
+# --------------------------------------------------------------------------- quotations
+_GUILLEMETS = re.compile("«\u00a0(.+?)\u00a0»")
+_MARKED = re.compile(r"\s*(?:\(S\d\d(?:[-–]S\d\d)?\)\s*)?\(traduction libre\u00a0:")
+
+
+def _article_words() -> str:
+    from middlepowers.paths import article_path
+
+    return " ".join(article_path().read_text(encoding="utf-8").replace("’", "'").split())
+
+
+def test_english_quotations_stay_word_for_word_and_their_translation_is_marked():
+    """In the French texts, a quotation of the article (two words or more, found in it word for word,
+    ellipses allowed) keeps its English, and a marked free translation follows it."""
+    article = _article_words()
+    quoted = 0
+    for name in translate.sources(ROOT):
+        if name == "middlepowers":
+            continue
+        for m in translate.read(name, ROOT):
+            if not m.id or not m.string:
+                continue
+            for found in _GUILLEMETS.finditer(m.string):
+                parts = [" ".join(p.split()) for p in found.group(1).replace("’", "'").split("...") if p.strip()]
+                is_quotation = len(found.group(1).split()) >= 2 and all(p.strip(" .") in article for p in parts)
+                if not is_quotation:
+                    continue
+                quoted += 1
+                assert found.group(1).strip(" .") in m.id.replace("’", "'"), (
+                    f"{name}: {found.group(1)!r} not as in English"
+                )
+                assert _MARKED.match(m.string, found.end()), f"{name}: no « traduction libre » after {found.group(1)!r}"
+    assert quoted >= 4  # S04, S14 (index), S14 (quiz), the SEC4 heading
