@@ -364,3 +364,30 @@ def test_english_quotations_stay_word_for_word_and_their_translation_is_marked()
                 )
                 assert _MARKED.match(m.string, found.end()), f"{name}: no « traduction libre » after {found.group(1)!r}"
     assert quoted >= 4  # S04, S14 (index), S14 (quiz), the SEC4 heading
+
+
+def test_markdown_pieces_keep_code_and_markup_out_of_the_strings():
+    source = (
+        "## A heading\n\nA paragraph\non two lines.\n\n- an item\n  that goes on\n- another\n\n"
+        "```python\nx = 1\n\ny = 2\n```\n\n| a | b |\n|---|---|\n| one | two |\n\n---\n"
+    )
+    pieces = translate.markdown_pieces(source)
+    assert "".join(t for _, t in pieces) == source
+    assert [t for tr, t in pieces if tr] == [
+        "A heading",
+        "A paragraph\non two lines.",
+        "an item\n  that goes on",
+        "another",
+        "| a | b |",
+        "| one | two |",
+    ]
+
+
+def test_comments_are_translated_and_code_is_not():
+    source = 'x = "# not a comment"  # a comment\n# Your turn: x.count(...)\n'
+    assert [t for _, _, t in translate.comment_spans(source)] == ["a comment", "Your turn: x.count(...)"]
+
+
+def test_the_check_command_exits_0_when_ready(capsys):
+    assert translate.main(["check"]) == 0
+    assert "complete and up to date" in capsys.readouterr().out
