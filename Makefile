@@ -164,10 +164,12 @@ tables: $(STAMP)
 
 ## make notebooks  re-execute every notebook in place (deterministic outputs)
 notebooks: $(STAMP)
-	$(SAY) "re-executing every notebook in notebooks/ and solutions/, then navigation, worksheets and figures (several minutes)"
+	$(SAY) "re-executing every notebook in notebooks/ and solutions/, then navigation, worksheets, the French notebooks (notebooks/fr/, from their catalogues) and figures (several minutes)"
 	$(EXEC_ENV) $(NBEXEC) notebooks/*.ipynb $(wildcard solutions/*.ipynb)
 	$(BIN)/python -m mpcourse.navigation
 	$(BIN)/python -m mpcourse.worksheets solutions exercises
+	$(BIN)/python -m mpcourse.translate build
+	$(EXEC_ENV) $(NBEXEC) $(wildcard notebooks/fr/*.ipynb)
 	$(MAKE) figures
 
 # Charts drawn by the lessons, cached as PNG (middlepowers.figures.chart):

@@ -35,6 +35,7 @@ STUDENT_MODULES = {
     "coalition",
     "concentration",
     "figures",
+    "i18n",
     "numeric",
     "paths",
     "progress",

@@ -20,6 +20,8 @@ test harness live in ``tools/``). Modules:
   for both leaders (lesson 03).
 - :mod:`middlepowers.figures` draws colour-blind-safe charts with alt text;
   :mod:`middlepowers.ui` shares the widgets' layout and style models.
+- :mod:`middlepowers.i18n` reads a notebook's language from its metadata and
+  gives the checks their French texts (the French edition, ``notebooks/fr/``).
 - :mod:`middlepowers._errors` turns a helper's failure into a clear message.
 
 Imported in a notebook kernel, the package shows every DataFrame as pandas

@@ -36,7 +36,7 @@ from typing import Any
 import ipywidgets as widgets
 from IPython.display import display
 
-from middlepowers import checks
+from middlepowers import checks, i18n
 from middlepowers.checks import Question, QuizFormatError, Result, load_quiz  # noqa: F401 (re-exported)
 from middlepowers.progress import ProgressStore
 from middlepowers.ui import make, shared
@@ -73,8 +73,8 @@ def _live(body: str = "") -> str:
     return f'<div class="mp-live" role="status" aria-live="polite">{body}</div>'
 
 
-def _html_result(result: Result, notice: str = "") -> str:
-    lines = ([notice] if notice else []) + result.lines()
+def _html_result(result: Result, notice: str = "", lang: str = "en") -> str:
+    lines = ([notice] if notice else []) + [i18n.line(each, lang) for each in result.lines()]
     return _live("<br>".join(html.escape(line) for line in lines))
 
 
@@ -215,6 +215,7 @@ class QuestionView(widgets.VBox):
         super().__init__(children=[self.prompt, *body, self.button, self.feedback], **kwargs)
         self.add_class("mp-question")
         self.add_class(f"mp-q-{q.id}")
+        _localize_widgets(self, quiz.lang)
         self._restore()
 
     # -- reading and writing the answer -------------------------------------
@@ -275,15 +276,19 @@ class QuestionView(widgets.VBox):
                 pass
         self._notice = notice
         self._tries = 0  # attempts counted in this view (the progress file's count wins when it is larger)
-        self.feedback.value = _live("<br>".join(html.escape(line) for line in lines))
+        self.feedback.value = _live("<br>".join(html.escape(i18n.line(line, self.quiz.lang)) for line in lines))
 
     def check(self) -> Result:
         """Grade the current answer, save it, show and return the result."""
+        q = self.question
         try:
-            result = checks.check(self.question, self.value)
+            answer, reason = (
+                i18n.numeric_answer(self.value, self.quiz.lang) if q.type == "numeric" else (self.value, "")
+            )
+            result = Result(None, f"{checks.WARN} {reason}", counts=False) if reason else checks.check(q, answer)
             notice = ""
             if result.counts:
-                saved = self.quiz.store.record(self.quiz.notebook, self.question.id, self.value, result.correct)
+                saved = self.quiz.store.record(self.quiz.notebook, q.id, answer, result.correct)
                 notice = saved.notice
                 self._tries += result.correct is False
                 result = checks.reveal(self.question, result, max(self.quiz.wrong_attempts(self.question), self._tries))
@@ -298,13 +303,13 @@ class QuestionView(widgets.VBox):
                 ),
                 "",
             )
-        self.feedback.value = _html_result(result, notice)
+        self.feedback.value = _html_result(result, notice, self.quiz.lang)
         return result
 
     def _repr_mimebundle_(self, **kwargs):
         data = super()._repr_mimebundle_(**kwargs)
         if data is not None:
-            data["text/plain"] = question_text(self.question)
+            data["text/plain"] = i18n.text(question_text(self.question), self.quiz.lang)
         return data
 
 
@@ -323,6 +328,7 @@ class SummaryView(widgets.VBox):
         self.button.on_click(lambda _b: self.refresh())
         kwargs.setdefault("layout", shared(widgets.Layout))
         super().__init__(children=[self.body, self.button], **kwargs)
+        _localize_widgets(self, quiz.lang)
         self.add_class("mp-summary")
         self.refresh()
         _SUMMARIES.add(self)  # refreshed after every check of this notebook (Quiz.refresh_summaries)
@@ -332,7 +338,7 @@ class SummaryView(widgets.VBox):
         lines = self._text.splitlines()
         items = "".join(self._row_html(line) for line in lines[1:])
         self.body.value = (
-            f'<style>{QUIZ_CSS}</style><div role="status"><p><b>{html.escape(lines[0])}</b></p>'
+            f'<style>{QUIZ_CSS}</style><div role="status"><p><b>{html.escape(i18n.line(lines[0], self.quiz.lang))}</b></p>'
             f'<ul class="mp-rows">{items}</ul></div>'
         )
         return self._text
@@ -345,7 +351,7 @@ class SummaryView(widgets.VBox):
         The id stays out of the text; ``data-qid`` carries it for tools and tests."""
         match = self._ROW.match(line)
         if not match or match.group(2) not in self.quiz.spec.questions:
-            return f"<li>{html.escape(line.strip())}</li>"
+            return f"<li>{html.escape(i18n.line(line.strip(), self.quiz.lang))}</li>"
         mark, qid, status = match.groups()
         part = [i for i, q in self.quiz.spec.questions.items() if q.part == self.quiz.part]
         number = part.index(qid) + 1 if qid in part else list(self.quiz.spec.questions).index(qid) + 1
@@ -353,34 +359,33 @@ class SummaryView(widgets.VBox):
         short = prompt if len(prompt) <= 70 else prompt[:67].rsplit(" ", 1)[0] + "…"
         return (
             f'<li data-qid="{html.escape(qid, quote=True)}"><span class="mp-mark" aria-hidden="true">{html.escape(mark)}</span>'
-            f'Check {number} <span title="{html.escape(prompt, quote=True)}">({html.escape(short)})</span>: '
-            f"{html.escape(status)}</li>"
+            f'{i18n.line(f"Check {number}", self.quiz.lang)} <span title="{html.escape(prompt, quote=True)}">'
+            f"({html.escape(short)})</span>{i18n.line(':', self.quiz.lang)} {html.escape(i18n.line(status, self.quiz.lang))}</li>"
         )
 
     def _repr_mimebundle_(self, **kwargs):
         data = super()._repr_mimebundle_(**kwargs)
         if data is not None:
-            data["text/plain"] = self._text
+            data["text/plain"] = i18n.text(self._text, self.quiz.lang)
         return data
 
 
 class CodeCheckView:
     """The displayed result of a code check: readable text and HTML (no widget)."""
 
-    def __init__(self, question: Question, result: Result, notice: str = ""):
-        self.question, self.result, self.notice = question, result, notice
+    def __init__(self, question: Question, result: Result, notice: str = "", lang: str = "en"):
+        self.question, self.result, self.notice, self.lang = question, result, notice, lang
 
     def text(self) -> str:
-        return "\n".join(
-            [f"Code check ({self.question.id}):", *([self.notice] if self.notice else []), *self.result.lines()]
-        )
+        lines = [f"Code check ({self.question.id}):", *([self.notice] if self.notice else []), *self.result.lines()]
+        return i18n.text("\n".join(lines), self.lang)
 
     def _repr_mimebundle_(self, **kwargs):
         return {
             "text/plain": self.text(),
             "text/html": f'<div class="mp-feedback mp-q-{self.question.id}">'
-            f"<p><b>Code check ({html.escape(self.question.id)}):</b></p>"
-            f"{_html_result(self.result, self.notice)}</div>",
+            f"<p><b>{html.escape(i18n.line(f'Code check ({self.question.id}):', self.lang))}</b></p>"
+            f"{_html_result(self.result, self.notice, self.lang)}</div>",
         }
 
 
@@ -404,7 +409,9 @@ class Quiz:
         from middlepowers.paths import data_dir, repo_root
 
         self.path = Path(path) if path is not None else data_dir("quizzes", f"{notebook}.toml")
-        self.spec = load_quiz(self.path, root=repo_root())
+        #: the notebook's language (its metadata, read once here): the texts shown, and how numbers are typed
+        self.lang = i18n.notebook_language(notebook)
+        self.spec = i18n.localize_spec(load_quiz(self.path, root=repo_root()), self.lang)
         self.notebook = self.spec.notebook
         self.store = ProgressStore(progress)
         #: the summary counts the questions of this part ("lesson" unless the TOML says e.g. part = "worksheet")
@@ -528,7 +535,22 @@ class Quiz:
     def check_code(self, question_id: str, func: Callable) -> None:
         """Run the student's function on the question's cases and display what passed or failed."""
         result, notice = self.grade_code(question_id, func)
-        display(CodeCheckView(self.question(question_id), result, notice))
+        display(CodeCheckView(self.question(question_id), result, notice, self.lang))
+
+
+def _localize_widgets(view: widgets.Widget, lang: str) -> None:
+    """Put a view's own labels (descriptions, placeholders, tooltips, "— choose —") in ``lang``."""
+    if lang == "en":
+        return
+    for child in getattr(view, "children", ()):
+        for name in ("description", "placeholder", "tooltip"):
+            if getattr(child, name, None):
+                setattr(child, name, i18n.line(getattr(child, name), lang))
+        if isinstance(child, widgets.Label):
+            child.value = i18n.line(child.value, lang)
+        if isinstance(child, widgets.Dropdown) and child.options and child.options[0] == (CHOOSE, ""):
+            child.options = [(i18n.line(CHOOSE, lang), ""), *child.options[1:]]
+            child.value = ""
 
 
 def _verdict_note(verdict: bool | None) -> str:
