@@ -22,10 +22,10 @@ def saved(path):
     return json.loads(path.read_text(encoding="utf-8"))["attempts"]
 
 
-
 def lesson_checks(notebook: str) -> int:
     """How many checks the lesson part of ``notebook`` has (read from its quiz file, not written here)."""
     return sum(q.part == "lesson" for q in Quiz(notebook).spec.questions.values())
+
 
 def test_single_click_gives_feedback_and_saves_every_attempt(progress):
     view = Quiz(NB).view("focus-table-section")
