@@ -204,13 +204,28 @@ def test_code_check_gets_fresh_tables_each_case():
 
 
 def test_timeout_off_the_main_thread():
+    """Off the main thread the fallback abandons the call at its time limit (a daemon thread).
+
+    The loop here stops once the test is over: a thread left spinning would hold the GIL for the rest of
+    the pytest worker's life, slowing every later test in it and keeping the worker from finishing."""
     import threading
 
+    over = threading.Event()
+
+    def loops_until_the_test_ends(_):
+        while not over.is_set():
+            pass
+
     box = {}
-    thread = threading.Thread(target=lambda: box.setdefault("r", checks.run_with_timeout(infinite, [None], {}, 0.5)))
-    thread.start()
-    thread.join(5)
-    assert box["r"] == ("timeout", None)
+    thread = threading.Thread(
+        target=lambda: box.setdefault("r", checks.run_with_timeout(loops_until_the_test_ends, [None], {}, 0.5))
+    )
+    try:
+        thread.start()
+        thread.join(5)
+        assert box["r"] == ("timeout", None)
+    finally:
+        over.set()
 
 
 @pytest.mark.parametrize(
