@@ -20,3 +20,36 @@ def playwright_session():
         yield pw
     finally:
         pw.stop()
+
+
+@pytest.fixture(autouse=True)
+def _no_thread_left_running(request):
+    """A test may start threads, but none may outlive it.
+
+    A thread left running (say, a student's endless loop abandoned by the Windows fallback of
+    ``checks.run_with_timeout``) keeps the GIL busy for the rest of the pytest worker's life: every
+    later test in that worker runs slower, and the worker may never finish (a CI run timed out so).
+    Threads started by fixtures of a wider scope are created before this snapshot and not counted, and
+    so are the process's idle service threads (:func:`_service`).
+    """
+    import threading
+    import time
+
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + 2
+    while True:
+        left = [t for t in threading.enumerate() if t not in before and t.is_alive() and not _service(t)]
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert not left, f"{request.node.nodeid} left threads running: {[t.name for t in left]}"
+
+
+def _service(thread) -> bool:
+    """A thread that lives as long as the process by design and sleeps: IPython's history writer (one per
+    process, started by the first in-process shell), or a dummy entry threading keeps for a thread it did
+    not start (``_thread.start_new_thread``, as ``checks`` forks from), whose end it cannot see."""
+    import threading
+
+    return thread.name == "IPythonHistorySavingThread" or isinstance(thread, threading._DummyThread)

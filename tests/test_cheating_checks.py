@@ -564,3 +564,24 @@ def test_every_answer_key_still_passes(tmp_path):
         solved += 1
     assert solved >= 13  # every worksheet code task
     assert len(_report_correct(tmp_path / "progress.json", tmp_path)) == solved
+
+
+def test_the_students_function_cannot_write_into_what_the_kernel_holds():
+    """The forked child keeps only its result pipe: a pipe the kernel holds (its sockets, under xdist the
+    worker's channel to pytest) gets nothing, however the student's function guesses descriptor numbers."""
+    read_end, write_end = os.pipe()
+    os.set_blocking(read_end, False)
+    try:
+
+        def writes_everywhere(sentences):
+            _every_fd(b"garbage\n")
+            return None
+
+        question = load_quiz(ROOT / "data" / "quizzes" / "00-article-to-tidy-data.toml", root=ROOT).questions[
+            "count-per-section"
+        ]
+        checks.check_code(question, writes_everywhere)
+        with pytest.raises(BlockingIOError):
+            os.read(read_end, 100)
+    finally:
+        os.close(read_end), os.close(write_end)

@@ -659,12 +659,26 @@ def _call_one(func: Callable, args: list, kwargs: dict) -> tuple[str, Any]:
         return "error", {"error": name, "message": message, "not_written": isinstance(error, NotImplementedError)}
 
 
+def _keep_only(fd: int) -> None:
+    """Close every file descriptor the child inherited except its result pipe ``fd``; 0-2 read /dev/null.
+
+    A fork copies the kernel's descriptors: its ZeroMQ sockets to JupyterLab, open files, and (under
+    pytest-xdist) the worker's channel to the test runner. Left open, the student's function could write
+    into them, corrupting the kernel's messages or a runner's protocol."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for std in (0, 1, 2):
+        os.dup2(null, std)
+    os.closerange(3, fd)
+    os.closerange(fd + 1, max(os.sysconf("SC_OPEN_MAX"), fd + 2) if hasattr(os, "sysconf") else 65536)
+
+
 def _child(fd: int, func: Callable, inputs: list) -> None:
     """The child's whole life: run ``func`` on each input, send one JSON line per case, never return.
 
     Only the inputs are here (no case, no expected value): a frame walk from the student's function
     finds this function and the thread that forked it, nothing else."""
     try:
+        _keep_only(fd)  # the kernel's sockets and files are not the student's to write to
         os.setsid()  # its own process group: the kernel kills the whole group, grandchildren too
         _adopt_orphans()
         _memory_limit()
