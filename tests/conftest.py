@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 
@@ -48,8 +50,15 @@ def _no_thread_left_running(request):
 
 def _service(thread) -> bool:
     """A thread that lives as long as the process by design and sleeps: IPython's history writer (one per
-    process, started by the first in-process shell), or a dummy entry threading keeps for a thread it did
-    not start (``_thread.start_new_thread``, as ``checks`` forks from), whose end it cannot see."""
+    process, started by the first in-process shell), a dummy entry threading keeps for a thread it did
+    not start (``_thread.start_new_thread``, as ``checks`` forks from), whose end it cannot see, or a
+    worker of an asyncio loop's default executor (named ``asyncio_N``). Playwright's session-wide loop
+    starts that pool lazily, during whichever test first resolves a name, and the pool lives as long as
+    the loop; its idle workers wait on the pool's queue and hold no GIL."""
+    import concurrent.futures.thread
     import threading
 
-    return thread.name == "IPythonHistorySavingThread" or isinstance(thread, threading._DummyThread)
+    if thread.name == "IPythonHistorySavingThread" or isinstance(thread, threading._DummyThread):
+        return True
+    pool_worker = getattr(thread, "_target", None) is concurrent.futures.thread._worker
+    return pool_worker and re.fullmatch(r"asyncio_\d+", thread.name) is not None
