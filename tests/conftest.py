@@ -1,4 +1,5 @@
-"""Fixtures shared by the browser tests (tests/browser) and the site tests (tests/site)."""
+"""Fixtures shared by the tests: Playwright for the browser and site tests, the fault suites' tally, the
+guard that no test leaves a thread running."""
 
 from __future__ import annotations
 
@@ -22,6 +23,18 @@ def playwright_session():
         yield pw
     finally:
         pw.stop()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _fault_tally(request):
+    """A fault suite's tally, printed when its module ends (``pytest -s`` or ``-rA`` shows it).
+
+    A module that is a fault suite names itself in ``FAULT_SUITE`` and counts into
+    ``TALLY = {"cases": 0, "handled": 0, "attempts lost": 0}``; other modules print nothing."""
+    yield
+    name, tally = getattr(request.module, "FAULT_SUITE", None), getattr(request.module, "TALLY", None)
+    if name and tally:
+        print(f"\n{name}: {tally['cases']} cases, {tally['handled']} handled, {tally['attempts lost']} attempts lost")
 
 
 @pytest.fixture(autouse=True)

@@ -225,16 +225,8 @@ FAULTS = {
         0,
     ),
 }
+FAULT_SUITE = "class report fault suite"  # its tally is printed by tests/conftest.py::_fault_tally
 TALLY = {"cases": 0, "handled": 0, "attempts lost": 0}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def fault_tally():
-    yield TALLY
-    print(
-        f"\nclass report fault suite: {TALLY['cases']} cases, {TALLY['handled']} handled, "
-        f"{TALLY['attempts lost']} attempts lost"
-    )
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))

@@ -12,7 +12,7 @@ answers, presses Check. Every case asserts the same three things:
    place, or renamed aside as ``<name>.corrupt-<n>``), never deleted.
 
 ``pytest tests/test_progress_faults.py -q`` prints the tally (cases, handled,
-lost attempts) at the end of the run.
+attempts lost) at the end of the run.
 """
 
 from __future__ import annotations
@@ -34,16 +34,8 @@ from middlepowers.quiz import Quiz
 NB = "00-article-to-tidy-data"
 Q = "how-many-sentences"
 EARLIER = [(Q, "24"), ("focus-table-section", "sec3"), (Q, "25")]
-TALLY = {"cases": 0, "handled": 0, "lost attempts": 0}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def tally():
-    yield TALLY
-    print(
-        f"\nprogress fault suite: {TALLY['cases']} cases, {TALLY['handled']} handled, "
-        f"{TALLY['lost attempts']} lost attempts"
-    )
+FAULT_SUITE = "progress fault suite"  # its tally is printed by tests/conftest.py::_fault_tally
+TALLY = {"cases": 0, "handled": 0, "attempts lost": 0}
 
 
 @pytest.fixture
@@ -87,7 +79,7 @@ def settle(case: str, path: Path, feedback: str, earlier: list[dict], damaged: b
         assert "⚠" in feedback and told in feedback, f"{case}: the student is not told ({told!r}): {feedback}"
     now = attempt_lines(ProgressStore(path).load()[0])
     lost = [a for a in attempt_lines(earlier) if a not in now]
-    TALLY["lost attempts"] += len(lost)
+    TALLY["attempts lost"] += len(lost)
     assert not lost, f"{case}: earlier attempts lost: {lost}"
     if damaged is not None:  # the damaged bytes survive: in place or set aside
         kept = [p.read_bytes() for p in path.parent.glob(path.name + "*") if p.is_file()]

@@ -340,3 +340,33 @@ def test_a_series_is_not_the_sorted_list_a_task_asks_for():
             why = checks.judge_case(case, pd.Series(case["expect"]))
             assert "got a pandas Series" in why and ".tolist()" in why
             assert checks.judge_case(case, list(case["expect"])) == ""
+
+
+# ----------------------------------------------------------- a novice's two commonest slips, said plainly
+def test_a_missing_column_names_the_columns_the_table_has():
+    """``table["section"]`` on a table without that column: the student learns which columns there are."""
+    result = checks.check_code(q("count-per-section"), lambda s: s.groupby("section").size())
+    assert result.correct is False
+    assert "KeyError: 'section'" in result.message
+    assert "the table has no column 'section'" in result.message
+    assert "section_id" in result.message  # one of the columns it does have
+
+
+def test_a_key_that_is_not_a_column_is_not_called_one():
+    """A KeyError from a dict the student built is not about a table's columns."""
+    result = checks.check_code(q("count-per-section"), lambda s: {}["SEC1"])
+    assert "KeyError: 'SEC1'" in result.message and "no column" not in result.message
+
+
+@pytest.mark.parametrize(
+    ("case", "value", "words"),
+    [
+        ({"expect_type": "int"}, "3", "expected a value of type int, got a value of type str"),
+        ({"expect": 3}, "3", "expected a number, got a value of type str"),
+        ({"expect": "a"}, 1, "expected 'a' (a value of type str), got a value of type int"),
+        ({"expect_columns": ["x"]}, [1], "expected a DataFrame with columns ['x'], got a value of type list"),
+    ],
+)
+def test_type_mismatch_reads_as_english(case, value, words):
+    """Not "expected a int, got a str": every type name reads after the same words."""
+    assert checks.judge_case(case, value) == words

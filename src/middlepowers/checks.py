@@ -656,7 +656,32 @@ def _call_one(func: Callable, args: list, kwargs: dict) -> tuple[str, Any]:
         return "memory", None
     except BaseException as error:  # noqa: BLE001 - the student's code may raise anything, even SystemExit
         name, message = _describe_error(error)
+        message += _missing_column(error, args)
         return "error", {"error": name, "message": message, "not_written": isinstance(error, NotImplementedError)}
+
+
+def _missing_column(error: BaseException, args: list) -> str:
+    """For a KeyError raised by pandas, whose key is no column of a table the function was given: which
+    columns there are.
+
+    ``table["section"]`` or ``groupby("section")`` on a table without that column raises a bare
+    ``KeyError: 'section'``; a novice reads that as nothing. Never raises."""
+    try:
+        if type(error) is not KeyError or len(error.args) != 1 or type(error.args[0]) is not str:
+            return ""
+        key, frame = error.args[0], error.__traceback__
+        while frame is not None and not str(frame.tb_frame.f_globals.get("__name__", "")).startswith("pandas"):
+            frame = frame.tb_next
+        if frame is None:  # not raised by pandas: a dict's key, say, not a column
+            return ""
+        tables = [a for a in args if isinstance(a, pd.DataFrame)]
+        if not tables or any(key in t.columns for t in tables):
+            return ""
+        columns = [str(c) for c in tables[0].columns]
+        shown = ", ".join(columns[:8]) + (", ..." if len(columns) > 8 else "")
+        return f" (the table has no column {key!r}; its columns are {shown})"
+    except Exception:  # noqa: BLE001 - a student's odd table must not break the message
+        return ""
 
 
 def _keep_only(fd: int) -> None:
@@ -923,6 +948,11 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
+def _of_type(value: Any) -> str:
+    """ "a value of type int": reads the same before every type name (not "a int", "a str")."""
+    return f"a value of type {_type_name(value)}"
+
+
 def _short(value: Any, limit: int = 160) -> str:
     """A short readable form of any value; never raises (a broken ``__repr__`` gets a placeholder)."""
     try:
@@ -933,7 +963,7 @@ def _short(value: Any, limit: int = 160) -> str:
         else:
             text = repr(value)
     except Exception:  # noqa: BLE001 - the student's object may break repr()
-        text = f"a {_type_name(value)} that cannot be shown"
+        text = f"{_of_type(value)} that cannot be shown"
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -963,7 +993,7 @@ def judge_case(case: dict, result: Any) -> str:
     try:
         return _judge(case, result)
     except Exception as error:  # noqa: BLE001 - a strange result type must not produce a traceback
-        return f"your function returned a {_type_name(result)} that could not be compared ({_type_name(error)})"
+        return f"your function returned {_of_type(result)} that could not be compared ({_type_name(error)})"
 
 
 def _judge(case: dict, result: Any) -> str:
@@ -971,10 +1001,10 @@ def _judge(case: dict, result: Any) -> str:
         return "your function returned None: did you forget `return`?"
     want_type = case.get("expect_type")
     if want_type and not isinstance(result, TYPE_NAMES[want_type]):
-        return f"expected a {want_type}, got a {_type_name(result)}"
+        return f"expected a value of type {want_type}, got {_of_type(result)}"
     if "expect_columns" in case:
         if not isinstance(result, pd.DataFrame):
-            return f"expected a DataFrame with columns {case['expect_columns']}, got a {_type_name(result)}"
+            return f"expected a DataFrame with columns {case['expect_columns']}, got {_of_type(result)}"
         missing = [c for c in case["expect_columns"] if c not in result.columns]
         if missing:
             return f"the result has no column(s) {missing} (it has {list(result.columns)})"
@@ -982,7 +1012,7 @@ def _judge(case: dict, result: Any) -> str:
     if case.get("select") is not None:
         col = case["select"]
         if not isinstance(result, pd.DataFrame):
-            return f"expected a DataFrame with a column {col!r}, got a {_type_name(result)}"
+            return f"expected a DataFrame with a column {col!r}, got {_of_type(result)}"
         if col not in result.columns:
             return f"the result has no column {col!r} (it has {list(result.columns)})"
         value = list(result[col])
@@ -990,7 +1020,7 @@ def _judge(case: dict, result: Any) -> str:
         try:
             n = len(value)
         except Exception:  # noqa: BLE001 - no length, or a broken __len__
-            return f"expected {case['expect_rows']} rows, got a {_type_name(value)} (which has no length)"
+            return f"expected {case['expect_rows']} rows, got {_of_type(value)} (which has no length)"
         if n != case["expect_rows"]:
             return f"expected {case['expect_rows']} rows, got {n}"
     if "expect" not in case:
@@ -1004,7 +1034,7 @@ def _judge(case: dict, result: Any) -> str:
     if isinstance(expect, dict):
         got = _as_dict(value)
         if not isinstance(got, dict):
-            return f"expected a table of values like {_short(expect, 60)}, got a {_type_name(value)}"
+            return f"expected a table of values like {_short(expect, 60)}, got {_of_type(value)}"
         ok = _same(got, {str(k): v for k, v in expect.items()}, tol)
     elif isinstance(expect, list):
         if isinstance(value, pd.Series) and how != "set" and case.get("select") is None:
@@ -1013,14 +1043,14 @@ def _judge(case: dict, result: Any) -> str:
             )
         got = _as_list(value)
         if not isinstance(got, list):
-            return f"expected a list like {_short(expect, 60)}, got a {_type_name(value)}"
+            return f"expected a list like {_short(expect, 60)}, got {_of_type(value)}"
         ok = (sorted(set(map(str, got))) == sorted(set(map(str, expect)))) if how == "set" else _same(got, expect, tol)
     else:
         got = _plain(value)
         if isinstance(expect, (int, float)) and not isinstance(expect, bool) and not isinstance(got, (int, float)):
-            return f"expected a number, got a {_type_name(value)}"
+            return f"expected a number, got {_of_type(value)}"
         if isinstance(expect, (str, bool)) and not isinstance(got, type(expect)):
-            return f"expected {_short(expect)} (a {_type_name(expect)}), got a {_type_name(value)}"
+            return f"expected {_short(expect)} ({_of_type(expect)}), got {_of_type(value)}"
         ok = _same(got, expect, tol)
     return "" if ok else f"expected {_short(expect)}, got {_short(got)}"
 
@@ -1155,7 +1185,7 @@ def check_code(q: Question, func: Any, root: Path | None = None) -> Result:
         return Result(
             None,
             f"{WARN} Pass your function itself, e.g. quiz.check_code('{q.id}', {name}) "
-            f"(without brackets); got a {_type_name(func)}.",
+            f"(without brackets); got {_of_type(func)}.",
             counts=False,
         )
     if root is None:

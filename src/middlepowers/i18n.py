@@ -101,7 +101,7 @@ RUNTIME = (
     "⚠ Something went wrong checking this answer ({error}); please try again.",
     "You have tried {n} times, so the reasoning is shown below (Why:). Read it, then try again.",
     # checks.py: code checks
-    "⚠ Pass your function itself, e.g. quiz.check_code('{id}', {function}) (without brackets); got a {type}.",
+    "⚠ Pass your function itself, e.g. quiz.check_code('{id}', {function}) (without brackets); got a value of type {type}.",
     "Case {n} of {total} ({name})",
     "✘ Not yet: {label}: {why}",
     "⚠ {label}: your function raised {error}: {message}.",
@@ -109,8 +109,8 @@ RUNTIME = (
     "⚠ {label}: your function took longer than {timeout} s and was stopped. Is there a loop that never ends?",
     "your function returned None: did you forget `return`?",
     "expected {rows} rows, got {n}",
-    "expected a number, got a {type}",
-    "expected a {type}, got a {got}",
+    "expected a number, got a value of type {type}",
+    "expected a value of type {type}, got a value of type {got}",
     "expected {expected}, got {got}",
     # numeric.py: what a typed number can be told
     EMPTY,
