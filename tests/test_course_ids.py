@@ -71,9 +71,10 @@ def test_an_attempt_keyed_by_a_file_name_counts_for_its_notebook(tmp_path, saved
     store = ProgressStore(tmp_path / "p.json")
     store.record(saved, "ws-disagreement", "a reflection", None)
     assert course.current_notebook(saved, "ws-disagreement", ROOT) == "01-two-stage-program"
-    assert "✎ ws-disagreement: reflection saved" in Quiz(
-        "01-two-stage-program", part="worksheet", progress=tmp_path / "p.json"
-    ).summary_text()
+    assert (
+        "✎ ws-disagreement: reflection saved"
+        in Quiz("01-two-stage-program", part="worksheet", progress=tmp_path / "p.json").summary_text()
+    )
 
 
 def test_an_unknown_id_gets_a_clear_message():

@@ -263,7 +263,9 @@ class QuestionView(widgets.VBox):
         attempts, notice = self.quiz.store.load()  # a corrupt file is set aside here: say so
         lines = [notice] if notice else []
         previous = [
-            a for a in for_notebook(attempts, self.quiz.notebook, self.quiz.root) if a.get("question") == self.question.id
+            a
+            for a in for_notebook(attempts, self.quiz.notebook, self.quiz.root)
+            if a.get("question") == self.question.id
         ]
         if previous:
             try:

@@ -326,7 +326,10 @@ def _inline(table: dict[str, int]) -> str:
 
 
 def _rewrite_course(text: str, stem: str, time: dict, core: dict) -> str:
-    block = re.search(rf'(?ms)^\[\[lesson\]\]\n(?:id = "[^"\n]*"\n)?file = "{re.escape(stem)}\.ipynb"\n.*?(?=^\[\[lesson\]\]|^\[\[retired\]\]|\Z)', text)
+    block = re.search(
+        rf'(?ms)^\[\[lesson\]\]\n(?:id = "[^"\n]*"\n)?file = "{re.escape(stem)}\.ipynb"\n.*?(?=^\[\[lesson\]\]|^\[\[retired\]\]|\Z)',
+        text,
+    )
     if not block:
         raise TimingError(f"data/course.toml: no [[lesson]] with file = {stem}.ipynb")
     old = block.group(0)
