@@ -377,8 +377,9 @@ def write(root: Path | None = None) -> list[str]:
             lambda text, time=time: _rewrite_timing_line(text, time),
             changed,
         )
-        key_path = root / "solutions" / f"{stem}.ipynb"
-        if key_path.exists():
+        sheet = _worksheet(stem, root)
+        key_path = root / "solutions" / sheet if sheet else None
+        if key_path and key_path.exists():
             minutes = f"About {time['worksheet']} minutes,"
             _rewrite_first_cell(
                 root,
