@@ -268,7 +268,7 @@ def test_no_graded_task_is_solved_by_one_call_to_a_package_helper(tmp_path, monk
 def _hhi_spec():
     from mpcourse.judge import read_spec
 
-    key = ROOT / "solutions" / "03-diversification.ipynb"
+    key = ROOT / "solutions" / "worksheet-03-diversification.ipynb"
     cell = next(
         c
         for c in nbformat.read(key, as_version=4).cells

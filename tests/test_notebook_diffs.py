@@ -26,7 +26,13 @@ def git(cwd: Path, *args: str) -> str:
 
 def test_every_notebook_is_routed_to_nbdime():
     lines = git(
-        ROOT, "check-attr", "diff", "merge", "--", "notebooks/index.ipynb", "solutions/01-two-stage-program.ipynb"
+        ROOT,
+        "check-attr",
+        "diff",
+        "merge",
+        "--",
+        "notebooks/index.ipynb",
+        "solutions/worksheet-01-two-stage-program.ipynb",
     ).splitlines()
     assert lines and all(line.endswith(": jupyternotebook") for line in lines), lines
 

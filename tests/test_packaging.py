@@ -34,6 +34,7 @@ STUDENT_MODULES = {
     "claims",
     "coalition",
     "concentration",
+    "course",
     "figures",
     "i18n",
     "numeric",

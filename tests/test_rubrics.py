@@ -7,6 +7,7 @@ import re
 import nbformat
 import pytest
 
+from middlepowers.course import id_for_path
 from middlepowers.paths import data_dir, repo_root
 from middlepowers.quizfile import load_quiz, rubric_total
 
@@ -29,7 +30,7 @@ def test_every_reflection_has_a_rubric_with_points():
 @pytest.mark.parametrize("key", KEYS, ids=lambda p: p.name)
 def test_manual_grade_cells_carry_the_rubric_points(key):
     nb = nbformat.read(key, as_version=4)
-    mine = reflections(key.stem)
+    mine = reflections(id_for_path(key))
     graded = {
         c.metadata["nbgrader"]["grade_id"]: c
         for c in nb.cells

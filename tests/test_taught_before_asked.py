@@ -191,6 +191,13 @@ def course(root: Path = ROOT) -> list[str]:
     return [f.removesuffix(".ipynb") for f in files if f != "index.ipynb"]
 
 
+def key_path(stem: str, root: Path = ROOT) -> Path:
+    """The answer key of lesson ``stem``'s worksheet (``worksheet`` in data/course.toml; may not exist)."""
+    with open(root / "data" / "course.toml", "rb") as handle:
+        sheets = {entry["file"]: entry.get("worksheet") for entry in tomllib.load(handle)["lesson"]}
+    return root / "solutions" / (sheets.get(f"{stem}.ipynb") or f"no-worksheet-for-{stem}.ipynb")
+
+
 def declared(root: Path = ROOT) -> dict[str, list[str]]:
     """What ``data/teaches.toml`` says each notebook teaches, by notebook stem."""
     with open(root / "data" / "teaches.toml", "rb") as handle:
@@ -203,10 +210,10 @@ def untaught(root: Path = ROOT, teaching: dict[str, list[str]] | None = None) ->
     problems, known = [], set()
     for stem in course(root):
         known |= set(teaching.get(stem, []))
-        key_path = root / "solutions" / f"{stem}.ipynb"
-        if not key_path.exists():
+        key = key_path(stem, root)
+        if not key.exists():
             continue
-        for construct, tasks in sorted(needed(nbformat.read(key_path, as_version=4)).items()):
+        for construct, tasks in sorted(needed(nbformat.read(key, as_version=4)).items()):
             if construct not in known:
                 problems.append(f"worksheet {stem}: {construct} (tasks {', '.join(dict.fromkeys(tasks))})")
     return problems
@@ -226,7 +233,7 @@ def your_turns(nb) -> list[tuple[int, dict, str | None]]:
 
 def worksheet_tasks(stem: str, root: Path = ROOT) -> list[str]:
     """The grade ids of the code tasks of worksheet ``stem`` (its nbgrader solution cells)."""
-    key = nbformat.read(root / "solutions" / f"{stem}.ipynb", as_version=4)
+    key = nbformat.read(key_path(stem, root), as_version=4)
     return [
         c.metadata["nbgrader"]["grade_id"]
         for c in key.cells
@@ -241,7 +248,7 @@ def unprepared(root: Path = ROOT) -> list[str]:
         lesson = root / "notebooks" / f"{stem}.ipynb"
         if lesson.exists():
             prepared |= {meta.get("worksheet_task") for _, meta, _ in your_turns(nbformat.read(lesson, as_version=4))}
-        if (root / "solutions" / f"{stem}.ipynb").exists():
+        if key_path(stem, root).exists():
             problems += [
                 f"worksheet {stem}: task {task} has no your-turn cell before it"
                 for task in worksheet_tasks(stem, root)
@@ -286,7 +293,7 @@ def test_every_your_turn_cell_is_followed_by_its_check(stem):
 
     nb = nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4)
     questions = load_quiz(ROOT / "data" / "quizzes" / f"{stem}.toml", root=ROOT).questions
-    tasks = {t for s in course() if (ROOT / "solutions" / f"{s}.ipynb").exists() for t in worksheet_tasks(s)}
+    tasks = {t for s in course() if key_path(s).exists() for t in worksheet_tasks(s)}
     for index, meta, asked in your_turns(nb):
         where = f"notebooks/{stem}.ipynb cell {index}"
         assert meta.get("check") and meta["check"] == asked, (

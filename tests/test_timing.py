@@ -33,7 +33,7 @@ def test_every_notebook_states_its_time_in_parts():
     ]
     core = timing.stated_core(ROOT)
     for stem, parts in timing.stated(ROOT).items():  # the primer has no worksheet
-        has_sheet = (ROOT / "solutions" / f"{stem}.ipynb").exists()
+        has_sheet = (ROOT / "solutions" / f"worksheet-{stem}.ipynb").exists()
         assert set(parts) == set(timing.PARTS) - (set() if has_sheet else {"worksheet"}), stem
         assert set(core[stem]) == set(timing.CORE_PARTS), stem
 
@@ -68,7 +68,7 @@ def test_the_course_map_shows_both_paths():
 def test_code_tasks_are_timed_by_the_size_of_their_solution():
     """One line to fill in is quicker than a function of several lines (kappa from a count table: 10 lines, 30 minutes)."""
     assert timing.code_minutes(1) < timing.code_minutes(2) < timing.code_minutes(4) < timing.code_minutes(10)
-    key = nbformat.read(ROOT / "solutions" / "01-two-stage-program.ipynb", as_version=4)
+    key = nbformat.read(ROOT / "solutions" / "worksheet-01-two-stage-program.ipynb", as_version=4)
     lines = timing._key_lines(key)
     assert lines == {"stage_sentences": 1, "coalition_sum": 2, "kappa": 10}
     assert timing.code_minutes(lines["kappa"]) == 30

@@ -10,7 +10,9 @@ test harness live in ``tools/``). Modules:
   checkers in :mod:`middlepowers.checks`, which read the quiz files through
   :mod:`middlepowers.quizfile` and judge numbers by the one rule in
   :mod:`middlepowers.numeric`.
-- :mod:`middlepowers.progress` keeps every attempt in the student's progress file.
+- :mod:`middlepowers.progress` keeps every attempt in the student's progress file;
+  :mod:`middlepowers.course` maps the notebook an attempt names (an id of
+  ``data/course.toml``, an old one or a file name) to the notebook it counts for.
 - :mod:`middlepowers.speech` reads the Davos speeches (``data/speeches/``) into
   tables with stable ids, and :mod:`middlepowers.align` puts each article
   sentence beside the speech sentences it rests on.

@@ -61,6 +61,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from middlepowers.course import counts_for
+
 try:  # fcntl is POSIX only; on Windows the lock degrades to "none".
     import fcntl
 except ImportError:  # pragma: no cover - exercised on Windows only
@@ -448,15 +450,12 @@ class ProgressStore:
             saved, notice = [], f"⚠ Could not read your progress file {self.path.name}: {reason}."
         return saved + self._pending, notice
 
-    def attempts(self, notebook: str | None = None, question: str | None = None) -> list[dict]:
-        """Return the saved attempts, optionally only one notebook's / question's."""
+    def attempts(self, notebook: str | None = None, question: str | None = None, root: Any = None) -> list[dict]:
+        """Return the saved attempts, optionally only those that count for one notebook
+        (:func:`for_notebook`: also those saved under its old id or file name) / one question."""
         found, _ = self.load()
-        return [
-            a
-            for a in found
-            if (notebook is None or a.get("notebook") == notebook)
-            and (question is None or a.get("question") == question)
-        ]
+        mine = found if notebook is None else for_notebook(found, notebook, root)
+        return [a for a in mine if question is None or a.get("question") == question]
 
     def record(
         self, notebook: str, question: str, answer: Any, correct: bool | None, results: list | None = None
@@ -488,7 +487,7 @@ class ProgressStore:
             return Saved(attempt["attempt"], self._unsaved_notice(error))
         return Saved(attempt["attempt"], notice)
 
-    def start_over(self, notebook: str) -> str:
+    def start_over(self, notebook: str, root: Any = None) -> str:
         """Set one notebook's attempts aside, so its checks start fresh; return a message saying where.
 
         Nothing is deleted: the attempts move to ``<name>.start-over-<n>`` beside the file (the same
@@ -498,7 +497,7 @@ class ProgressStore:
             with self._locked(write=True):
                 data, _ = self._read_unlocked(write=True)
                 every = [*data["attempts"], *self._pending]
-                moved = [a for a in every if a.get("notebook") == notebook]
+                moved = for_notebook(every, notebook, root)
                 if not moved:
                     return f"There are no saved attempts at {notebook} to set aside."
                 n = 1
@@ -510,7 +509,7 @@ class ProgressStore:
                     handle.flush()
                     os.fsync(handle.fileno())
                 os.replace(tmp, aside)
-                data["attempts"] = [a for a in every if a.get("notebook") != notebook]
+                data["attempts"] = [a for a in every if not counts_for(a, notebook, root)]
                 self._write_unlocked(data)
                 self._pending.clear()
         except Exception as error:  # noqa: BLE001 - nothing moved: say why, never a traceback
@@ -520,6 +519,13 @@ class ProgressStore:
             f"↺ {len(moved)} attempt{'s' if len(moved) != 1 else ''} at {notebook} set aside in {aside.name} "
             f"(nothing deleted). Run the notebook again (Run All) for fresh checks."
         )
+
+
+def for_notebook(attempts: list[dict], notebook: str, root: Any = None) -> list[dict]:
+    """The attempts that count for the notebook with id ``notebook``: saved under it, or under
+    an id or file name it replaced (:func:`middlepowers.course.current_notebook`; ``root`` is
+    the collection whose ``data/course.toml`` says so, default the one this notebook runs in)."""
+    return [a for a in attempts if counts_for(a, notebook, root)]
 
 
 def _lock_error(lock_path: Path, error: OSError) -> OSError:

@@ -38,7 +38,7 @@ from IPython.display import display
 
 from middlepowers import checks, i18n
 from middlepowers.checks import Question, QuizFormatError, Result, load_quiz  # noqa: F401 (re-exported)
-from middlepowers.progress import ProgressStore
+from middlepowers.progress import ProgressStore, for_notebook
 from middlepowers.ui import make, shared
 
 __all__ = [
@@ -263,7 +263,9 @@ class QuestionView(widgets.VBox):
         attempts, notice = self.quiz.store.load()  # a corrupt file is set aside here: say so
         lines = [notice] if notice else []
         previous = [
-            a for a in attempts if a.get("notebook") == self.quiz.notebook and a.get("question") == self.question.id
+            a
+            for a in for_notebook(attempts, self.quiz.notebook, self.quiz.root)
+            if a.get("question") == self.question.id
         ]
         if previous:
             try:
@@ -414,6 +416,8 @@ class Quiz:
         self.spec = i18n.localize_spec(load_quiz(self.path, root=repo_root()), self.lang)
         self.notebook = self.spec.notebook
         self.store = ProgressStore(progress)
+        #: the collection whose data/course.toml maps old notebook ids to this one (None: the one running)
+        self.root = self.path.resolve().parents[2] if self.path.resolve().parent.parent.name == "data" else None
         #: the summary counts the questions of this part ("lesson" unless the TOML says e.g. part = "worksheet")
         self.part = part
 
@@ -440,7 +444,7 @@ class Quiz:
         Every verdict is the judge's, reached again from the stored answers
         (:func:`checks.judge_attempt`); the ``correct`` stored with an attempt is never read."""
         attempts, notice = self.store.load()
-        mine = [a for a in attempts if a.get("notebook") == self.notebook]
+        mine = for_notebook(attempts, self.notebook, self.root)
         rows, answered, correct, revisit = [], 0, 0, 0
         mine_q = {qid: q for qid, q in self.spec.questions.items() if q.part == self.part}
         for qid, q in mine_q.items():
@@ -497,13 +501,13 @@ class Quiz:
     def start_over(self) -> None:
         """Start this notebook over: its saved attempts are set aside (kept beside the progress file,
         never deleted), its summaries shown here are updated, and a message says where they went."""
-        message = self.store.start_over(self.notebook)
+        message = self.store.start_over(self.notebook, self.root)
         self.refresh_summaries()
         print(message)
 
     def wrong_attempts(self, q: Question) -> int:
         """How many stored attempts at ``q`` the judge finds wrong (a right one is not counted)."""
-        return sum(checks.judge_attempt(q, a) is False for a in self.store.attempts(self.notebook, q.id))
+        return sum(checks.judge_attempt(q, a) is False for a in self.store.attempts(self.notebook, q.id, self.root))
 
     def refresh_summaries(self) -> None:
         """Bring every summary of this notebook shown in this kernel up to date (after each saved check)."""

@@ -9,7 +9,7 @@ SCREENSHOTS = ARTIFACTS / "screenshots"
 
 
 def screenshot_name(notebook: str) -> str:
-    """``solutions/01-two-stage-program.ipynb`` -> ``solutions-01-two-stage-program.png``."""
+    """``solutions/worksheet-01-two-stage-program.ipynb`` -> ``solutions-01-two-stage-program.png``."""
     folder, _, name = notebook.rpartition("/")
     stem = name.removesuffix(".ipynb")
     return f"{folder.replace('/', '-')}-{stem}.png" if folder else f"{stem}.png"

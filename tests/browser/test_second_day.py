@@ -57,7 +57,7 @@ AUTOSAVE_S = 2
 PAST_AUTOSAVE_S = 5 * AUTOSAVE_S
 LESSON = "notebooks/01-two-stage-program.ipynb"
 EDITED_LESSON = "notebooks/02-trump-rhetoric.ipynb"
-WORKSHEET = "exercises/01-two-stage-program.ipynb"
+WORKSHEET = "exercises/worksheet-01-two-stage-program.ipynb"
 MODEL_NOT_FOUND = re.compile(r"model not found", re.I)
 PREVIEW = "This is a preview: run this cell to answer."
 

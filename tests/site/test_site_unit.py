@@ -247,7 +247,7 @@ def test_navigation_labels_are_one_style_from_the_course_map():
     page = start_page(ROOT, instructor=True)
     entries = [line for line in page.splitlines() if re.search(r"^\S.* <[\w/.-]+>$", line)]
     titles = {lesson.number: lesson.title for lesson in load_course(ROOT)}
-    numbered = [e for e in entries if re.search(r"<(notebooks|exercises|solutions|instructors)/\d\d-", e)]
+    numbered = [e for e in entries if re.search(r"<(notebooks|exercises|solutions|instructors)/(worksheet-)?\d\d-", e)]
     assert len(numbered) >= 4 * 4, entries
     kinds = {
         "notebooks": "Lesson",
@@ -256,7 +256,7 @@ def test_navigation_labels_are_one_style_from_the_course_map():
         "instructors": "Instructor notes",
     }
     for entry in numbered:
-        folder, number = re.search(r"<(\w+)/(\d\d)-", entry).groups()
+        folder, number = re.search(r"<(\w+)/(?:worksheet-)?(\d\d)-", entry).groups()
         assert entry.startswith(f"{kinds[folder]} {number} · {titles[number]} <"), entry
     for lesson in load_course(ROOT):
         if not lesson.number:

@@ -65,6 +65,7 @@ from pathlib import Path
 from typing import Any
 
 from middlepowers.checks import judge_attempt, parse_number
+from middlepowers.course import UnknownNotebook, current_notebook
 from middlepowers.paths import repo_root
 from middlepowers.progress import KEEP_PER_QUESTION, _salvage
 from middlepowers.quizfile import Question, QuizFormatError, load_quiz
@@ -454,8 +455,19 @@ def _labels(q: Question, answer: Any) -> list[str]:
     return [str(answer)[:60]]
 
 
-def summarise(data: ClassData, specs: dict[str, dict[str, Question]]):
-    """(per-check stats in quiz order, reflections {(notebook, id): [(student, text)]}, unknown attempts)."""
+def _current(attempt: dict, root: Path | None) -> str:
+    """The notebook id an attempt counts for today (an old id or file name mapped by
+    ``data/course.toml``, :func:`middlepowers.course.current_notebook`); unknown ones stay as saved."""
+    try:
+        return current_notebook(attempt["notebook"], attempt["question"], root)
+    except UnknownNotebook:
+        return attempt["notebook"]
+
+
+def summarise(data: ClassData, specs: dict[str, dict[str, Question]], root: Path | None = None):
+    """(per-check stats in quiz order, reflections {(notebook, id): [(student, text)]}, unknown attempts).
+
+    Attempts saved under a notebook's old id or file name count for the notebook that replaced it."""
     stats = {
         (nb, qid): CheckStats(nb, q)
         for nb, questions in specs.items()
@@ -467,7 +479,7 @@ def summarise(data: ClassData, specs: dict[str, dict[str, Question]]):
     for student, attempts in sorted(data.students.items()):
         mine: dict[tuple[str, str], list[dict]] = defaultdict(list)
         for a in attempts:
-            mine[(a["notebook"], a["question"])].append(a)
+            mine[(_current(a, root), a["question"])].append(a)
         for (nb, qid), tries in mine.items():
             q = specs.get(nb, {}).get(qid)
             if q is None:
@@ -688,7 +700,7 @@ def build(
     root = root or repo_root()
     specs = quizzes(root)
     data = collect(progress, pseudonymise, key_file, out)
-    stats, reflections, unknown = summarise(data, specs)
+    stats, reflections, unknown = summarise(data, specs, root)
     tried = {s.notebook for s in stats if s.tried}
     stats = [s for s in stats if s.notebook in tried]  # notebooks nobody has reached yet add only empty rows
     out.mkdir(parents=True, exist_ok=True)

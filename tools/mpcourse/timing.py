@@ -202,8 +202,9 @@ def estimate(stem: str, root: Path | None = None, path: str | None = None) -> Es
     questions = _questions(root, stem)
     lesson = nbformat.read(root / "notebooks" / f"{stem}.ipynb", as_version=4)
     lines = _your_turn_lines(lesson)
-    sheet_path = root / "exercises" / f"{stem}.ipynb"
-    key = nbformat.read(root / "solutions" / f"{stem}.ipynb", as_version=4) if sheet_path.exists() else None
+    sheet = _worksheet(stem, root)
+    sheet_path = root / "exercises" / sheet if sheet else None
+    key = nbformat.read(root / "solutions" / sheet, as_version=4) if sheet_path and sheet_path.exists() else None
     if key is not None:
         lines |= {name: n for name, n in _key_lines(key).items() if name not in lines}
     marks = _marks(stem, root) if path else {}
@@ -216,7 +217,7 @@ def estimate(stem: str, root: Path | None = None, path: str | None = None) -> Es
     worksheet_minutes = 0.0
     if key is not None and path is None:
         sheet = nbformat.read(sheet_path, as_version=4)
-        r, c = _tally([p for _, parts in sections(sheet) for p in parts], questions, lines, f"exercises/{stem}.ipynb")
+        r, c = _tally([p for _, parts in sections(sheet) for p in parts], questions, lines, f"exercises/{sheet}")
         worksheet_minutes = r + c + MINUTES_PER_WRITTEN_ANSWER * _written_answers(key)
     return Estimate(round(reading, 1), round(checks, 1), round(worksheet_minutes, 1))
 
@@ -231,6 +232,11 @@ def _entries(root: Path) -> dict[str, dict]:
     with open(root / "data" / "course.toml", "rb") as handle:
         lessons = tomllib.load(handle)["lesson"]
     return {entry["file"].removesuffix(".ipynb"): entry for entry in lessons}
+
+
+def _worksheet(stem: str, root: Path) -> str | None:
+    """The worksheet's file name (``worksheet`` in data/course.toml) of lesson ``stem``, or None."""
+    return _entries(root).get(stem, {}).get("worksheet")
 
 
 def stated(root: Path | None = None) -> dict[str, dict[str, int]]:
@@ -250,7 +256,8 @@ def expected(stem: str, root: Path | None = None) -> tuple[dict[str, int], dict[
     root = root or repo_root()
     full, core = estimate(stem, root), estimate(stem, root, path="core")
     time = {part: round5(getattr(full, part)) for part in PARTS}
-    if not (root / "solutions" / f"{stem}.ipynb").exists():
+    sheet = _worksheet(stem, root)
+    if not sheet or not (root / "solutions" / sheet).exists():
         del time["worksheet"]
     return time, {part: round5(getattr(core, part)) for part in CORE_PARTS}
 
@@ -319,7 +326,10 @@ def _inline(table: dict[str, int]) -> str:
 
 
 def _rewrite_course(text: str, stem: str, time: dict, core: dict) -> str:
-    block = re.search(rf'(?ms)^\[\[lesson\]\]\nfile = "{re.escape(stem)}\.ipynb"\n.*?(?=^\[\[lesson\]\]|\Z)', text)
+    block = re.search(
+        rf'(?ms)^\[\[lesson\]\]\n(?:id = "[^"\n]*"\n)?file = "{re.escape(stem)}\.ipynb"\n.*?(?=^\[\[lesson\]\]|^\[\[retired\]\]|\Z)',
+        text,
+    )
     if not block:
         raise TimingError(f"data/course.toml: no [[lesson]] with file = {stem}.ipynb")
     old = block.group(0)
@@ -367,8 +377,9 @@ def write(root: Path | None = None) -> list[str]:
             lambda text, time=time: _rewrite_timing_line(text, time),
             changed,
         )
-        key_path = root / "solutions" / f"{stem}.ipynb"
-        if key_path.exists():
+        sheet = _worksheet(stem, root)
+        key_path = root / "solutions" / sheet if sheet else None
+        if key_path and key_path.exists():
             minutes = f"About {time['worksheet']} minutes,"
             _rewrite_first_cell(
                 root,
