@@ -191,6 +191,14 @@ def course(root: Path = ROOT) -> list[str]:
     return [f.removesuffix(".ipynb") for f in files if f != "index.ipynb"]
 
 
+def answer_key(stem: str, root: Path = ROOT) -> Path | None:
+    """The answer key (``solutions/<worksheet>``) of lesson ``stem``'s worksheet (``data/course.toml``), or None."""
+    with open(root / "data" / "course.toml", "rb") as handle:
+        entry = next(e for e in tomllib.load(handle)["lesson"] if e["file"] == f"{stem}.ipynb")
+    path = root / "solutions" / entry["worksheet"] if entry.get("worksheet") else None
+    return path if path is not None and path.exists() else None
+
+
 def declared(root: Path = ROOT) -> dict[str, list[str]]:
     """What ``data/teaches.toml`` says each notebook teaches, by notebook stem."""
     with open(root / "data" / "teaches.toml", "rb") as handle:
@@ -203,8 +211,8 @@ def untaught(root: Path = ROOT, teaching: dict[str, list[str]] | None = None) ->
     problems, known = [], set()
     for stem in course(root):
         known |= set(teaching.get(stem, []))
-        key_path = root / "solutions" / f"{stem}.ipynb"
-        if not key_path.exists():
+        key_path = answer_key(stem, root)
+        if key_path is None:
             continue
         for construct, tasks in sorted(needed(nbformat.read(key_path, as_version=4)).items()):
             if construct not in known:
@@ -226,7 +234,7 @@ def your_turns(nb) -> list[tuple[int, dict, str | None]]:
 
 def worksheet_tasks(stem: str, root: Path = ROOT) -> list[str]:
     """The grade ids of the code tasks of worksheet ``stem`` (its nbgrader solution cells)."""
-    key = nbformat.read(root / "solutions" / f"{stem}.ipynb", as_version=4)
+    key = nbformat.read(answer_key(stem, root), as_version=4)
     return [
         c.metadata["nbgrader"]["grade_id"]
         for c in key.cells
@@ -241,7 +249,7 @@ def unprepared(root: Path = ROOT) -> list[str]:
         lesson = root / "notebooks" / f"{stem}.ipynb"
         if lesson.exists():
             prepared |= {meta.get("worksheet_task") for _, meta, _ in your_turns(nbformat.read(lesson, as_version=4))}
-        if (root / "solutions" / f"{stem}.ipynb").exists():
+        if answer_key(stem, root) is not None:
             problems += [
                 f"worksheet {stem}: task {task} has no your-turn cell before it"
                 for task in worksheet_tasks(stem, root)
@@ -286,7 +294,7 @@ def test_every_your_turn_cell_is_followed_by_its_check(stem):
 
     nb = nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4)
     questions = load_quiz(ROOT / "data" / "quizzes" / f"{stem}.toml", root=ROOT).questions
-    tasks = {t for s in course() if (ROOT / "solutions" / f"{s}.ipynb").exists() for t in worksheet_tasks(s)}
+    tasks = {t for s in course() if answer_key(s) is not None for t in worksheet_tasks(s)}
     for index, meta, asked in your_turns(nb):
         where = f"notebooks/{stem}.ipynb cell {index}"
         assert meta.get("check") and meta["check"] == asked, (

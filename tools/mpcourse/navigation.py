@@ -52,6 +52,11 @@ class Lesson:
     title: str
     minutes: int
     summary: str
+    #: The notebook's stable id (attempts, quiz files, the class report and the site key it so);
+    #: ``middlepowers.course`` reads it. Never changes when the file is renamed.
+    id: str = ""
+    #: The worksheet's file name in exercises/ and solutions/ (named apart from the lesson), if any.
+    worksheet: str | None = None
     #: The parts ``minutes`` is built from (reading, checks, worksheet); see mpcourse.timing.
     time: dict | None = None
     #: The core path's class time: reading and checks of the sections marked core.
@@ -67,9 +72,9 @@ class Lesson:
 
     @property
     def number(self) -> str:
-        """``"01"`` for ``01-two-stage-program.ipynb``; ``""`` for the index."""
+        """``"01"`` for ``01-two-stage-program.ipynb``, ``"02a"`` for a split lesson's half; ``""`` for the index."""
         head = self.file.split("-", 1)[0]
-        return head if head.isdigit() else ""
+        return head if re.fullmatch(r"\d+[a-z]?", head) else ""
 
     @property
     def label(self) -> str:
@@ -89,7 +94,7 @@ def load_course(root: Path | None = None) -> list[Lesson]:
     root = root or repo_root()
     with open(root / "data" / "course.toml", "rb") as handle:
         entries = tomllib.load(handle)["lesson"]
-    lessons = [Lesson(**entry) for entry in entries]
+    lessons = [Lesson(**{"id": Path(entry["file"]).stem, **entry}) for entry in entries]
     for lesson in lessons:
         if lesson.time and sum(lesson.time.values()) != lesson.minutes:
             raise ValueError(
@@ -113,7 +118,7 @@ def course_map(lessons: list[Lesson], prefix: str = "", github: str | None = Non
     for lesson in lessons:
         if lesson.file == "index.ipynb":
             continue
-        worksheet = f"../exercises/{lesson.file}" if not prefix else f"exercises/{lesson.file}"
+        worksheet = f"../exercises/{lesson.worksheet}" if not prefix else f"exercises/{lesson.worksheet}"
         core = "–" if lesson.core_minutes is None else f"{lesson.core_minutes} min"
         if lesson.self_study and lesson.core_minutes is not None:
             core += ", before class"
@@ -121,7 +126,7 @@ def course_map(lessons: list[Lesson], prefix: str = "", github: str | None = Non
         # a notebook without a number (the primer) comes with no worksheet
         row = (
             f"| {lesson.number or '–'} | [{lesson.title}]({prefix}{lesson.file}) | {core} | {lesson.minutes} min "
-            f"| {lesson.summary} | {f'[worksheet]({worksheet})' + (f' ({sheet} min)' if sheet else '') if lesson.number else '–'} |"
+            f"| {lesson.summary} | {f'[worksheet]({worksheet})' + (f' ({sheet} min)' if sheet else '') if lesson.worksheet else '–'} |"
         )
         if binder:
             row += f" [launch]({binder_link(f'notebooks/{lesson.file}', github or repository()['github'])}) |"
@@ -198,9 +203,9 @@ def footer(lessons: list[Lesson], index: int, folder: str, glossary: str | None 
         parts.append(f"Next: [{nxt.label}]({here}{nxt.file}) ➡")
     lines = ["---", "**Navigation** · " + " · ".join(parts)]
     lesson = lessons[index]
-    if lesson.number:
+    if lesson.worksheet:
         if folder == "notebooks":
-            lines.append(f"\nPractise: [worksheet for this lesson](../exercises/{lesson.file}).")
+            lines.append(f"\nPractise: [worksheet for this lesson](../exercises/{lesson.worksheet}).")
         else:
             lines.append(f"\nThe lesson itself: [{lesson.label}](../notebooks/{lesson.file}).")
     if glossary:
@@ -254,8 +259,9 @@ def _planned(root: Path) -> dict[Path, str]:
     planned: dict[Path, str] = {}
     for folder in ("notebooks", "solutions"):
         for i, lesson in enumerate(lessons):
-            path = root / folder / lesson.file
-            if not path.exists():
+            name = lesson.file if folder == "notebooks" else lesson.worksheet
+            path = root / folder / name if name else None
+            if path is None or not path.exists():
                 continue
             nb = nbformat.read(path, as_version=4)
             for cell in _tagged(nb, "navigation"):

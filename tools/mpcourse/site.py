@@ -366,19 +366,20 @@ NAV_KINDS = {
 
 
 def nav_label(doc: str, lessons: list) -> str | None:
-    """The navigation's label for ``doc`` (``exercises/01-two-stage-program``), from ``data/course.toml``.
+    """The navigation's label for ``doc`` (``exercises/worksheet-01-two-stage-program``), from ``data/course.toml``.
 
-    Every numbered page is ``<kind> NN · <lesson title>``, matched to its lesson by
-    the number its file name starts with; an unnumbered lesson (Start here, the
-    primer) is its title. ``None``: the page's own heading is its label.
+    Every numbered page is ``<kind> NN · <lesson title>``, matched to its lesson by its
+    file name (the lesson's ``file``, its ``worksheet``, or its id for the instructor notes);
+    an unnumbered lesson (Start here, the primer) is its title. ``None``: the page's own
+    heading is its label.
     """
     folder, _, stem = doc.partition("/")
-    number = stem.split("-", 1)[0] if stem.split("-", 1)[0].isdigit() else ""
     for lesson in lessons:
-        if number and lesson.number == number:
-            return f"{NAV_KINDS[folder]} {number} · {lesson.title}" if folder in NAV_KINDS else None
-        if not number and folder == "notebooks" and lesson.file == f"{stem}.ipynb":
-            return lesson.title
+        if stem not in (lesson.id, lesson.file[:-6], (lesson.worksheet or "")[:-6]):
+            continue
+        if lesson.number:
+            return f"{NAV_KINDS[folder]} {lesson.number} · {lesson.title}" if folder in NAV_KINDS else None
+        return lesson.title if folder == "notebooks" else None
     return None
 
 

@@ -58,6 +58,8 @@ MINUTES_PER_CHECK = {"single": 1.5, "multiple": 2, "numeric": 2, "classify": 3, 
 MINUTES_PER_CODE_TASK = ((1, 5), (3, 12), (5, 20), (math.inf, 30))
 MINUTES_PER_WRITTEN_ANSWER = 5
 PARTS = ("reading", "checks", "worksheet")
+#: The Timing heading of the instructor notes of a notebook with no worksheet of its own.
+_NO_SHEET_TIMING = r"(?m)^## Timing \((\d+) minutes in all: (\d+) reading and running cells, (\d+) checks([^)]*)\)"
 CORE_PARTS = ("reading", "checks")
 PATHS = ("core", "extension")
 
@@ -202,8 +204,9 @@ def estimate(stem: str, root: Path | None = None, path: str | None = None) -> Es
     questions = _questions(root, stem)
     lesson = nbformat.read(root / "notebooks" / f"{stem}.ipynb", as_version=4)
     lines = _your_turn_lines(lesson)
-    sheet_path = root / "exercises" / f"{stem}.ipynb"
-    key = nbformat.read(root / "solutions" / f"{stem}.ipynb", as_version=4) if sheet_path.exists() else None
+    sheet = _worksheet(stem, root)
+    sheet_path = root / "exercises" / sheet if sheet else None
+    key = nbformat.read(root / "solutions" / sheet, as_version=4) if sheet_path and sheet_path.exists() else None
     if key is not None:
         lines |= {name: n for name, n in _key_lines(key).items() if name not in lines}
     marks = _marks(stem, root) if path else {}
@@ -216,7 +219,7 @@ def estimate(stem: str, root: Path | None = None, path: str | None = None) -> Es
     worksheet_minutes = 0.0
     if key is not None and path is None:
         sheet = nbformat.read(sheet_path, as_version=4)
-        r, c = _tally([p for _, parts in sections(sheet) for p in parts], questions, lines, f"exercises/{stem}.ipynb")
+        r, c = _tally([p for _, parts in sections(sheet) for p in parts], questions, lines, f"exercises/{sheet}")
         worksheet_minutes = r + c + MINUTES_PER_WRITTEN_ANSWER * _written_answers(key)
     return Estimate(round(reading, 1), round(checks, 1), round(worksheet_minutes, 1))
 
@@ -231,6 +234,11 @@ def _entries(root: Path) -> dict[str, dict]:
     with open(root / "data" / "course.toml", "rb") as handle:
         lessons = tomllib.load(handle)["lesson"]
     return {entry["file"].removesuffix(".ipynb"): entry for entry in lessons}
+
+
+def _worksheet(stem: str, root: Path) -> str | None:
+    """The worksheet's file name (``worksheet`` in data/course.toml) of lesson ``stem``, or None."""
+    return _entries(root).get(stem, {}).get("worksheet")
 
 
 def stated(root: Path | None = None) -> dict[str, dict[str, int]]:
@@ -250,7 +258,8 @@ def expected(stem: str, root: Path | None = None) -> tuple[dict[str, int], dict[
     root = root or repo_root()
     full, core = estimate(stem, root), estimate(stem, root, path="core")
     time = {part: round5(getattr(full, part)) for part in PARTS}
-    if not (root / "solutions" / f"{stem}.ipynb").exists():
+    sheet = _worksheet(stem, root)
+    if not sheet or not (root / "solutions" / sheet).exists():
         del time["worksheet"]
     return time, {part: round5(getattr(core, part)) for part in CORE_PARTS}
 
@@ -287,6 +296,11 @@ def mismatches(root: Path | None = None) -> list[str]:
             want = (str(sum(time.values())), str(time["reading"]), str(time["checks"]), str(time["worksheet"]))
             if not said or any(n and n != w for got in said for n, w in zip(got, want)):
                 problems.append(f"{stem}: instructors/{stem}.md states other times than {time}")
+        elif notes.exists():  # a notebook without a worksheet of its own (a split lesson's first half)
+            said = re.findall(_NO_SHEET_TIMING, notes.read_text(encoding="utf-8"))
+            want = (str(sum(time.values())), str(time["reading"]), str(time["checks"]))
+            if said and any(got[:3] != want for got in said):
+                problems.append(f"{stem}: instructors/{stem}.md states other times than {time}")
         if entry.get("minutes") != sum(entry["time"].values()):
             problems.append(
                 f"{stem}: minutes = {entry.get('minutes')}, its time parts add up to {sum(entry['time'].values())}"
@@ -319,7 +333,10 @@ def _inline(table: dict[str, int]) -> str:
 
 
 def _rewrite_course(text: str, stem: str, time: dict, core: dict) -> str:
-    block = re.search(rf'(?ms)^\[\[lesson\]\]\nfile = "{re.escape(stem)}\.ipynb"\n.*?(?=^\[\[lesson\]\]|\Z)', text)
+    block = re.search(
+        rf'(?ms)^\[\[lesson\]\]\n(?:id = "[^"\n]*"\n)?file = "{re.escape(stem)}\.ipynb"\n.*?(?=^\[\[lesson\]\]|^\[\[retired\]\]|\Z)',
+        text,
+    )
     if not block:
         raise TimingError(f"data/course.toml: no [[lesson]] with file = {stem}.ipynb")
     old = block.group(0)
@@ -367,8 +384,9 @@ def write(root: Path | None = None) -> list[str]:
             lambda text, time=time: _rewrite_timing_line(text, time),
             changed,
         )
-        key_path = root / "solutions" / f"{stem}.ipynb"
-        if key_path.exists():
+        sheet = _worksheet(stem, root)
+        key_path = root / "solutions" / sheet if sheet else None
+        if key_path is not None and key_path.exists():
             minutes = f"About {time['worksheet']} minutes,"
             _rewrite_first_cell(
                 root,
@@ -387,7 +405,17 @@ def write(root: Path | None = None) -> list[str]:
                 ),
                 old,
             )
-            new = re.sub(r"(?m)^(\| Worksheet[^|\n]*\| )\d+( \|)", rf"\g<1>{time['worksheet']}\g<2>", new)
+            if "worksheet" in time:
+                new = re.sub(r"(?m)^(\| Worksheet[^|\n]*\| )\d+( \|)", rf"\g<1>{time['worksheet']}\g<2>", new)
+            else:
+                new = re.sub(
+                    _NO_SHEET_TIMING,
+                    lambda m, time=time: (
+                        f"## Timing ({sum(time.values())} minutes in all: {time['reading']} reading and running cells, "
+                        f"{time['checks']} checks{m.group(4)})"
+                    ),
+                    new,
+                )
             if new != old:
                 notes.write_text(new, encoding="utf-8")
                 changed.append(str(notes.relative_to(root)))
