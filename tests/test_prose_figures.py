@@ -29,7 +29,10 @@ NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 
 # (notebook, figure): why it is not a value from the data.
 NOT_FROM_DATA = {
-    ("02b-measuring-both-sides.ipynb", "7,500"): "size of the VADER lexicon (Hutto & Gilbert 2014), not this article's data",
+    (
+        "02b-measuring-both-sides.ipynb",
+        "7,500",
+    ): "size of the VADER lexicon (Hutto & Gilbert 2014), not this article's data",
     ("02b-measuring-both-sides.ipynb", "3.84"): "chi-square critical value for p < 0.05 with one degree of freedom",
     ("02b-measuring-both-sides.ipynb", "0.05"): "significance level",
     ("02b-measuring-both-sides.ipynb", "1.09"): "arithmetic shown in the sentence: 100/92",
