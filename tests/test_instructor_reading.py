@@ -44,7 +44,7 @@ def _quiz(stem):
 
 @pytest.mark.parametrize("leader", ["trump", "carney"])
 def test_lesson_02_shows_and_reads_keyness_for_each_leader(leader):
-    cells = _cells(ROOT / "notebooks" / "02-trump-rhetoric.ipynb")
+    cells = _cells(ROOT / "notebooks" / "02b-measuring-both-sides.ipynb")
     at = [
         i
         for i, c in enumerate(cells)
@@ -78,7 +78,7 @@ def _asked(cells):
                 yield i, qid
 
 
-LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]*-*.ipynb"))
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
@@ -185,7 +185,7 @@ def _asked_ids(path):
     }
 
 
-@pytest.mark.parametrize("notes", sorted((ROOT / "instructors").glob("[0-9][0-9]-*.md")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("notes", sorted((ROOT / "instructors").glob("[0-9][0-9]*-*.md")), ids=lambda p: p.stem)
 def test_instructor_notes_count_the_checks_the_quiz_files_have(notes):
     text = notes.read_text(encoding="utf-8")
     found = re.search(r"\((\d+) lesson checks, (\d+) worksheet tasks\)", text)

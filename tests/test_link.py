@@ -32,12 +32,12 @@ def test_link_for_a_fork_a_branch_and_a_lesson():
         "https://example.edu/jupyter/",
         "https://gitlab.com/me/davos-fork/",
         "spring-2026",
-        "notebooks/02-trump-rhetoric.ipynb",
+        "notebooks/02b-measuring-both-sides.ipynb",
     )
     assert url.startswith("https://example.edu/jupyter/hub/user-redirect/git-pull?")
     query = parse_qs(urlsplit(url).query)
     assert query["branch"] == ["spring-2026"]
-    assert query["urlpath"] == ["lab/tree/davos-fork/notebooks/02-trump-rhetoric.ipynb"]
+    assert query["urlpath"] == ["lab/tree/davos-fork/notebooks/02b-measuring-both-sides.ipynb"]
 
 
 @pytest.mark.parametrize(

@@ -56,7 +56,7 @@ AUTOSAVE_S = 2
 #: Longer than several autosave rounds (JupyterLab stretches the interval to ten times a save's duration).
 PAST_AUTOSAVE_S = 5 * AUTOSAVE_S
 LESSON = "notebooks/01-two-stage-program.ipynb"
-EDITED_LESSON = "notebooks/02-trump-rhetoric.ipynb"
+EDITED_LESSON = "notebooks/02b-measuring-both-sides.ipynb"
 WORKSHEET = "exercises/worksheet-01-two-stage-program.ipynb"
 MODEL_NOT_FOUND = re.compile(r"model not found", re.I)
 PREVIEW = "This is a preview: run this cell to answer."

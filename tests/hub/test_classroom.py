@@ -35,7 +35,7 @@ LESSON = "notebooks/00-article-to-tidy-data.ipynb"
 FALLBACK_LESSON = "notebooks/index.ipynb"
 #: The lesson with the highest peak memory per student, as measured by
 #: `python -m mpharness.bench_hub` (figures in instructors/guide.md).
-HEAVIEST = "notebooks/02-trump-rhetoric.ipynb"
+HEAVIEST = "notebooks/02b-measuring-both-sides.ipynb"
 STUDENT_NOTE = "# my note: {name} was here"
 INSTRUCTOR_FIX = "<!-- typo fixed by the instructor (hub test) -->"
 

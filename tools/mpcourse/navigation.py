@@ -72,9 +72,9 @@ class Lesson:
 
     @property
     def number(self) -> str:
-        """``"01"`` for ``01-two-stage-program.ipynb``; ``""`` for the index."""
+        """``"01"`` for ``01-two-stage-program.ipynb``, ``"02a"`` for a split lesson's half; ``""`` for the index."""
         head = self.file.split("-", 1)[0]
-        return head if head.isdigit() else ""
+        return head if re.fullmatch(r"\d+[a-z]?", head) else ""
 
     @property
     def label(self) -> str:

@@ -58,6 +58,8 @@ MINUTES_PER_CHECK = {"single": 1.5, "multiple": 2, "numeric": 2, "classify": 3, 
 MINUTES_PER_CODE_TASK = ((1, 5), (3, 12), (5, 20), (math.inf, 30))
 MINUTES_PER_WRITTEN_ANSWER = 5
 PARTS = ("reading", "checks", "worksheet")
+#: The Timing heading of the instructor notes of a notebook with no worksheet of its own.
+_NO_SHEET_TIMING = r"(?m)^## Timing \((\d+) minutes in all: (\d+) reading and running cells, (\d+) checks([^)]*)\)"
 CORE_PARTS = ("reading", "checks")
 PATHS = ("core", "extension")
 
@@ -294,6 +296,11 @@ def mismatches(root: Path | None = None) -> list[str]:
             want = (str(sum(time.values())), str(time["reading"]), str(time["checks"]), str(time["worksheet"]))
             if not said or any(n and n != w for got in said for n, w in zip(got, want)):
                 problems.append(f"{stem}: instructors/{stem}.md states other times than {time}")
+        elif notes.exists():  # a notebook without a worksheet of its own (a split lesson's first half)
+            said = re.findall(_NO_SHEET_TIMING, notes.read_text(encoding="utf-8"))
+            want = (str(sum(time.values())), str(time["reading"]), str(time["checks"]))
+            if said and any(got[:3] != want for got in said):
+                problems.append(f"{stem}: instructors/{stem}.md states other times than {time}")
         if entry.get("minutes") != sum(entry["time"].values()):
             problems.append(
                 f"{stem}: minutes = {entry.get('minutes')}, its time parts add up to {sum(entry['time'].values())}"
@@ -379,7 +386,7 @@ def write(root: Path | None = None) -> list[str]:
         )
         sheet = _worksheet(stem, root)
         key_path = root / "solutions" / sheet if sheet else None
-        if key_path and key_path.exists():
+        if key_path is not None and key_path.exists():
             minutes = f"About {time['worksheet']} minutes,"
             _rewrite_first_cell(
                 root,
@@ -398,7 +405,17 @@ def write(root: Path | None = None) -> list[str]:
                 ),
                 old,
             )
-            new = re.sub(r"(?m)^(\| Worksheet[^|\n]*\| )\d+( \|)", rf"\g<1>{time['worksheet']}\g<2>", new)
+            if "worksheet" in time:
+                new = re.sub(r"(?m)^(\| Worksheet[^|\n]*\| )\d+( \|)", rf"\g<1>{time['worksheet']}\g<2>", new)
+            else:
+                new = re.sub(
+                    _NO_SHEET_TIMING,
+                    lambda m, time=time: (
+                        f"## Timing ({sum(time.values())} minutes in all: {time['reading']} reading and running cells, "
+                        f"{time['checks']} checks{m.group(4)})"
+                    ),
+                    new,
+                )
             if new != old:
                 notes.write_text(new, encoding="utf-8")
                 changed.append(str(notes.relative_to(root)))

@@ -53,7 +53,7 @@ from mpharness.hub import PROGRESS_FILE, HubError, LocalHub, make_source_repo
 
 MiB = 1024 * 1024
 #: The lesson with the highest memory per student (the hub benchmark's figures).
-HEAVIEST = "notebooks/02-trump-rhetoric.ipynb"
+HEAVIEST = "notebooks/02b-measuring-both-sides.ipynb"
 
 # Run in the lesson's kernel after Run All: answer every check of the lesson
 # through the widget's own check() (what the Check button calls). Prints the
