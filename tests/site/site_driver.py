@@ -26,6 +26,23 @@ ARTIFACTS = ROOT / "test-artifacts" / "site"
 VERDICT = {True: "correct", False: "wrong", None: "none"}
 
 
+def expected_labels(root: Path = ROOT) -> dict[str, str]:
+    """Each numbered page's navigation label, "<kind> NN · <title>", by its path without suffix
+    (``exercises/worksheet-01-two-stage-program``), read from data/course.toml: the label follows the
+    lesson a page belongs to, not its file name (lesson 02's worksheet follows 02b; its file says 02)."""
+    from mpcourse.navigation import load_course
+
+    expected = {}
+    for lesson in load_course(root):
+        if lesson.number:
+            stem, label = lesson.file.removesuffix(".ipynb"), f"{lesson.number} · {lesson.title}"
+            expected |= {f"notebooks/{stem}": f"Lesson {label}", f"instructors/{stem}": f"Instructor notes {label}"}
+            if lesson.worksheet:
+                sheet = lesson.worksheet.removesuffix(".ipynb")
+                expected |= {f"exercises/{sheet}": f"Worksheet {label}", f"solutions/{sheet}": f"Answer key {label}"}
+    return expected
+
+
 def html_pages(site: Path) -> list[Path]:
     """Every page a reader can reach (Sphinx's own index pages included)."""
     return sorted(p for p in site.rglob("*.html") if "_static" not in p.parts)

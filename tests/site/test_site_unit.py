@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-import site_driver  # noqa: F401 - puts tools/ on sys.path
+import site_driver  # puts tools/ on sys.path
 
 from middlepowers.checks import load_quiz
 from middlepowers.paths import repo_root
@@ -248,16 +248,7 @@ def test_navigation_labels_are_one_style_from_the_course_map():
     entries = [line for line in page.splitlines() if re.search(r"^\S.* <[\w/.-]+>$", line)]
     numbered = [e for e in entries if re.search(r"<(notebooks|exercises|solutions|instructors)/(worksheet-)?\d\d", e)]
     assert len(numbered) >= 4 * 4, entries
-    # each page's label, from the lesson it belongs to (a worksheet's file name need not carry its lesson's
-    # number: lesson 02's worksheet follows 02b)
-    expected = {}
-    for lesson in load_course(ROOT):
-        if lesson.number:
-            stem, label = lesson.file[:-6], f"{lesson.number} · {lesson.title}"
-            expected |= {f"notebooks/{stem}": f"Lesson {label}", f"instructors/{stem}": f"Instructor notes {label}"}
-            if lesson.worksheet:
-                sheet = lesson.worksheet[:-6]
-                expected |= {f"exercises/{sheet}": f"Worksheet {label}", f"solutions/{sheet}": f"Answer key {label}"}
+    expected = site_driver.expected_labels(ROOT)
     for entry in numbered:
         path = re.search(r"<([\w/.-]+)>$", entry).group(1)
         assert entry == f"{expected.get(path)} <{path}>", entry
