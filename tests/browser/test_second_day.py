@@ -231,6 +231,14 @@ def test_an_edited_lesson_is_saved_and_reopens_with_its_previews(browser, lab, c
         lab.shutdown_sessions()
 
 
+def _parses(data: bytes) -> bool:
+    try:
+        json.loads(data.decode("utf-8"))
+    except ValueError:
+        return False
+    return True
+
+
 def test_a_worksheet_is_still_autosaved(browser, lab, clone):
     path = clone / WORKSHEET
     committed = path.read_bytes()
@@ -239,10 +247,11 @@ def test_a_worksheet_is_still_autosaved(browser, lab, clone):
         open_notebook(page, lab, WORKSHEET)
         run_all(page)
         deadline = time.monotonic() + 60
-        while path.read_bytes() == committed:
+        # a save in progress can leave the file empty or half written for a moment: wait for a whole one
+        while (saved := path.read_bytes()) == committed or not _parses(saved):
             assert time.monotonic() < deadline, "the run worksheet was never autosaved"
             page.wait_for_timeout(250)
-        assert json.loads(path.read_text(encoding="utf-8"))["cells"]
+        assert json.loads(saved.decode("utf-8"))["cells"]
     finally:
         context.close()
         lab.shutdown_sessions()
